@@ -1,0 +1,52 @@
+# bakhmut-facts. `make serve` and `make test` work on a fresh clone: they create .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8001
+HOST ?= 127.0.0.1
+DB := facts.db
+INSPECT := inspect.json
+INPUTS := facts.yml seeds/sources.yml $(wildcard seeds/*.txt) $(wildcard etl/*.py etl/*.json etl/extract/*.py)
+
+.PHONY: install db rebuild check serve test lint screenshots clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+# Builds only when an input changed.
+db: $(DB)
+
+$(DB): $(VENV)/.installed $(INPUTS)
+	$(BIN)/python -m etl build --db $(DB)
+
+# From scratch: check every input, then build to a temporary file that replaces $(DB) only on success.
+rebuild: install
+	$(BIN)/python -m etl check
+	$(BIN)/python -m etl build --db $(DB)
+
+check: install
+	$(BIN)/python -m etl check
+
+$(INSPECT): $(DB)
+	$(BIN)/datasette inspect $(DB) --inspect-file $(INSPECT)
+
+serve: $(DB) $(INSPECT)
+	$(BIN)/python -m etl serve --db $(DB) --inspect $(INSPECT) --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check etl tests
+	$(BIN)/ruff format --check etl tests
+
+# Screenshots of the chart links, taken from the real served pages with headless Chromium.
+screenshots: $(DB) $(INSPECT)
+	$(BIN)/python -m etl screenshots docs/screenshots --db $(DB)
+
+clean:
+	rm -rf $(DB) $(INSPECT) .pytest_cache

@@ -1,0 +1,130 @@
+"""``python -m etl``: a thin command line over the pipeline's functions.
+
+Bad input is reported as one line (file:line: what is wrong and how to fix it)
+with exit status 2 and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from etl.errors import InputError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def inputs(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--seeds", type=Path, default=ROOT / "seeds", help="folder of articles and sources.yml")
+        p.add_argument("--facts", type=Path, default=ROOT / "facts.yml", help="the curated facts file")
+
+    p_build = sub.add_parser("build", help="build the database from seeds/ and facts.yml (atomically)")
+    inputs(p_build)
+    p_build.add_argument("--db", type=Path, default=ROOT / "facts.db", help="database to write")
+    p_check = sub.add_parser("check", help="validate every input without writing anything")
+    inputs(p_check)
+    p_extract = sub.add_parser("extract", help="extract figures, dates, quotes and entity mentions from a text file")
+    p_extract.add_argument("path", type=Path)
+    p_extract.add_argument("--published", required=True, type=_iso_date, help="publication day, YYYY-MM-DD")
+    p_extract.add_argument("--json", action="store_true", help="print one JSON object (the default is a summary)")
+    p_extract.add_argument("--facts", type=Path, default=ROOT / "facts.yml", help="known entities come from here")
+    p_extract.add_argument("--title", help="the article's headline, if known (helps find the headline paragraph)")
+
+    p_serve = sub.add_parser("serve", help="publish the database read-only with Datasette")
+    p_serve.add_argument("--db", type=Path, default=ROOT / "facts.db")
+    p_serve.add_argument("--metadata", type=Path, default=ROOT / "metadata.yml")
+    p_serve.add_argument("--inspect", type=Path, default=None, help="inspect file with precomputed counts")
+    p_serve.add_argument("--host", default="127.0.0.1")
+    p_serve.add_argument("--port", type=int, default=8001)
+    p_shots = sub.add_parser("screenshots", help="screenshot every chart link from a served page (headless Chromium)")
+    p_shots.add_argument("outdir", type=Path)
+    p_shots.add_argument("--db", type=Path, default=ROOT / "facts.db")
+    p_shots.add_argument("--metadata", type=Path, default=ROOT / "metadata.yml")
+
+    args = parser.parse_args(argv)
+    commands = {"build": _build, "check": _check, "extract": _extract, "serve": _serve, "screenshots": _screenshots}
+    try:
+        return commands[args.command](args)
+    except InputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+def _iso_date(s: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{s}' is not a date like 2023-02-03") from None
+
+
+def _build(args: argparse.Namespace) -> int:
+    from etl.build import build
+
+    counts = build(args.seeds, args.facts, args.db)
+    print(f"built {args.db}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from etl.build import check
+
+    counts = {t: len(r) for t, r in check(args.seeds, args.facts).items()}
+    print("ok: " + ", ".join(f"{n} {t}" for t, n in counts.items() if n))
+    return 0
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from etl.extract import extract
+    from etl.facts import load_entities
+    from etl.segment import segment
+
+    try:
+        text = args.path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise InputError(args.path, None, "file not found") from None
+    except UnicodeDecodeError as e:
+        raise InputError(args.path, None, f"not valid UTF-8 at byte {e.start}; convert the file to UTF-8") from None
+    entities = load_entities(args.facts) if args.facts.exists() else []
+    result = extract(text, args.published, entities, segment(text, args.title)).to_json()
+    if args.json:
+        json.dump(result, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        for kind, items in result.items():
+            print(f"{kind}: {len(items)}")
+            for item in items:
+                extra = {k: v for k, v in item.items() if k not in ("start", "end", "surface")}
+                print(f"  {item['start']:>6}-{item['end']:<6} {item['surface']!r}  {extra}")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import os
+
+    from etl.publish import serve_command
+
+    if not args.db.exists():
+        raise InputError(args.db, None, "database not found; build it first with `make db`")
+    print(f"Serving http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
+    cmd = serve_command(args.db, args.metadata, args.host, args.port, args.inspect)
+    os.execv(cmd[0], cmd)
+    return 0  # pragma: no cover
+
+
+def _screenshots(args: argparse.Namespace) -> int:
+    from etl.browser import screenshot
+    from etl.publish import chart_links, read_metadata, running
+
+    charts = chart_links(read_metadata(args.metadata))
+    with running(args.db, args.metadata) as base:
+        for chart in charts:
+            png = screenshot(base + chart.url, args.outdir / f"{chart.slug}.png")
+            print(f"{png}: {chart.title}")
+    return 0

@@ -1,0 +1,272 @@
+"""The curated layer: facts.yml, validated, with every evidence quote located in its source.
+
+A quote is copied exactly from the article; the build finds it and records its
+offsets, so a reader can click through to the exact words. Everything that can be
+wrong in the file is reported as one line naming facts.yml, the line and the fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+
+from etl import edtf
+from etl.errors import InputError
+from etl.extract.base import Entity
+from etl.sources import Source
+from etl.yamlfile import Lines, read_yaml
+
+CONTEXT = 32  # characters of prefix and suffix, as in a W3C TextQuoteSelector
+
+
+@dataclass(frozen=True)
+class QuoteRef:
+    """A quote in facts.yml: which source, the exact words, and which occurrence."""
+
+    source: str
+    quote: str
+    occurrence: int | None
+    line: int
+
+
+@dataclass(frozen=True)
+class Span:
+    """A located quote: ``source.text[start:end] == exact``."""
+
+    source_id: str
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    statement: str
+    subject: str
+    predicate: str
+    value: float | None
+    unit: str | None
+    per: str | None
+    qualifier: str | None
+    date: str | None
+    date_modifier: str | None
+    date_earliest: str | None
+    date_latest: str | None
+    topic: str
+    claimant: str | None
+    supersedes: str | None
+    evidence: tuple[QuoteRef, ...]
+    line: int
+
+    @property
+    def approx(self) -> bool:
+        return self.qualifier is not None
+
+
+@dataclass(frozen=True)
+class Ignore:
+    """Extracted figures or dates inside this quote state no fact, for the given reason."""
+
+    ref: QuoteRef
+    reason: str
+
+
+@dataclass(frozen=True)
+class Curated:
+    path: Path
+    units: dict[str, dict]
+    topics: dict[str, str]
+    entities: list[Entity]
+    facts: list[Fact]
+    ignores: list[Ignore]
+
+
+def load_facts(path: Path, sources: Sequence[Source]) -> Curated:
+    """Read and check facts.yml against the schema and the sources."""
+    data, lines = read_yaml(path)
+    _validate_schema(path, data, lines)
+    units = {u["id"]: u for u in data.get("units", [])}
+    topics = {t["id"]: t["description"] for t in data.get("topics", [])}
+    entities = [
+        Entity(
+            e["id"],
+            e["name"],
+            e["type"],
+            tuple(dict.fromkeys([e["name"], *e.get("aliases", [])])),
+            e.get("description", ""),
+        )
+        for e in data["entities"]
+    ]
+    facts = [_fact(f, ("facts", i), path, lines) for i, f in enumerate(data["facts"])]
+    ignores = [
+        Ignore(QuoteRef(g["source"], g["quote"], g.get("occurrence"), lines.of(("ignore", i))), g["reason"])
+        for i, g in enumerate(data.get("ignore", []))
+    ]
+    curated = Curated(path, units, topics, entities, facts, ignores)
+    _check_references(curated, data, lines, {s.id for s in sources})
+    return curated
+
+
+def _fact(f: dict, at: tuple, path: Path, lines: Lines) -> Fact:
+    date, modifier = f.get("date"), f.get("date_modifier")
+    earliest = latest = None
+    if date is not None:
+        try:
+            first, last = edtf.bounds(str(date), modifier)
+        except ValueError as e:
+            raise InputError(path, lines.of((*at, "date")), f"{e}; fix the date") from None
+        earliest, latest = (d.isoformat() if d else None for d in (first, last))
+    elif modifier is not None:
+        raise InputError(path, lines.of((*at, "date_modifier")), "date_modifier given without a date; add the date")
+    evidence = tuple(
+        QuoteRef(q["source"], q["quote"], q.get("occurrence"), lines.of((*at, "evidence", j)))
+        for j, q in enumerate(f["evidence"])
+    )
+    return Fact(
+        id=f["id"], statement=f["statement"], subject=f["subject"], predicate=f["predicate"],
+        value=f.get("value"), unit=f.get("unit"), per=f.get("per"), qualifier=f.get("qualifier"),
+        date=None if date is None else str(date), date_modifier=modifier, date_earliest=earliest,
+        date_latest=latest, topic=f["topic"], claimant=f.get("claimant"), supersedes=f.get("supersedes"),
+        evidence=evidence, line=lines.of(at),
+    )  # fmt: skip
+
+
+def _validate_schema(path: Path, data: object, lines: Lines) -> None:
+    schema = json.loads(resources.files("etl").joinpath("facts.schema.json").read_text(encoding="utf-8"))
+    errors = sorted(
+        jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: lines.of(tuple(e.absolute_path)) or 0
+    )
+    if errors:
+        error = errors[0]
+        at = tuple(error.absolute_path)
+        line, message = _describe(error, at, lines)
+        raise InputError(path, line, message)
+
+
+def _describe(error: jsonschema.ValidationError, at: tuple, lines: Lines) -> tuple[int | None, str]:
+    where = _dotted(at) or "the file"
+    kind = error.validator
+    if kind == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        unknown = sorted(set(error.instance) - set(allowed))[0]
+        hint = difflib.get_close_matches(unknown, allowed, n=1)
+        fix = f"did you mean '{hint[0]}'?" if hint else f"allowed keys: {', '.join(allowed)}"
+        return lines.of((*at, unknown)), f"unknown key '{unknown}' in {where}; {fix}"
+    if kind == "required":
+        missing = next(k for k in error.validator_value if k not in error.instance)
+        return lines.of(at), f"{where} is missing required field '{missing}'; add it"
+    if kind == "type":
+        want = error.validator_value if isinstance(error.validator_value, str) else " or ".join(error.validator_value)
+        return lines.of(at), f"{where} must be {want}, not {error.instance!r}"
+    if kind == "pattern" and error.validator_value.startswith("^[a-z0-9]"):
+        return lines.of(at), f"{where} is {error.instance!r}; ids are lowercase slugs like 'eu-training-target'"
+    if kind == "enum":
+        allowed = ", ".join(str(v) for v in error.validator_value if v is not None)
+        return lines.of(at), f"{where} is {error.instance!r}; use one of: {allowed}"
+    if kind == "minItems":
+        return lines.of(at), f"{where} is empty; give at least {error.validator_value} item(s)"
+    return lines.of(at), f"{where}: {error.message}"
+
+
+def _dotted(at: Iterable) -> str:
+    out = ""
+    for part in at:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _check_references(c: Curated, data: dict, lines: Lines, source_ids: set[str]) -> None:
+    path = c.path
+    entity_ids = _unique(path, lines, "entities", [e.id for e in c.entities])
+    fact_ids = _unique(path, lines, "facts", [f.id for f in c.facts])
+    for i, f in enumerate(c.facts):
+        at = ("facts", i)
+        for field, target in (("subject", f.subject), ("claimant", f.claimant)):
+            if target is not None and target not in entity_ids:
+                raise InputError(path, lines.of((*at, field)), _unknown(f"{field} entity", target, entity_ids))
+        if f.supersedes is not None and f.supersedes not in fact_ids:
+            raise InputError(path, lines.of((*at, "supersedes")), _unknown("fact", f.supersedes, fact_ids))
+        if c.units and f.unit is not None and f.unit not in c.units:
+            raise InputError(
+                path, lines.of((*at, "unit")), _unknown("unit", f.unit, c.units) + " or add it under units:"
+            )
+        if c.topics and f.topic not in c.topics:
+            raise InputError(
+                path, lines.of((*at, "topic")), _unknown("topic", f.topic, c.topics) + " or add it under topics:"
+            )
+        if (f.value is None) != (f.unit is None):
+            raise InputError(path, lines.of(at), f"fact '{f.id}' needs both value and unit, or neither")
+        for q in f.evidence:
+            if q.source not in source_ids:
+                raise InputError(path, q.line, _unknown("source", q.source, source_ids))
+    for g in c.ignores:
+        if g.ref.source not in source_ids:
+            raise InputError(path, g.ref.line, _unknown("source", g.ref.source, source_ids))
+    _check_supersession_cycles(c, lines)
+
+
+def _unique(path: Path, lines: Lines, section: str, ids: list[str]) -> set[str]:
+    seen: dict[str, int] = {}
+    for i, id_ in enumerate(ids):
+        if id_ in seen:
+            first = lines.of((section, seen[id_]))
+            raise InputError(
+                path, lines.of((section, i, "id")), f"duplicate id '{id_}' in {section} (first on line {first})"
+            )
+        seen[id_] = i
+    return set(seen)
+
+
+def _unknown(what: str, value: str, known: Iterable[str]) -> str:
+    hint = difflib.get_close_matches(value, list(known), n=1)
+    return f"unknown {what} '{value}'" + (f"; did you mean '{hint[0]}'?" if hint else "")
+
+
+def _check_supersession_cycles(c: Curated, lines: Lines) -> None:
+    successor = {f.id: f.supersedes for f in c.facts if f.supersedes}
+    for i, f in enumerate(c.facts):
+        seen, cur = [f.id], successor.get(f.id)
+        while cur is not None:
+            if cur in seen:
+                chain = " -> ".join([*seen, cur])
+                raise InputError(
+                    c.path, lines.of(("facts", i, "supersedes")), f"supersedes forms a cycle: {chain}; break it"
+                )
+            seen.append(cur)
+            cur = successor.get(cur)
+
+
+def locate(ref: QuoteRef, source: Source, path: Path) -> Span:
+    """Find a quote in its source, exactly once (or its ``occurrence``-th time)."""
+    text, starts, i = source.text, [], source.text.find(ref.quote)
+    while i != -1:
+        starts.append(i)
+        i = text.find(ref.quote, i + 1)
+    short = ref.quote if len(ref.quote) <= 60 else ref.quote[:57] + "..."
+    if not starts:
+        raise InputError(
+            path, ref.line, f"quote not found in {source.id}: {short!r}; copy it exactly from {source.file}"
+        )
+    if ref.occurrence is None and len(starts) > 1:
+        raise InputError(
+            path,
+            ref.line,
+            f"quote found {len(starts)} times in {source.id}: {short!r}; add 'occurrence: N' (1-{len(starts)})",
+        )
+    n = ref.occurrence or 1
+    if n > len(starts):
+        raise InputError(path, ref.line, f"occurrence {n} but the quote is found {len(starts)} time(s) in {source.id}")
+    start = starts[n - 1]
+    end = start + len(ref.quote)
+    return Span(
+        source.id, start, end, text[start:end], text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT]
+    )

@@ -1,0 +1,161 @@
+"""Write the dataset to SQLite with sqlite-utils: tables, keys, indexes, full-text search, views.
+
+The table and column names here are the public JSON API. Column descriptions
+live in metadata.yml, the one place Datasette and the data package read them from.
+Rows are inserted in id order and nothing time-dependent is stored, so the
+same inputs give the same database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import sqlite_utils
+
+# name -> (columns, primary key, foreign keys as (column, other table, other column))
+TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, str, str]]]] = {
+    "sources": (
+        {"id": str, "title": str, "publisher": str, "authors": str, "credits": str, "published": str, "url": str,
+         "language": str, "sha256": str, "chars": int, "file": str, "text": str},
+        "id", [],
+    ),
+    "segments": (
+        {"id": str, "source_id": str, "ordinal": int, "kind": str, "start": int, "end": int, "text": str},
+        "id", [("source_id", "sources", "id")],
+    ),
+    "entities": ({"id": str, "name": str, "type": str, "description": str}, "id", []),
+    "entity_aliases": (
+        {"entity_id": str, "alias": str}, ("entity_id", "alias"), [("entity_id", "entities", "id")],
+    ),
+    "units": ({"id": str, "kind": str, "description": str}, "id", []),
+    "topics": ({"id": str, "description": str}, "id", []),
+    "facts": (
+        {"id": str, "statement": str, "subject_id": str, "predicate": str, "value": float, "unit": str, "per": str,
+         "approx": int, "qualifier": str, "date": str, "date_modifier": str, "date_earliest": str,
+         "date_latest": str, "topic": str, "claimant_id": str, "supersedes": str},
+        "id",
+        [("subject_id", "entities", "id"), ("unit", "units", "id"), ("topic", "topics", "id"),
+         ("claimant_id", "entities", "id"), ("supersedes", "facts", "id")],
+    ),
+    "fact_evidence": (
+        {"id": str, "fact_id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "exact": str,
+         "prefix": str, "suffix": str},
+        "id", [("fact_id", "facts", "id"), ("source_id", "sources", "id"), ("segment_id", "segments", "id")],
+    ),
+    "ignored_spans": (
+        {"id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "exact": str, "reason": str},
+        "id", [("source_id", "sources", "id"), ("segment_id", "segments", "id")],
+    ),
+    "quantities": (
+        {"id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "surface": str, "value": float,
+         "value_max": float, "unit": str, "per": str, "approx": int, "qualifier": str},
+        "id", [("source_id", "sources", "id"), ("segment_id", "segments", "id")],
+    ),
+    "dates": (
+        {"id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "surface": str, "value": str,
+         "earliest": str, "latest": str, "precision": str, "modifier": str},
+        "id", [("source_id", "sources", "id"), ("segment_id", "segments", "id")],
+    ),
+    "quotes": (
+        {"id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "surface": str, "text": str,
+         "speaker": str, "speaker_id": str},
+        "id", [("source_id", "sources", "id"), ("segment_id", "segments", "id"), ("speaker_id", "entities", "id")],
+    ),
+    "entity_mentions": (
+        {"id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "surface": str,
+         "entity_id": str, "alias": str},
+        "id", [("source_id", "sources", "id"), ("segment_id", "segments", "id"), ("entity_id", "entities", "id")],
+    ),
+    "evidence_quantities": (
+        {"evidence_id": str, "quantity_id": str}, ("evidence_id", "quantity_id"),
+        [("evidence_id", "fact_evidence", "id"), ("quantity_id", "quantities", "id")],
+    ),
+    "evidence_dates": (
+        {"evidence_id": str, "date_id": str}, ("evidence_id", "date_id"),
+        [("evidence_id", "fact_evidence", "id"), ("date_id", "dates", "id")],
+    ),
+    "build_info": ({"key": str, "value": str}, "key", []),
+}  # fmt: skip
+
+# Columns people filter and facet on, beyond the foreign keys (which are indexed too).
+INDEXES = {
+    "segments": ["kind"],
+    "facts": ["predicate", "date_earliest"],
+    "quantities": ["unit"],
+    "dates": ["value"],
+    "quotes": ["speaker"],
+}
+
+VIEWS = {
+    "timeline": """
+        select coalesce(f.date_earliest, f.date_latest) as day, f.date, f.date_modifier, f.date_earliest,
+               f.date_latest, f.id as fact_id, f.statement, f.topic,
+               (select group_concat(source_id, ', ') from
+                   (select distinct source_id from fact_evidence e where e.fact_id = f.id order by source_id)
+               ) as sources
+        from facts f where f.date is not null
+        order by day, f.id""",
+    "figures": """
+        select f.id as fact_id, f.statement, e.name as subject, f.predicate, f.value, f.unit, f.per, f.approx,
+               f.qualifier, f.date, f.topic
+        from facts f join entities e on e.id = f.subject_id
+        where f.value is not null
+        order by f.topic, f.id""",
+    "corroboration": """
+        select f.id as fact_id, f.statement, f.topic, count(distinct e.source_id) as n_sources,
+               (select group_concat(source_id, ', ') from
+                   (select distinct source_id from fact_evidence x where x.fact_id = f.id order by source_id)
+               ) as sources,
+               count(*) as n_spans
+        from facts f join fact_evidence e on e.fact_id = f.id
+        group by f.id
+        order by n_sources desc, f.id""",
+    "coverage": """
+        select 'quantity' as kind, q.id, q.source_id, q.segment_id, q.surface,
+               q.value || ' ' || q.unit as reading
+        from quantities q join segments s on s.id = q.segment_id
+        where s.kind = 'body'
+          and not exists (select 1 from evidence_quantities eq join fact_evidence e on e.id = eq.evidence_id
+                          join facts f on f.id = e.fact_id
+                          where eq.quantity_id = q.id and f.value = q.value)
+          and not exists (select 1 from ignored_spans i where i.source_id = q.source_id
+                          and i.start <= q.start and q."end" <= i."end")
+        union all
+        select 'date', d.id, d.source_id, d.segment_id, d.surface, d.value
+        from dates d join segments s on s.id = d.segment_id
+        where s.kind = 'body'
+          and not exists (select 1 from evidence_dates ed join fact_evidence e on e.id = ed.evidence_id
+                          join facts f on f.id = e.fact_id
+                          where ed.date_id = d.id and f.date = d.value)
+          and not exists (select 1 from ignored_spans i where i.source_id = d.source_id
+                          and i.start <= d.start and d."end" <= i."end")
+        order by 3, 2""",
+}
+
+
+def write(path: Path, rows: dict[str, Iterable[dict]]) -> None:
+    """Create every table, fill it from ``rows`` (table -> dicts), and add indexes, FTS and views."""
+    db = sqlite_utils.Database(path)
+    for name, (columns, pk, fks) in TABLES.items():
+        db[name].create(columns, pk=pk, foreign_keys=fks, not_null=_pk_columns(pk))
+        key = _sort_key(pk)
+        db[name].insert_all(sorted(rows.get(name, ()), key=key), batch_size=1000)
+    db.index_foreign_keys()
+    for table, cols in INDEXES.items():
+        for col in cols:
+            db[table].create_index([col])
+    db["segments"].enable_fts(["text"], tokenize="porter")
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql.strip())
+    db.execute("analyze")
+    db.close()
+
+
+def _pk_columns(pk: str | tuple[str, ...]) -> set[str]:
+    return {pk} if isinstance(pk, str) else set(pk)
+
+
+def _sort_key(pk: str | tuple[str, ...]):
+    cols = (pk,) if isinstance(pk, str) else pk
+    return lambda row: tuple(row[c] for c in cols)

@@ -1,0 +1,119 @@
+"""Publishing with Datasette: the serve command, its settings, and the chart links in metadata.yml.
+
+One definition used by ``make serve``, the tests and ``make screenshots``, so what
+is tested is what is served.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+import yaml
+
+DATABASE = "facts"
+# Read-only publishing: immutable database, counts from an inspect file, bounded queries.
+SETTINGS = {
+    "sql_time_limit_ms": "1000",
+    "max_returned_rows": "1000",
+    "default_page_size": "100",
+    "allow_download": "on",
+}
+
+
+def serve_command(db: Path, metadata: Path, host: str, port: int, inspect: Path | None = None) -> list[str]:
+    """The datasette command line that publishes ``db``."""
+    cmd = [sys.executable, "-m", "datasette", "serve", "-i", str(db), "--metadata", str(metadata)]
+    cmd += ["-h", host, "-p", str(port)]
+    if inspect is not None:
+        cmd += ["--inspect-file", str(inspect)]
+    for key, value in SETTINGS.items():
+        cmd += ["--setting", key, value]
+    return cmd
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running(db: Path, metadata: Path, port: int | None = None, timeout: float = 30) -> Iterator[str]:
+    """Serve ``db`` exactly as ``make serve`` does, on 127.0.0.1; yields the base URL."""
+    port = port or free_port()
+    proc = subprocess.Popen(
+        serve_command(db, metadata, "127.0.0.1", port), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/-/versions.json", timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    err = proc.stderr.read().decode() if proc.stderr else ""
+                    raise RuntimeError(f"datasette did not start on {base}: {err[-500:]}") from None
+                time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A datasette-vega chart link: a page path and the ``g.*`` state in its fragment."""
+
+    title: str
+    path: str
+    state: dict[str, str]
+
+    @property
+    def url(self) -> str:
+        return f"{self.path}#" + "&".join(f"g.{k}={v}" for k, v in self.state.items())
+
+    @property
+    def slug(self) -> str:
+        return self.path.rstrip("/").rsplit("/", 1)[-1]
+
+    @property
+    def columns(self) -> list[str]:
+        return [self.state[k] for k in ("x_column", "y_column", "color_column", "size_column") if k in self.state]
+
+
+def chart_links(metadata: dict) -> list[Chart]:
+    """Every chart link in metadata: links with a g.* fragment in the home page text, and canned query fragments."""
+    charts: dict[str, Chart] = {}
+    for m in re.finditer(r'<a href="([^"#]+)#([^"]*g\.mark[^"]*)">([^<]+)</a>', metadata.get("description_html", "")):
+        path, fragment, title = m[1], html.unescape(m[2]), m[3]
+        charts[path] = Chart(title, path, _state(fragment))
+    for db_name, db in metadata.get("databases", {}).items():
+        for name, q in db.get("queries", {}).items():
+            if "fragment" in q:
+                path = f"/{db_name}/{name}"
+                charts[path] = Chart(q.get("title", name), path, _state(q["fragment"]))
+    return list(charts.values())
+
+
+def _state(fragment: str) -> dict[str, str]:
+    return {k[2:]: v for k, v in parse_qsl(fragment) if k.startswith("g.")}
+
+
+def read_metadata(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))

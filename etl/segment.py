@@ -1,0 +1,133 @@
+"""Split an article into paragraphs and say what each one is.
+
+A plain-text capture of a news page holds the story and the site around it.
+Provenance needs both (offsets index the whole file), but figures in a
+membership appeal are not facts, so every paragraph gets a ``kind``:
+``headline``, ``byline``, ``body``, ``caption`` or ``chrome``. The rules are
+about how news sites are built in general, not about any one article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from etl.text import normalize_quotes, paragraphs, sentences
+
+KINDS = ("headline", "byline", "body", "caption", "chrome")
+
+
+@dataclass(frozen=True)
+class Segment:
+    ordinal: int
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+# Site furniture found across English news sites: navigation, membership and
+# donation appeals, newsletter forms, promo boxes, read-time and audio notes.
+# Strong signs mark a paragraph of any length; weak ones (words a story could
+# use) only a short one.
+_CHROME_STRONG = re.compile(
+    r"""
+    ^skip\ to\ (?:content|main) | \bsupport\ (?:independent|quality|our)\ journalism\b
+    | \bbecome\ a\ (?:member|subscriber|patron)\b | \bindicates\ required\b | \benter\ your\ email\b
+    | \bnewsletter\b | \ball\ rights\ reserved\b | \baudio\ is\ (?:created|generated)\b
+    | \blisten\ to\ (?:this|the)\ (?:article|story)\b | \bclick\ here\b | \bmin(?:ute)?s?\ read$
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_CHROME_WEAK = re.compile(
+    r"""
+    ^edit\ post$ | ^advertisement$ | ^menu$ | ^share(?:\ this)?(?:\ article|\ story)?$ | \bdonate\b
+    | \bsubscribed?\b | \bsign\ up\b | \bemail\ address\b | \beditors?'?\ picks\b | ^©
+    | ^(?:see\ also|read\ (?:more|also)|related|more\ on\ this|watch|listen|recommended)\s*: | ^follow\ us\b
+    | \bsupport\ us\b | \bcookies?\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+SHORT = 30  # words
+_CARD_BRANDS = re.compile(r"\b(?:visa|mastercard|american ?express|paypal|discover)\b", re.IGNORECASE)
+_BYLINE = re.compile(r"^(?:by|(?:with\ )?(?:additional\ )?reporting\ by|written\ by|compiled\ by)\s+\S", re.I | re.X)
+_PHOTO_CREDIT = re.compile(
+    r"\((?:photo|photograph|image|video|pictured)\b[^)]*\)|\b(?:photo|image)\s*(?:by|:|credit)|via\ Getty\ Images"
+    r"|\b(?:AP|AFP|Reuters|EPA|Getty)\s+(?:Photo|Images)\b",
+    re.IGNORECASE | re.VERBOSE,
+)
+_REPORTING = re.compile(
+    r"\b(?:said|says|say|told|tells|according|announced|reported|will|would|has|have|had|was|were|is\ to)\b"
+    r"|\w{3,}ed\b|[\"“”]",
+    re.IGNORECASE,
+)
+
+
+def segment(text: str, title: str | None = None) -> list[Segment]:
+    """Paragraphs of ``text`` with their kind; ``title`` (from sources.yml) identifies the headline."""
+    spans = list(paragraphs(text))
+    kinds = [_furniture(text[s:e]) for s, e in spans]
+    _promo_titles(text, spans, kinds)
+    _headline(text, spans, kinds, title)
+    _lead_caption(text, spans, kinds)
+    return [
+        Segment(i + 1, kind or "body", s, e, text[s:e])
+        for i, ((s, e), kind) in enumerate(zip(spans, kinds, strict=True))
+    ]
+
+
+def _furniture(para: str) -> str | None:
+    if _BYLINE.match(para):
+        return "byline"
+    short = len(para.split()) <= SHORT
+    if _CHROME_STRONG.search(para) or (short and _CHROME_WEAK.search(para)) or len(_CARD_BRANDS.findall(para)) >= 2:
+        return "chrome"
+    if _PHOTO_CREDIT.search(para):
+        return "caption"
+    return None
+
+
+def _is_heading(para: str) -> bool:
+    return len(para.split()) <= 12 and not para.rstrip("\"'”’)").endswith((".", "!", "?"))
+
+
+def _promo_titles(text: str, spans: list[tuple[int, int]], kinds: list[str | None]) -> None:
+    """A heading that introduces a promo box is part of the box."""
+    for i in range(len(spans) - 1):
+        if kinds[i] is None and kinds[i + 1] == "chrome" and _is_heading(text[slice(*spans[i])]):
+            kinds[i] = "chrome"
+
+
+def _headline(text: str, spans: list[tuple[int, int]], kinds: list[str | None], title: str | None) -> None:
+    wanted = normalize_quotes(title).strip().casefold() if title else None
+    for i, (s, e) in enumerate(spans):
+        if wanted is not None and normalize_quotes(text[s:e]).strip().casefold() == wanted:
+            kinds[i] = "headline"
+            return
+    for i, kind in enumerate(kinds):  # no title given, or not found: the first paragraph of content
+        if kind is None:
+            kinds[i] = "headline"
+            return
+
+
+def _lead_caption(text: str, spans: list[tuple[int, int]], kinds: list[str | None]) -> None:
+    """The lead photo's caption sits between headline and story: one short sentence, present tense,
+    no attribution, followed by a longer paragraph. A lede is longer, past or future tense, or attributed."""
+    if "headline" not in kinds:
+        return
+    i = kinds.index("headline") + 1
+    while i < len(spans) and kinds[i] in ("byline", "chrome", "caption"):
+        if kinds[i] == "caption":
+            return  # the lead photo already has its credited caption
+        i += 1
+    if i + 1 >= len(spans) or kinds[i] is not None:
+        return
+    para = text[slice(*spans[i])]
+    nxt = text[slice(*spans[i + 1])]
+    if (
+        len(sentences(para)) == 1
+        and len(para.split()) <= 25
+        and not _REPORTING.search(para)
+        and len(nxt) > 1.5 * len(para)
+    ):
+        kinds[i] = "caption"

@@ -1,0 +1,36 @@
+"""Shared fixtures: one real build of the seeds into a temporary folder per test session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from etl.build import build
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+FACTS = ROOT / "facts.yml"
+METADATA = ROOT / "metadata.yml"
+
+
+@pytest.fixture(scope="session")
+def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("build") / "facts.db"
+    build(SEEDS, FACTS, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def db(db_path: Path) -> sqlite_utils.Database:
+    return sqlite_utils.Database(db_path)
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    """A writable copy of the inputs (seeds/ and facts.yml) to break on purpose."""
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    shutil.copy(FACTS, tmp_path / "facts.yml")
+    return tmp_path

@@ -1,0 +1,138 @@
+"""The build of the two seeds: every curated fact lands with the right figures and dates."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import sqlite_utils
+import yaml
+
+from etl.build import build
+from tests.conftest import FACTS, SEEDS
+
+
+def fact(db: sqlite_utils.Database, id_: str) -> dict:
+    return db["facts"].get(id_)
+
+
+def test_every_curated_fact_is_in_the_database(db):
+    curated = {f["id"] for f in yaml.safe_load(FACTS.read_text())["facts"]}
+    assert {r["id"] for r in db["facts"].rows} == curated
+    assert len(curated) >= 25
+
+
+def test_sources_match_their_files(db):
+    rows = {r["id"]: r for r in db["sources"].rows}
+    assert set(rows) == {"rferl-2023-02-03", "kyivindependent-2023-02-03"}
+    for r in rows.values():
+        raw = (SEEDS / r["file"]).read_bytes()
+        assert r["sha256"] == hashlib.sha256(raw).hexdigest()
+        assert r["text"] == raw.decode("utf-8")
+        assert r["chars"] == len(r["text"])
+    assert rows["kyivindependent-2023-02-03"]["authors"] == '["Asami Terajima", "Oleksiy Sorokin"]'
+    assert rows["rferl-2023-02-03"]["publisher"] == "Radio Free Europe/Radio Liberty (RFE/RL)"
+
+
+def test_training_target_15000_superseded_by_30000(db):
+    initial, raised = fact(db, "eu-training-target-initial"), fact(db, "eu-training-target-raised")
+    assert (initial["value"], initial["unit"], initial["approx"]) == (15000.0, "troops", 0)
+    assert (raised["value"], raised["unit"], raised["qualifier"], raised["approx"]) == (30000.0, "troops", "up to", 1)
+    assert raised["supersedes"] == "eu-training-target-initial"
+    assert raised["date"] == "2023-02-03"
+
+
+def test_oil_price_cap_is_176_million_usd_a_day_claimed_by_von_der_leyen(db):
+    f = fact(db, "oil-price-cap-cost-to-russia")
+    assert (f["value"], f["unit"], f["per"], f["qualifier"], f["approx"]) == (176_000_000.0, "USD", "day", "about", 1)
+    assert f["claimant_id"] == "ursula-von-der-leyen"
+
+
+def test_central_bank_assets_300_billion_usd(db):
+    f = fact(db, "russian-central-bank-assets")
+    assert (f["value"], f["unit"], f["subject_id"]) == (300_000_000_000.0, "USD", "central-bank-of-russia")
+    assert "Michel" in f["statement"]
+
+
+def test_bakhmut_pledge_is_stated_by_both_sources(db):
+    sources = {r["source_id"] for r in db["fact_evidence"].rows_where("fact_id = ?", ["zelensky-will-not-give-up-bakhmut"])}
+    assert sources == {"rferl-2023-02-03", "kyivindependent-2023-02-03"}
+    exact = {r["exact"] for r in db["fact_evidence"].rows_where("fact_id = ?", ["zelensky-will-not-give-up-bakhmut"])}
+    assert "Nobody will give away Bakhmut." in exact
+    assert 'President Volodymyr Zelensky says Ukraine "won\'t hand over Bakhmut."' in exact
+
+
+def test_key_dates(db):
+    expected = {
+        "eu-ukraine-summit-2023-02-03": ("2023-02-03", None, "2023-02-03", "2023-02-03"),
+        "baltic-leaders-riga": ("2023-02-03", None, "2023-02-03", "2023-02-03"),
+        "ukrainian-intelligence-warning-2023-02-02": ("2023-02-02", None, "2023-02-02", "2023-02-02"),
+        "russia-aims-to-capture-donbas-by-march": ("2023-03", "by", None, "2023-03-31"),
+        "tenth-sanctions-package-by-feb-24": ("2023-02-24", "by", None, "2023-02-24"),
+        "invasion-first-anniversary": ("2023-02-24", None, "2023-02-24", "2023-02-24"),
+        "ukraine-applied-for-eu-membership": ("2022-02", "late", "2022-02-21", "2022-02-28"),
+        "ukraine-eu-candidate-status": ("2022-06", None, "2022-06-01", "2022-06-30"),
+        "macron-decades": ("2022-05", None, "2022-05-01", "2022-05-31"),
+        "eu-plans-negotiations-october": ("2023-10", None, "2023-10-01", "2023-10-31"),
+        "kyiv-pushing-for-summer-negotiations": ("2023-22", None, "2023-06-01", "2023-08-31"),
+        "ukraine-goal-negotiations-this-year": ("2023", None, "2023-01-01", "2023-12-31"),
+        "donbas-occupied-since-2014": ("2014", "since", "2014-01-01", None),
+        "russia-battle-for-bakhmut-since-summer-2022": ("2022-22", "since", "2022-06-01", None),
+    }
+    for id_, want in expected.items():
+        f = fact(db, id_)
+        assert (f["date"], f["date_modifier"], f["date_earliest"], f["date_latest"]) == want, id_
+
+
+def test_every_body_figure_is_a_fact(db):
+    figures = {(r["fact_id"], r["value"], r["unit"]) for r in db["figures"].rows}
+    for want in [
+        ("soledar-distance-from-bakhmut", 15.0, "km"),
+        ("russian-attacks-four-directions", 4.0, "directions"),
+        ("general-staff-reporting-period", 24.0, "hours"),
+        ("accession-seven-requirements", 7.0, "requirements"),
+        ("eu-officials-at-summit", 12.0, "officials"),
+        ("von-der-leyen-two-strategic-mistakes", 2.0, "mistakes"),
+        ("tenth-sanctions-package-by-feb-24", 10.0, "ordinal"),
+    ]:
+        assert want in figures
+
+
+def test_coverage_is_empty_for_the_seeds(db):
+    assert list(db["coverage"].rows) == []
+
+
+def test_views_exist_and_order(db):
+    days = [r["day"] for r in db["timeline"].rows]
+    assert days == sorted(days) and days[0] == "2014-01-01"
+    corr = {r["fact_id"]: r for r in db["corroboration"].rows}
+    assert corr["zelensky-will-not-give-up-bakhmut"]["n_sources"] == 2
+    assert corr["oil-price-cap-cost-to-russia"]["sources"] == "kyivindependent-2023-02-03"
+
+
+def test_foreign_keys_declared_and_hold(db):
+    fks = {(fk.table, fk.column, fk.other_table) for fk in db["facts"].foreign_keys}
+    assert ("facts", "subject_id", "entities") in fks and ("facts", "supersedes", "facts") in fks
+    assert list(db.query("pragma foreign_key_check")) == []
+
+
+def test_zelensky_is_one_entity_with_three_spellings(db):
+    aliases = {r["alias"] for r in db["entity_aliases"].rows_where("entity_id = ?", ["volodymyr-zelensky"])}
+    assert {"Zelenskiy", "Zelensky", "Zelenskyi"} <= aliases
+    spelled = {r["surface"] for r in db["entity_mentions"].rows_where("entity_id = ?", ["volodymyr-zelensky"])}
+    assert {"Zelenskiy", "Zelensky", "Zelenskyi"} <= {s.split()[-1] for s in spelled}
+
+
+def test_two_builds_are_identical(tmp_path: Path, db_path: Path):
+    again = tmp_path / "facts.db"
+    build(SEEDS, FACTS, again)
+    assert again.read_bytes() == db_path.read_bytes()
+
+
+def test_segments_cover_every_line_with_a_kind(db):
+    kinds = {r["kind"] for r in db["segments"].rows}
+    assert kinds == {"headline", "byline", "body", "caption", "chrome"}
+    ki = {r["ordinal"]: r["kind"] for r in db["segments"].rows_where("source_id = ?", ["kyivindependent-2023-02-03"])}
+    assert ki[1] == "chrome" and ki[3] == "headline" and ki[4] == "byline" and ki[5] == "caption"
+    rf = {r["ordinal"]: r["kind"] for r in db["segments"].rows_where("source_id = ?", ["rferl-2023-02-03"])}
+    assert rf[1] == "headline" and rf[2] == "caption" and rf[3] == "body" and rf[5] == "chrome"

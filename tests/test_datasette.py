@@ -1,0 +1,139 @@
+"""The published database, through Datasette in-process: pages, API, metadata and chart links."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from datasette.app import Datasette
+
+from etl import load
+from etl.publish import SETTINGS, chart_links, read_metadata
+from tests.conftest import METADATA
+
+META = read_metadata(METADATA)
+CANNED = META["databases"]["facts"]["queries"]
+PARAMS = {"facts_by_topic": "topic=sanctions", "search_paragraphs": "q=Bakhmut", "source_paragraphs": "source=rferl-2023-02-03"}
+
+
+@pytest.fixture(scope="module")
+def get(db_path: Path):
+    ds = Datasette([str(db_path)], immutables=[], metadata=META, settings={k: _typed(v) for k, v in SETTINGS.items()})
+
+    def fetch(*paths: str):
+        async def run():
+            return [await ds.client.get(p) for p in paths]
+
+        responses = asyncio.run(run())
+        return responses if len(paths) > 1 else responses[0]
+
+    return fetch
+
+
+def _typed(v: str):
+    return {"on": True, "off": False}.get(v, int(v) if v.isdigit() else v)
+
+
+def test_plugins_list_datasette_vega(get):
+    names = {p["name"] for p in get("/-/plugins.json").json()}
+    assert "datasette-vega" in names
+
+
+def test_metadata_has_title_license_and_sources(get):
+    meta = get("/-/metadata.json").json()
+    assert meta["title"].startswith("bakhmut-facts")
+    assert meta["license"].startswith("CC BY 4.0") and "creativecommons.org/licenses/by/4.0" in meta["license_url"]
+    assert "RFE/RL" in meta["source"] and "Kyiv Independent" in meta["source"]
+    home = get("/").text
+    for url in ("rferl.org", "kyivindependent.com", "CC BY 4.0", "remain"):
+        assert url in home
+
+
+def test_every_table_view_and_column_is_described():
+    tables = META["databases"]["facts"]["tables"]
+    views = {"timeline", "figures", "corroboration", "coverage"}
+    assert set(load.TABLES) | views == set(tables)
+    for name, (columns, _, _) in load.TABLES.items():
+        assert tables[name]["description"]
+        assert set(tables[name]["columns"]) == set(columns), name
+
+
+def test_view_columns_are_described(db):
+    tables = META["databases"]["facts"]["tables"]
+    for view in ("timeline", "figures", "corroboration", "coverage"):
+        assert set(db[view].columns_dict) == set(tables[view]["columns"]), view
+
+
+@pytest.mark.parametrize("table", sorted(load.TABLES))
+def test_every_table_page_answers(get, db, table):
+    html, data = get(f"/facts/{table}", f"/facts/{table}.json?_shape=array&_size=max")
+    assert html.status_code == 200 and data.status_code == 200
+    assert len(data.json()) == db[table].count
+
+
+@pytest.mark.parametrize("view", ["timeline", "figures", "corroboration", "coverage"])
+def test_every_view_answers(get, db, view):
+    html, data = get(f"/facts/{view}", f"/facts/{view}.json?_shape=array&_size=max")
+    assert html.status_code == 200 and data.status_code == 200
+    assert len(data.json()) == len(list(db[view].rows))
+
+
+def test_facts_json_api_has_values_and_units(get):
+    rows = {r["id"]: r for r in get("/facts/facts.json?_shape=array&_size=max").json()}
+    assert rows["oil-price-cap-cost-to-russia"]["value"] == 176_000_000
+    assert rows["oil-price-cap-cost-to-russia"]["unit"] == "USD"
+    assert rows["eu-training-target-raised"]["value"] == 30000
+
+
+@pytest.mark.parametrize("name", sorted(CANNED))
+def test_every_canned_query_answers_with_rows(get, name):
+    path = f"/facts/{name}.json?_shape=array" + (f"&{PARAMS[name]}" if name in PARAMS else "")
+    html, data = get(f"/facts/{name}" + (f"?{PARAMS[name]}" if name in PARAMS else ""), path)
+    assert html.status_code == 200 and data.status_code == 200, data.text
+    assert len(data.json()) >= 2
+
+
+def test_canned_query_results(get):
+    target = get("/facts/training_target.json?_shape=array").json()
+    assert [(r["target"], r["troops"]) for r in target] == [("1. initial target", 15000), ("2. raised on 2023-02-03", 30000)]
+    topic = get("/facts/facts_by_topic.json?_shape=array&topic=sanctions").json()
+    assert {r["topic"] for r in topic} == {"sanctions"} and len(topic) == 3
+    hits = get("/facts/search_paragraphs.json?_shape=array&q=Soledar").json()
+    assert [h["source_id"] for h in hits] == ["kyivindependent-2023-02-03"] and "[Soledar]" in hits[0]["snippet"]
+    paras = get("/facts/source_paragraphs.json?_shape=array&source=rferl-2023-02-03").json()
+    assert [p["ordinal"] for p in paras] == list(range(1, len(paras) + 1)) and paras[0]["kind"] == "headline"
+    both = get("/facts/facts_by_source_count.json?_shape=array").json()
+    stated = {r["fact_id"]: r["stated_by"] for r in both}
+    assert stated["zelensky-will-not-give-up-bakhmut"] == "every source"
+    assert stated["soledar-distance-from-bakhmut"] == "only kyivindependent-2023-02-03"
+
+
+def test_foreign_keys_render_as_labels(get):
+    row = get("/facts/facts/oil-price-cap-cost-to-russia.json?_labels=on&_shape=array").json()[0]
+    assert row["claimant_id"] == {"value": "ursula-von-der-leyen", "label": "Ursula von der Leyen"}
+    assert row["subject_id"]["label"] == "European Union"
+
+
+def test_charts_are_the_three_asked_for():
+    charts = {c.slug: c for c in chart_links(META)}
+    assert set(charts) == {"training_target", "timeline_facts", "facts_per_topic_by_source"}
+    assert charts["timeline_facts"].state["x_type"] == "temporal"
+    assert charts["facts_per_topic_by_source"].state["color_column"] == "source"
+    assert charts["training_target"].state["mark"] == "bar"
+
+
+@pytest.mark.parametrize("chart", chart_links(META), ids=lambda c: c.slug)
+def test_chart_links_name_columns_of_the_rows_they_chart(get, chart):
+    rows = get(f"{chart.path}.json?_shape=array").json()
+    assert len(rows) >= 2  # datasette-vega draws nothing for fewer
+    for column in chart.columns:
+        assert column in rows[0], column
+    if chart.state.get("y_type") == "quantitative":
+        assert all(isinstance(r[chart.state["y_column"]], int | float) for r in rows)
+
+
+def test_home_page_links_every_chart(get):
+    home = get("/").text
+    for chart in chart_links(META):
+        assert chart.path + "#g.mark=" in home
