@@ -8,7 +8,7 @@ DB := facts.db
 INSPECT := inspect.json
 INPUTS := facts.yml seeds/sources.yml $(wildcard seeds/*.txt) $(wildcard etl/*.py etl/*.json etl/extract/*.py)
 
-.PHONY: install db rebuild check serve test lint screenshots clean
+.PHONY: install db rebuild check serve test lint screenshots eval clean
 
 install: $(VENV)/.installed
 
@@ -47,6 +47,14 @@ lint: install
 # Screenshots of the chart links, taken from the real served pages with headless Chromium.
 screenshots: $(DB) $(INSPECT)
 	$(BIN)/python -m etl screenshots docs/screenshots --db $(DB)
+
+# Extractor precision/recall/F1 on the hand gold and on public test sentences, beside quantulum3 and dateparser.
+eval: $(VENV)/.installed-eval
+	$(BIN)/python -m etl.evaluate
+
+$(VENV)/.installed-eval: $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,eval]'
+	touch $@
 
 clean:
 	rm -rf $(DB) $(INSPECT) .pytest_cache

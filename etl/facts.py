@@ -90,25 +90,31 @@ class Curated:
     ignores: list[Ignore]
 
 
+def load_entities(path: Path) -> list[Entity]:
+    """Just the entities of facts.yml (schema-checked): all the extractors need to know."""
+    data, lines = read_yaml(path)
+    _validate_schema(path, data, lines)
+    return _entities(data)
+
+
+def _entities(data: dict) -> list[Entity]:
+    """Entities with exactly the aliases listed: a name like "The Kyiv Independent" need not read well in text."""
+    return [
+        Entity(e["id"], e["name"], e["type"], tuple(dict.fromkeys(e.get("aliases", []))), e.get("description", ""))
+        for e in data["entities"]
+    ]
+
+
 def load_facts(path: Path, sources: Sequence[Source]) -> Curated:
     """Read and check facts.yml against the schema and the sources."""
     data, lines = read_yaml(path)
     _validate_schema(path, data, lines)
     units = {u["id"]: u for u in data.get("units", [])}
     topics = {t["id"]: t["description"] for t in data.get("topics", [])}
-    entities = [
-        Entity(
-            e["id"],
-            e["name"],
-            e["type"],
-            tuple(dict.fromkeys([e["name"], *e.get("aliases", [])])),
-            e.get("description", ""),
-        )
-        for e in data["entities"]
-    ]
+    entities = _entities(data)
     facts = [_fact(f, ("facts", i), path, lines) for i, f in enumerate(data["facts"])]
     ignores = [
-        Ignore(QuoteRef(g["source"], g["quote"], g.get("occurrence"), lines.of(("ignore", i))), g["reason"])
+        Ignore(QuoteRef(g["source"], g["quote"], g.get("occurrence"), lines.of(("ignore", i, "quote"))), g["reason"])
         for i, g in enumerate(data.get("ignore", []))
     ]
     curated = Curated(path, units, topics, entities, facts, ignores)
@@ -128,7 +134,7 @@ def _fact(f: dict, at: tuple, path: Path, lines: Lines) -> Fact:
     elif modifier is not None:
         raise InputError(path, lines.of((*at, "date_modifier")), "date_modifier given without a date; add the date")
     evidence = tuple(
-        QuoteRef(q["source"], q["quote"], q.get("occurrence"), lines.of((*at, "evidence", j)))
+        QuoteRef(q["source"], q["quote"], q.get("occurrence"), lines.of((*at, "evidence", j, "quote")))
         for j, q in enumerate(f["evidence"])
     )
     return Fact(

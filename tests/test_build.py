@@ -55,7 +55,9 @@ def test_central_bank_assets_300_billion_usd(db):
 
 
 def test_bakhmut_pledge_is_stated_by_both_sources(db):
-    sources = {r["source_id"] for r in db["fact_evidence"].rows_where("fact_id = ?", ["zelensky-will-not-give-up-bakhmut"])}
+    sources = {
+        r["source_id"] for r in db["fact_evidence"].rows_where("fact_id = ?", ["zelensky-will-not-give-up-bakhmut"])
+    }
     assert sources == {"rferl-2023-02-03", "kyivindependent-2023-02-03"}
     exact = {r["exact"] for r in db["fact_evidence"].rows_where("fact_id = ?", ["zelensky-will-not-give-up-bakhmut"])}
     assert "Nobody will give away Bakhmut." in exact

@@ -14,7 +14,11 @@ from tests.conftest import METADATA
 
 META = read_metadata(METADATA)
 CANNED = META["databases"]["facts"]["queries"]
-PARAMS = {"facts_by_topic": "topic=sanctions", "search_paragraphs": "q=Bakhmut", "source_paragraphs": "source=rferl-2023-02-03"}
+PARAMS = {
+    "facts_by_topic": "topic=sanctions",
+    "search_paragraphs": "q=Bakhmut",
+    "source_paragraphs": "source=rferl-2023-02-03",
+}
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +100,10 @@ def test_every_canned_query_answers_with_rows(get, name):
 
 def test_canned_query_results(get):
     target = get("/facts/training_target.json?_shape=array").json()
-    assert [(r["target"], r["troops"]) for r in target] == [("1. initial target", 15000), ("2. raised on 2023-02-03", 30000)]
+    assert [(r["target"], r["troops"]) for r in target] == [
+        ("1. initial target", 15000),
+        ("2. raised on 2023-02-03", 30000),
+    ]
     topic = get("/facts/facts_by_topic.json?_shape=array&topic=sanctions").json()
     assert {r["topic"] for r in topic} == {"sanctions"} and len(topic) == 3
     hits = get("/facts/search_paragraphs.json?_shape=array&q=Soledar").json()
@@ -110,7 +117,7 @@ def test_canned_query_results(get):
 
 
 def test_foreign_keys_render_as_labels(get):
-    row = get("/facts/facts/oil-price-cap-cost-to-russia.json?_labels=on&_shape=array").json()[0]
+    row = get("/facts/facts.json?id=oil-price-cap-cost-to-russia&_labels=on&_shape=array").json()[0]
     assert row["claimant_id"] == {"value": "ursula-von-der-leyen", "label": "Ursula von der Leyen"}
     assert row["subject_id"]["label"] == "European Union"
 

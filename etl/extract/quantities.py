@@ -1,0 +1,983 @@
+"""Find the figures in an English news article: money, counts, percentages, measures, ordinals.
+
+The rules follow docs/extraction.md ("Quantities") and English news style in general, never one
+article's wording. Two scans find candidates: digits in the text, and number words, word ordinals
+and the unit of "nearly a year" in its lower-cased copy. Each candidate is judged on a small window
+of context: names and models (F-16, G7, Article 5), clock and read times, phone numbers, the day and
+year of a date and fractions are dropped; neighbours are joined into ranges; then unit, ``per`` and
+qualifier are read off the words around the span. Every regex is anchored, bounded or unambiguous,
+so the work is linear in the text length (about 5 MB/s on news text).
+
+Decisions where the spec is silent or ambiguous:
+- Only ASCII digits are numbers; other-script digits (Arabic-Indic, Devanagari) are ignored.
+- A bare four-digit 1900-2099 is a year (not reported) unless a counted noun follows and neither a
+  date preposition (in, since, by, of ...) nor a determiner ("the 2014 elections") precedes it. A
+  number next to a month name ("February 3", "3 February", "Feb. 3", "the 24th of February") is a
+  date's day even when the caller did not pass it in ``exclude``. A number dash-joined to a dropped
+  one goes with it ("2013-14", "2023-02-03", "COVID-19").
+- "N hours/days/years ago" is a relative date, not a quantity.
+- Fractions ("1/2", "two-thirds", "two thirds", "24/7") are not reported, nor are their parts.
+- A word number hyphen-joined to a non-unit word ("two-state", "one-off") is not reported; a digit
+  one ("a 27-member bloc", "1,000-strong") is reported as a count with no counted noun.
+- Ordinals hyphen-joined to a word ("21st-century", "first-ever") are not reported. A possessive
+  ("Ukraine's first") is a determiner for word ordinals. Digit ordinals need no determiner; one
+  naming a military unit ("the 93rd Mechanized Brigade") is a name.
+- A number after a capitalised word that does not start the sentence ("Leopard 2", "Voyager 2",
+  "EU 27") is part of a name, unless the next word is capitalised too (a title-case headline,
+  "Russia Fires 70 Missiles"); a few name heads (Article, Leopard, Flight, Day ...) make a name even
+  at a sentence start. Likewise capitalised number words ("Group of Seven", "Formula One").
+- Scale letters: bn/mn/mln/tn/k anywhere; m/b/t (any case) only after a currency sign ("£3m",
+  "€10B"); a bare "8m" is a million before a plural noun ("8m refugees", "20m tonnes"), else metres.
+- "pounds" is GBP only with a scale ("5 million pounds") or "sterling"; otherwise a counted noun.
+- Thousands may be grouped with a single (no-break) space: "10 000".
+- Area and speed get their own units: km2, mi2, m2, km/h, mph ("square kilometres", "sq km").
+- ``per`` is only day/week/month/year/barrel/person, as listed (not "per hour", "per kg"); hyphenated
+  forms count ("a $60-a-barrel cap").
+- In a change "X troops to (up to) Y" a Y without a unit of its own takes X's unit; in "from X to
+  Y troops" X takes Y's. That is how "from 15,000 troops to up to 30,000" reads.
+- The counted-noun rule is literal (plural-looking nouns only), so "one soldier" is a ``count``;
+  "one" needs a following word that is not a function word or a common verb.
+- Money units: ISO codes; "$" alone is USD, "NZ$"/"HK$" give NZD/HKD.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import pairwise
+
+from etl.extract.base import Quantity
+
+__all__ = ["find_quantities"]
+
+# ---------------------------------------------------------------------------------------------
+# Lexicons
+
+_SMALL = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+        " seventeen eighteen nineteen".split()
+    )
+}
+_TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
+_BIG = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+_SCALES = {
+    "hundred": 100,
+    **_BIG,
+    "bn": 10**9,
+    "bln": 10**9,
+    "mn": 10**6,
+    "mln": 10**6,
+    "tn": 10**12,
+    "trn": 10**12,
+    "k": 10**3,
+    "m": 10**6,
+    "b": 10**9,
+    "t": 10**12,
+}
+_ORD_UNITS = "first second third fourth fifth sixth seventh eighth ninth".split()
+_ORD_TEENS = "tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth"
+_ORD_TENS = "twentieth thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth"
+_ORDINALS = (
+    {w: i for i, w in enumerate(_ORD_UNITS, start=1)}
+    | {w: i for i, w in enumerate(_ORD_TEENS.split(), start=10)}
+    | {w: 10 * i for i, w in enumerate(_ORD_TENS.split(), start=2)}
+)
+
+# Counted nouns stop at these: the spec's "function word".
+_FUNCTION = frozenset(
+    """
+    a an the of in on at to for from by with without and or but nor than as that which who whom whose what
+    when where while if because so per into onto over under above below after before since during until
+    about against among between through across within toward towards around near via upon amid along beyond
+    is are was were be been being has have had will would can could shall should may might must do does did
+    this these those its their his her our my your it they them he she we you i us him me not no also only
+    just more most less least each every all both either neither some any such there here said says say told
+    according still yet already then now ago later earlier last next own other another out up down off back
+    again too very even ever never soon including like unlike despite whether however although though
+    whereas always perhaps sometimes besides afterwards nowadays overseas
+    """.split()
+)
+_VERBS = frozenset(
+    "is was has had said says could would can will should must might may does did knows thinks "
+    "wants expects told believes seems remains".split()
+)
+_IRREGULAR_PLURALS = frozenset(
+    "people children men women police personnel staff aircraft cattle livestock sheep "
+    "deer data media criteria feet teeth mice geese offspring".split()
+)
+_NOT_PLURAL = frozenset(
+    "news gas bus bias chaos lens alias atlas canvas plus minus thus yes brussels netherlands "
+    "paris athens wales philippines texas kansas".split()
+)
+_FRACTIONS = frozenset(
+    "half halves third thirds quarter quarters fourths fifth fifths sixth sixths sevenths eighth "
+    "eighths ninths tenth tenths hundredth hundredths thousandth thousandths".split()
+)
+_MONTHS = frozenset(
+    "January February March April May June July August September October November December "
+    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()
+)
+_DATE_PREPS = frozenset(
+    "in since by until till from of before after during early late mid through throughout circa".split()
+)
+_DETERMINERS = frozenset("the its their his her our my your a an this that whose".split())
+_NAME_HEADS = frozenset(
+    "Article Chapter Section Paragraph Clause Resolution Protocol Phase Stage Level Category Class Type Model Mark "
+    "Block Flight Room Route Highway Line Unit Building Gate Terminal Platform Page Vol Volume Part Act Episode "
+    "Season Number No Nos Day Leopard Patriot Minsk Stream Apollo Voyager Windows Formula Boeing".split()
+)
+_MILITARY_UNITS = frozenset(
+    "Brigade Brigades Army Corps Division Regiment Battalion Fleet Infantry Mechanized Mechanised Separate Assault "
+    "Airborne Air Guards Motorized Motorised Tank Artillery Combined Special Marine Naval Territorial Rifle "
+    "Operational Mountain Jaeger Presidential".split()
+)
+_QUALIFIER_LIST = (
+    "about",
+    "around",
+    "roughly",
+    "approximately",
+    "nearly",
+    "almost",
+    "some",
+    "an estimated",
+    "close to",
+    "up to",
+    "as many as",
+    "as much as",
+    "more than",
+    "over",
+    "at least",
+    "upwards of",
+    "in excess of",
+    "less than",
+    "fewer than",
+    "under",
+    "at most",
+    "no more than",
+    "just over",
+    "just under",
+    "well over",
+)
+
+# Unit words written after the number, keyed lower-case with dots dropped and hyphens as spaces.
+_MONEY, _PERCENT, _MEASURE = "money", "percent", "measure"
+
+
+def _table(kind: str, spec: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Expand {unit: "form, form"} into {form: (kind, unit)}."""
+    return {form.strip(): (kind, unit) for unit, forms in spec.items() for form in forms.split(",")}
+
+
+_UNIT_WORDS = {
+    **_table(
+        _PERCENT, {"percent": "percent, per cent, pct", "percentage points": "percentage point, percentage points"}
+    ),
+    **_table(
+        _MONEY,
+        {
+            "USD": "dollar, dollars, us dollar, us dollars, american dollars",
+            "EUR": "euro, euros",
+            "GBP": "pound sterling, pounds sterling, sterling",
+            "JPY": "yen",
+            "UAH": "hryvnia, hryvnias, hryvnya, hryvnyas, hryvna, hryvnas, hryvni",
+            "RUB": "ruble, rubles, rouble, roubles",
+            "CNY": "yuan, renminbi",
+            "CAD": "canadian dollar, canadian dollars",
+            "AUD": "australian dollar, australian dollars",
+            "CHF": "swiss franc, swiss francs",
+            "PLN": "zloty, zlotys, zlotych",
+        },
+    ),
+    **_table(
+        _MEASURE,
+        {
+            "km": "kilometer, kilometers, kilometre, kilometres",
+            "m": "meter, meters, metre, metres",
+            "mi": "mile, miles",
+            "kg": "kilogram, kilograms, kilogramme, kilogrammes, kilo, kilos",
+            "tonnes": "ton, tons, tonne, tonnes, metric ton, metric tons",
+            "hours": "hour, hours",
+            "days": "day, days",
+            "weeks": "week, weeks",
+            "months": "month, months",
+            "years": "year, years",
+            "minutes": "minute, minutes",
+            "seconds": "second, seconds",
+            "decades": "decade, decades",
+            "centuries": "century, centuries",
+            "km2": "square kilometer, square kilometers, square kilometre, square kilometres, square km, sq km",
+            "mi2": "square mile, square miles, sq mi",
+            "m2": "square meter, square meters, square metre, square metres, sq m",
+            "km/h": "kilometers per hour, kilometres per hour",
+            "mph": "miles per hour",
+        },
+    ),
+}
+# Abbreviations and codes are case-sensitive ("m" is metres, "M" is not).
+_UNIT_ABBR = {
+    **_table(
+        _MEASURE,
+        {
+            "km": "km, kms",
+            "m": "m",
+            "mi": "mi",
+            "kg": "kg, kgs",
+            "hours": "h, hr, hrs",
+            "minutes": "min, mins",
+            "seconds": "sec, secs",
+            "years": "yr, yrs",
+            "mph": "mph",
+            "km/h": "kph, km/h",
+            "km2": "km2, km²",
+            "m2": "m2, m²",
+        },
+    ),
+    **_table(_PERCENT, {"percent": "pc, pct"}),
+    **{c: (_MONEY, c) for c in "USD EUR GBP JPY UAH RUB CHF CAD AUD CNY PLN".split()},
+}
+_TIME_UNITS = frozenset("hours days weeks months years minutes seconds decades centuries".split())
+_CURRENCY_SIGNS = {
+    "$": "USD",
+    "US$": "USD",
+    "U.S.$": "USD",
+    "C$": "CAD",
+    "CA$": "CAD",
+    "A$": "AUD",
+    "AU$": "AUD",
+    "NZ$": "NZD",
+    "HK$": "HKD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₴": "UAH",
+    "₽": "RUB",
+}
+_PER_WORDS = {
+    "day": "day",
+    "daily": "day",
+    "week": "week",
+    "weekly": "week",
+    "month": "month",
+    "monthly": "month",
+    "year": "year",
+    "annum": "year",
+    "annually": "year",
+    "yearly": "year",
+    "barrel": "barrel",
+    "person": "person",
+    "capita": "person",
+    "head": "person",
+}
+
+# ---------------------------------------------------------------------------------------------
+# Regexes, compiled once. Repetitions are bounded or cannot overlap, so matching stays linear.
+# Start patterns are a lookbehind plus lower-case literals, which the regex engine scans fast;
+# currency signs, "a"/"half a" and qualifiers are found by looking back from a number in Python.
+
+
+def _alt(words: Iterable[str], spaced: bool = False) -> str:
+    """A regex alternation of literal words, longest first; ``spaced`` lets inner spaces stretch."""
+    out = [re.escape(w) for w in sorted(words, key=len, reverse=True)]
+    return "|".join(w.replace(r"\ ", rf"{_S}{{1,3}}") for w in out) if spaced else "|".join(out)
+
+
+_S = r"[ \t\u00a0\u202f]"  # a space inside a line
+_SPACES = " \t\u00a0\u202f"
+_NUMW = rf"(?:(?:{_alt(_TENS)})(?:-(?:{_alt(list(_SMALL)[1:10])}))?|{_alt([*_SMALL, 'hundred', *_BIG, 'dozen'])})"
+_AUNITS = (
+    "year",
+    "month",
+    "week",
+    "day",
+    "hour",
+    "minute",
+    "decade",
+    "century",
+    "mile",
+    "kilometer",
+    "kilometre",
+    "meter",
+    "metre",
+)
+# Run on the lower-cased text: one flat alternation of every word that can start a figure
+# (number words, word ordinals, the unit of "nearly a year"), then a tail for "two hundred and five".
+_WORD_START = re.compile(rf"(?<![a-z])(?:{_alt({*_SMALL, *_TENS, 'hundred', *_BIG, 'dozen', *_ORDINALS, *_AUNITS})})\b")
+_WORDS_TAIL = re.compile(
+    rf"(?:-(?:{_alt(list(_SMALL)[1:10])})\b)?(?:(?:{_S}{{1,2}}|-)(?:and{_S}{{1,2}})?(?:an?{_S}{{1,2}})?(?:{_NUMW}|half)\b)*"
+)
+_NUMBER = re.compile(  # digits, not starting inside a number
+    r"(?<![0-9])(?<![0-9][.,])(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?![0-9])"
+    r"|[0-9]+)(?:\.[0-9]+)?"
+)
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_WORD_TOKEN = re.compile(r"[A-Za-z]+")
+_CURRENCY_BEFORE = re.compile(
+    r"(?:(?<![A-Za-z])(?:US|U\.S\.|C|CA|A|AU|NZ|HK)?\$|[€£¥₴₽]|(?<![A-Za-z])(?:USD|EUR|GBP|JPY|UAH|RUB|CHF|CAD|AUD"
+    r"|CNY|PLN))[ \t]?$"
+)
+# Read at a number's start: clock times, read times, phone numbers (at least eight digits).
+_TIME_AT = re.compile(
+    r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:[ \t]?[AaPp]\.?[Mm]\b\.?)?"
+    r"|[0-9]{1,2}(?:[.:][0-9]{2})?[ \t]?(?:[ap]\.m\.?|[AP]\.M\.?|[ap]m\b|[AP]M\b)"
+    r"|[0-9]{1,2}[ \t]?o['’]clock\b"
+    r"|[0-9]{3,4}[ \t]?(?:GMT|UTC|CET|CEST|EET|EEST|BST|MSK)\b"
+    r"|[0-9]{1,3}[ \t]?-?[ \t]?(?i:min|mins|minute|minutes)\.?[ \t]+(?i:read)\b"
+)
+_PHONE_AT = re.compile(
+    r"(?:\+|00)[0-9]{1,3}(?:[ .-]?\(?[0-9]{2,4}\)?){2,5}\b"  # +380 44 123 4567
+    r"|\(?[0-9]{3}\)?[ .-][0-9]{3}[.-][0-9]{4}\b"  # (202) 555-0100
+)
+_URL = re.compile(r"(?:https?://|www\.)[^\s]+")
+_LETTERS = re.compile(r"[A-Za-z]+")
+_SCALE_AFTER = re.compile(
+    rf"(?:{_S}{{1,2}}|-)(?P<w>(?i:hundred|thousand|million|billion|trillion)|bn|bln|mn|mln|tn|trn)\b"
+)
+_SIGN_AFTER = re.compile(r"[ \t]?(?P<s>[%€£₴₽])")
+_UNIT_AFTER = re.compile(
+    rf"(?P<sep>{_S}{{1,2}}|-)(?P<u>(?i:per[ \t-]cent|percentage[ \t]points?"
+    rf"|(?:square|sq\.?)[ \t](?:kilomet(?:er|re)s?|km|miles?|mi|met(?:er|re)s?|m)"
+    rf"|(?:U\.?S\.?|US|American|Canadian|Australian)[ \t]dollars?|Swiss[ \t]francs?|pounds?[ \t]sterling"
+    rf"|metric[ \t]tons?|(?:kilomet(?:er|re)s|miles)[ \t]per[ \t]hour)|km/h|[A-Za-z]+²?[0-9]?)(?![A-Za-z])"
+)
+_NEXT_WORD = re.compile(rf"{_S}{{1,3}}(?P<w>[A-Za-z][A-Za-z0-9'’-]*)")
+_NOUN_TOKEN = re.compile(rf"{_S}{{1,3}}(?P<w>[A-Za-z0-9][A-Za-z0-9'’-]*)")  # model codes ("2A6") may sit in between
+_OF_AFTER = re.compile(rf"{_S}{{1,2}}of\b")
+_CALIBRE = re.compile(rf"(?:{_S}|-)?(?:mm|cm)\b")
+_PER = re.compile(
+    rf"(?:{_S}{{1,2}}|-)(?i:per|a|an|each|every)(?:{_S}|-)(?P<a>(?i:day|week|month|year|barrel|person|capita|head"
+    rf"|annum))\b(?!{_S}{{1,3}}(?i:ago|after|before|later|earlier|of|and)\b)"
+    rf"|{_S}{{1,2}}(?P<b>(?i:daily|weekly|monthly|annually|yearly))\b"
+    rf"|/(?P<c>day|week|month|year|barrel|person)\b"
+)
+_AGO = re.compile(rf"{_S}{{1,2}}ago\b")
+_MONTH_AFTER = re.compile(rf"(?:{_S}{{1,2}}|-)(?:of{_S}{{1,2}})?(?:{_alt(_MONTHS)})\b")
+_FRACTION_AFTER = re.compile(r"[ \t][0-9]{1,2}/[0-9]{1,2}(?![0-9])")
+_TO_GAP = re.compile(rf"{_S}{{1,2}}to{_S}{{1,2}}(?:(?i:{_alt(_QUALIFIER_LIST, spaced=True)}){_S}{{1,3}})?")
+_RANGE_GAP = re.compile(rf"{_S}{{0,2}}[-–—]{_S}{{0,2}}|-?{_S}{{1,2}}to{_S}{{1,2}}")
+_AND_GAP = re.compile(rf"{_S}{{1,2}}and{_S}{{1,2}}")
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.'’-")
+_QUALIFIER_SET = frozenset(_QUALIFIER_LIST)
+_WINDOW = 48  # characters looked at before a candidate
+_MAX_DIGITS = Decimal(10**15)  # longer digit runs are ids; keeps every value a finite float
+
+
+# ---------------------------------------------------------------------------------------------
+# Internal records
+
+
+@dataclass
+class _Atom:
+    """One number as found, before ranges are joined and units read."""
+
+    start: int
+    end: int
+    value: Decimal
+    kind: str  # digit | word | ordinal | aunit
+    currency: str | None = None
+    percent: bool = False
+    scale: int = 1
+    unit: str | None = None  # fixed by the number itself: ordinal, "15km", "a year"
+    after: int = -1  # where unit words and the counted noun are looked for
+    no_noun: bool = False  # hyphen-joined to a non-unit word ("27-member"): a count
+    is_one: bool = False  # the bare word "one": kept only before a noun
+    reject: bool = False
+    chain: bool = True  # a rejection spreads to dash-joined neighbours (years, dates, names)
+
+
+@dataclass
+class _Item:
+    """A reported figure (a number or a range) with its unit read."""
+
+    start: int
+    end: int
+    value: Decimal
+    value_max: Decimal | None
+    unit: str
+    tail: int  # end of the unit word or counted noun
+    per: str | None
+    qualifier: str | None
+    count_like: bool  # plain count: may take a neighbour's unit
+
+
+class _Spans:
+    """Spans answering 'does (s, e) overlap any?' in O(log n)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        self.spans = sorted((s, e) for s, e in spans if e > s)
+        self.starts = [s for s, _ in self.spans]
+        self.max_end: list[int] = []
+        best = -1
+        for _, e in self.spans:
+            best = max(best, e)
+            self.max_end.append(best)
+
+    def overlaps(self, s: int, e: int) -> bool:
+        i = bisect_left(self.starts, e) - 1  # the last span starting before e
+        return i >= 0 and self.max_end[i] > s
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry point
+
+
+def find_quantities(text: str, exclude: Sequence[tuple[int, int]] = ()) -> list[Quantity]:
+    """Every figure in ``text`` outside the ``exclude`` spans (dates), sorted by start, non-overlapping."""
+    excluded = _Spans(exclude)
+    dead = _Spans([*exclude, *((m.start(), m.end()) for m in _URL.finditer(text))])
+    low = text.lower()
+    if len(low) != len(text):  # a few characters lower-case to two ("İ"): keep offsets, fold ASCII only
+        low = text.translate(_ASCII_LOWER)
+    starts = heapq.merge(
+        ((m.start(), m.end(), False) for m in _NUMBER.finditer(text)),
+        ((m.start(), m.end(), True) for m in _WORD_START.finditer(low)),
+    )
+    atoms: list[_Atom] = []
+    skip_until = -1  # end of the last clock time, phone number or number-word run
+    for s, e, is_word in starts:
+        if s < skip_until:
+            continue
+        if is_word:
+            new, skip_until = _word_candidate(text, low, s, e)
+            atoms.extend(new)
+            continue
+        skip = _time_or_phone(text, s)
+        if skip:
+            skip_until = skip
+        else:
+            atoms.append(_digits(text, s, e))
+    for a in atoms:
+        if not a.reject and dead.overlaps(a.start, a.end):
+            a.reject = True
+    _spread_rejections(text, atoms)
+    items = _join_ranges(text, [a for a in atoms if not a.reject])
+    _inherit_units(text, items)
+    out: list[Quantity] = []
+    last_end = -1
+    for it in sorted(items, key=lambda i: i.start):
+        if it.start < last_end or excluded.overlaps(it.start, it.end):
+            continue
+        out.append(
+            Quantity(
+                start=it.start,
+                end=it.end,
+                surface=text[it.start : it.end],
+                value=float(it.value),
+                value_max=None if it.value_max is None else float(it.value_max),
+                unit=it.unit,
+                per=it.per,
+                approx=it.qualifier is not None,
+                qualifier=it.qualifier,
+            )
+        )
+        last_end = it.end
+    return out
+
+
+def _time_or_phone(text: str, s: int) -> int:
+    """End of a clock time, read time or phone number starting at the digits at ``s``, else 0."""
+    if s > 0 and (text[s - 1].isalnum() or text[s - 1] in ".,"):
+        return 0
+    m = _TIME_AT.match(text, s, s + 24)
+    if m:
+        return m.end()
+    p = s - 1 if s > 0 and text[s - 1] in "+(" else s
+    m = _PHONE_AT.match(text, p, p + 40)
+    if m and sum(c.isdigit() for c in m.group()) >= 8:
+        return m.end()
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Candidates -> atoms
+
+
+def _word_candidate(text: str, low: str, s: int, e: int) -> tuple[list[_Atom], int]:
+    """Atoms from a word that can start a figure, and the end of what it consumed."""
+    w = low[s:e]
+    if w in _TENS and low.startswith("-", e):  # "twenty-first"
+        nxt = _LETTERS.match(low, e + 1, e + 12)
+        if nxt and nxt.group() in _ORD_UNITS:
+            return [_ordinal_word(text, s, nxt.end(), _TENS[w] + _ORDINALS[nxt.group()])], nxt.end()
+    if w in _ORDINALS:
+        return [_ordinal_word(text, s, e, _ORDINALS[w])], e
+    if w in _UNIT_WORDS:
+        return _a_unit(text, s, e, w), e
+    end = _WORDS_TAIL.match(low, e).end()
+    return _number_words(text, s, end), end
+
+
+def _a_unit(text: str, s: int, e: int, word: str) -> list[_Atom]:
+    """'nearly a year', 'about an hour': one unit counts only after a qualifier."""
+    art = _prev_word(text, s)
+    if art is None or art[0].lower() not in ("a", "an") or _qualifier(text, art[1]) is None:
+        return []
+    return [_Atom(art[1], e, Decimal(1), "aunit", unit=_UNIT_WORDS[word][1], after=e, chain=False)]
+
+
+def _ordinal_word(text: str, s: int, e: int, value: int) -> _Atom:
+    """'the first anniversary': a word ordinal after a determiner; not 'at first', 'First,' or 'first-ever'."""
+    prev = _prev_word(text, s)
+    det = prev[0].lower() if prev else ""
+    ok = (
+        text[s:e].islower()
+        and (det in _DETERMINERS or det.endswith(("'s", "’s")))
+        and not text.startswith("-", e)
+        and not _MONTH_AFTER.match(text, e, e + 24)
+        and not (det in ("a", "an") and text[s:e] in _FRACTIONS and _OF_AFTER.match(text, e, e + 8))  # "a third of"
+    )
+    return _Atom(s, e, Decimal(value), "ordinal", unit="ordinal", after=e, reject=not ok, chain=False)
+
+
+def _number_words(text: str, start: int, end: int) -> list[_Atom]:
+    """Split a run of number words into numbers: 'a hundred and two' -> 102; 'two three' -> 2, 3."""
+    toks = [(t.group().lower(), t.start(), t.end()) for t in _WORD_TOKEN.finditer(text, start, end)]
+    lead = _prev_word(text, start)  # "a dozen", "half a million", "a quarter of a million"
+    part: tuple[int, Decimal] | None = None
+    if lead and lead[0].lower() in ("a", "an"):
+        half = _prev_word(text, lead[1])
+        if half and half[0].lower() == "half":
+            toks.insert(0, ("half", half[1], half[1] + 4))
+            toks.insert(1, ("a", lead[1], lead[1] + len(lead[0])))
+        else:
+            toks.insert(0, ("a", lead[1], lead[1] + len(lead[0])))
+            part = _part_of(text, half)
+    words = [t[0] for t in toks]
+    out: list[_Atom] = []
+    i = 0
+    while i < len(toks):
+        parsed = _parse_words(words, i)
+        if parsed is None:
+            i += 1
+            continue
+        first, j, value = parsed
+        s = toks[first][1]
+        if part is not None and first == 0 and words[0] == "a":
+            s, value = part[0], value * part[1]
+        if value or part is None or first != 0:
+            out.append(_word_atom(text, s, toks[j - 1][2], value, j - first == 1 and words[first] == "one"))
+        i = j
+    return out
+
+
+def _part_of(text: str, of: tuple[str, int] | None) -> tuple[int, Decimal] | None:
+    """'a quarter of' / 'three quarters of' before 'a million': (start, share); other fractions give share 0,
+    which drops the number ('a third of a million' is not reported, as fractions are not)."""
+    if of is None or of[0].lower() != "of":
+        return None
+    frac = _prev_word(text, of[1])
+    if frac is None or frac[0].lower() not in _FRACTIONS:
+        return None
+    count = _prev_word(text, frac[1])
+    n = {"a": 1, "one": 1, "two": 2, "three": 3}.get(count[0].lower(), 0) if count else 0
+    if frac[0].lower() not in ("quarter", "quarters") or n == 0:
+        return of[1], Decimal(0)
+    return count[1] if count else frac[1], Decimal(n) / 4
+
+
+def _parse_words(words: list[str], i: int) -> tuple[int, int, Decimal] | None:
+    """Parse one number from ``words[i]``: (first index, index after it, value), or None."""
+    n = len(words)
+    mult, k, lead = Decimal(1), i, False  # "a", "an", "half a" stand for one before a scale or "dozen"
+    if words[k] == "half" and k + 2 < n and words[k + 1] in ("a", "an"):
+        mult, k, lead = Decimal("0.5"), k + 2, True
+    elif words[k] in ("a", "an") and k + 1 < n:
+        k, lead = k + 1, True
+    total, cur, last, top = Decimal(0), Decimal(0), "", 10**15
+    j = k
+    while j < n:
+        w, started = words[j], last != ""
+        if w == "and":
+            if started and words[j + 1 : j + 3] == ["a", "half"] and last in ("unit", "teen", "tens"):
+                cur, last, j = cur + Decimal("0.5"), "half", j + 3
+                continue
+            if last in ("hundred", "scale") and j + 1 < n and (words[j + 1] in _SMALL or words[j + 1] in _TENS):
+                j += 1
+                continue
+            break
+        if w in _SMALL or w in _TENS:
+            v = _SMALL[w] if w in _SMALL else _TENS[w]
+            step = "tens" if w in _TENS else ("unit" if 0 < v < 10 else "teen")
+            if not started and not lead:
+                cur, last = Decimal(v), step
+            elif last == "tens" and step == "unit":
+                cur, last = cur + v, "unit"
+            elif last in ("hundred", "scale") and cur % 100 == 0:
+                cur, last = cur + v, step
+            else:
+                break
+        elif w == "hundred" and ((lead and not started) or (last in ("unit", "teen", "tens") and 0 < cur < 100)):
+            cur, last = (cur if started else Decimal(1)) * 100, "hundred"
+        elif w in _BIG and ((lead and not started) or (started and last != "scale" and cur > 0 and _BIG[w] < top)):
+            total += (cur if started else Decimal(1)) * _BIG[w]
+            cur, last, top = Decimal(0), "scale", _BIG[w]
+        elif w == "dozen" and ((lead and not started) or (last in ("unit", "teen") and cur < 100)):
+            cur, last = (cur if started else Decimal(1)) * 12, "dozen"
+        else:
+            break
+        j += 1
+    if last == "":
+        return _parse_words(words, k) if lead else None
+    return i, j, (total + cur) * mult
+
+
+def _word_atom(text: str, s: int, e: int, value: Decimal, is_one: bool) -> _Atom:
+    """A number in words; rejected as a fraction, a compound adjective or part of a name."""
+    atom = _Atom(s, e, value, "word", after=e, is_one=is_one)
+    if text.startswith("-", e):  # "two-year" and "ten-percent" are figures; "two-thirds", "one-off" are not
+        nxt = _LETTERS.match(text, e + 1, e + 40)
+        unit = _UNIT_WORDS.get(nxt.group().lower()) if nxt else None
+        if nxt is None or unit is None or unit[0] == _MONEY:
+            atom.reject = True
+        else:
+            atom.unit, atom.percent, atom.after = unit[1], unit[0] == _PERCENT, nxt.end()
+        return atom
+    follow = _NEXT_WORD.match(text, e, e + 40)
+    if follow and follow.group("w").lower() in _FRACTIONS:  # "two thirds of"
+        atom.reject = True
+    elif text[s].isupper() and not _sentence_start(text, s) and not (follow and follow.group("w")[0].isupper()):
+        atom.reject = True  # "Group of Seven", "Formula One"
+    else:
+        _scale_and_signs(text, atom)
+    return atom
+
+
+def _digits(text: str, ns: int, ne: int) -> _Atom:
+    """A digit number with its currency sign, scale and percent sign; names, dates and times rejected."""
+    num = text[ns:ne]
+    start, neg = ns, ns > 0 and text[ns - 1] in "-−"
+    if neg:  # a minus after a space, bracket or currency sign; not the dash of "F-16" or "10 - 20"
+        before = text[max(0, ns - 5) : ns - 1].rstrip(" \t")
+        neg = (ns == 1 or text[ns - 2] in " \t\n([$€£¥₴₽") and not (before[-1:].isdigit() or before[-1:] == "%")
+        start = ns - 1 if neg else ns
+    cur = _CURRENCY_BEFORE.search(text, max(0, start - 6), start) if start > 0 else None
+    value = Decimal(num.replace(",", "").replace(" ", "").replace("\u00a0", "").replace("\u202f", ""))
+    atom = _Atom(cur.start() if cur else start, ne, -value if neg else value, "digit", after=ne)
+    if cur:
+        sign = cur.group().strip()
+        atom.currency = _CURRENCY_SIGNS.get(sign) or sign
+    plain = num.isdigit()
+    if (plain and len(num) > 1 and num[0] == "0") or value >= _MAX_DIGITS:
+        atom.reject = True  # "06", "000", "12345678901234567890": codes and ids, not figures
+        return atom
+    suffix = _LETTERS.match(text, ne, ne + 12)
+    if suffix:
+        _attached(text, atom, suffix)
+        if atom.reject:
+            return atom
+    else:
+        _scale_and_signs(text, atom)
+    if atom.kind == "ordinal":
+        follow = _NEXT_WORD.match(text, atom.end, atom.end + 40)
+        if text.startswith("-", atom.end) or (follow and follow.group("w") in _MILITARY_UNITS):
+            atom.reject = True  # "21st-century", "the 93rd Mechanized Brigade"
+    bare = not (atom.currency or atom.percent or atom.scale != 1 or atom.unit)
+    prev = _prev_word(text, start)
+    year_like = bare and plain and len(num) == 4 and 1900 <= int(num) <= 2099
+    if (
+        _is_name_number(text, ns, ne, prev if bare or atom.kind == "ordinal" else None)
+        or _is_date_day(text, prev, atom)
+        or (year_like and _is_year(text, prev, ne))
+    ):
+        atom.reject = True
+    elif bare and _CALIBRE.match(text, atom.end, atom.end + 4):
+        atom.reject = True  # calibres: "155 mm", "152-mm"
+    elif bare and text.startswith("-", atom.end):
+        hyph = _LETTERS.match(text, atom.end + 1, atom.end + 40)
+        if hyph and hyph.group().lower() not in _UNIT_WORDS:
+            atom.no_noun = True  # "a 27-member bloc"
+    return atom
+
+
+def _attached(text: str, atom: _Atom, suffix: re.Match[str]) -> None:
+    """Letters glued to the digits: an ordinal, a scale, a unit; anything else makes a model name."""
+    suf, end = suffix.group(), suffix.end()
+    if suf in ("km", "m") and text[end : end + 1] in ("2", "²"):
+        suf, end = suf + text[end], end + 1
+    if text[end : end + 1].isdigit() or text[end : end + 1] in ("_", "²", "^"):
+        atom.reject = True  # "2A6", "06F6", "4km^3"
+        return
+    low = suf.lower()
+    if suf in ("st", "nd", "rd", "th") and not atom.currency:
+        atom.kind, atom.unit, atom.end, atom.after = "ordinal", "ordinal", end, end
+    elif low in ("bn", "bln", "mn", "mln", "tn", "trn", "k") or (atom.currency and low in ("m", "b", "t")):
+        _scale(atom, _SCALES[low], end)
+    elif suf == "m" and _plural_follows(text, end):
+        _scale(atom, 10**6, end)  # "8m refugees", "20m tonnes"
+    elif suf in _UNIT_ABBR and not (atom.currency and _UNIT_ABBR[suf][0] == _MONEY):
+        kind, unit = _UNIT_ABBR[suf]
+        if kind == _MONEY:
+            atom.currency = unit
+        elif kind == _PERCENT:
+            atom.percent = True
+        else:
+            atom.unit = unit
+        atom.after = end
+    else:
+        atom.reject = True  # "5G", "1990s", "4x4", "155mm"
+
+
+def _scale(atom: _Atom, scale: int, end: int) -> None:
+    atom.scale, atom.value = scale, atom.value * scale
+    atom.end = atom.after = end
+
+
+def _scale_and_signs(text: str, atom: _Atom) -> None:
+    """'2.5 million', '15%', '-15€' extend the span; a scale word multiplies the value."""
+    sc = _SCALE_AFTER.match(text, atom.end, atom.end + 20)
+    if sc:
+        _scale(atom, _SCALES[sc.group("w").lower()], sc.end())
+    sign = _SIGN_AFTER.match(text, atom.end, atom.end + 3)
+    if sign and sign.group("s") == "%":
+        atom.percent = True
+        atom.end = atom.after = sign.end()
+    elif sign and not atom.currency:
+        atom.currency = _CURRENCY_SIGNS[sign.group("s")]
+        atom.end = atom.after = sign.end()
+
+
+def _plural_follows(text: str, pos: int) -> bool:
+    nxt = _NEXT_WORD.match(text, pos, pos + 40)
+    return nxt is not None and nxt.group("w").islower() and _is_plural(nxt.group("w"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Context tests
+
+
+def _prev_word(text: str, pos: int) -> tuple[str, int] | None:
+    """The word right before ``pos`` on the same line (one or two spaces between) and its start."""
+    j = pos
+    while j > 0 and pos - j < 3 and text[j - 1] in _SPACES:
+        j -= 1
+    if j == pos or (j > 0 and text[j - 1] in _SPACES):
+        return None
+    k = j
+    while k > 0 and j - k < _WINDOW and text[k - 1] in _WORD_CHARS:
+        k -= 1
+    while k < j and not text[k].isalnum():
+        k += 1
+    return (text[k:j], k) if k < j else None
+
+
+def _sentence_start(text: str, pos: int) -> bool:
+    """True when only spaces, an opening quote or bracket or a sentence end precede ``pos``."""
+    i = pos - 1
+    while i >= 0 and pos - i <= _WINDOW and text[i] in _SPACES:
+        i -= 1
+    return i < 0 or text[i] in '.!?:;\n"“”‘’(['
+
+
+def _is_name_number(text: str, s: int, e: int, prev: tuple[str, int] | None) -> bool:
+    """Digits inside a name or model: 'F-16', 'G7', 'COVID-19', 'Article 5', 'Leopard 2', '#5', '1/2'.
+    ``prev`` is the word before a bare number (None for money, percentages and measures)."""
+    p1, p2 = text[s - 1 : s] or " ", text[s - 2 : s - 1] or " "
+    n1, n2 = text[e : e + 1] or " ", text[e + 1 : e + 2] or " "
+    if p1.isalpha() or p1 in "#№_/@\\×^" or (p1 in "'’" and not p2.isalpha()):
+        return True
+    if (p1 in "-‑−" and (p2.isalpha() or p2 in "/_")) or (p1 in "+.:" and p2.isalnum()):
+        return True
+    if (n1 in "/:" and n2.isdigit()) or n1 in "×^" or (n1 == " " and _FRACTION_AFTER.match(text, e, e + 8)):
+        return True
+    if prev is None or prev[0].endswith(("'s", "’s")):
+        return False
+    word, word_start = prev
+    if word.rstrip(".") in _NAME_HEADS:
+        return True
+    if any(c.isdigit() for c in word) and any(c.isalpha() for c in word):
+        return True  # "i7 860"
+    if not word[0].isupper() or word.rstrip(".") in _MONTHS or word.lower() in _QUALIFIER_SET:
+        return False
+    if _sentence_start(text, word_start):
+        return False  # "In 2022", "Some 50"
+    follow = _NEXT_WORD.match(text, e, e + 40)
+    return not (follow and follow.group("w")[0].isupper())  # title-case headline: not a name
+
+
+def _is_date_day(text: str, prev: tuple[str, int] | None, atom: _Atom) -> bool:
+    """The day of a date the caller did not exclude: 'February 3', 'Feb. 3', '3 February', '24th of Feb'."""
+    if atom.currency or atom.percent or atom.scale != 1 or not 1 <= atom.value <= 31 or atom.value % 1:
+        return False
+    if prev is not None and prev[0].rstrip(".") in _MONTHS:
+        return True
+    return _MONTH_AFTER.match(text, atom.end, atom.end + 24) is not None
+
+
+def _is_year(text: str, prev: tuple[str, int] | None, e: int) -> bool:
+    """A bare 1900-2099 is a year unless a counted noun follows ('2000 troops') and no preposition,
+    determiner or possessive precedes it ('in 2022', 'the 2014 elections', "Russia's 2023 budget")."""
+    word = prev[0].lower().rstrip(".") if prev else ""
+    if word in _DATE_PREPS or word in _DETERMINERS or word.endswith(("'s", "’s")):
+        return True
+    return _counted_noun(text, e)[0] is None
+
+
+def _qualifier(text: str, pos: int) -> str | None:
+    """The qualifier right before ``pos`` ('about', 'up to', 'no more than'), lower-cased, or None."""
+    words: list[str] = []
+    p = pos
+    for _ in range(3):
+        prev = _prev_word(text, p)
+        if prev is None or not prev[0].isalpha():
+            break
+        words.insert(0, prev[0].lower())
+        p = prev[1]
+    for n in (3, 2, 1):
+        if len(words) >= n and " ".join(words[-n:]) in _QUALIFIER_SET:
+            return " ".join(words[-n:])
+    return None
+
+
+def _is_plural(word: str) -> bool:
+    """English plural by its look: 'troops', 'officials', 'people', 'servicemen', 'MPs'; not 'news', 'crisis'."""
+    w = word.rstrip("'’")
+    low = w.lower()
+    if low in _IRREGULAR_PLURALS or (low.endswith("men") and len(low) > 4 and low not in ("specimen", "abdomen")):
+        return True
+    if len(low) < 3 or not low.endswith("s") or (w.isupper() and len(w) > 1):
+        return False
+    return not (low.endswith(("ss", "us", "is", "ous", "'s", "’s")) or low in _NOT_PLURAL or low in _FUNCTION)
+
+
+def _counted_noun(text: str, pos: int) -> tuple[str | None, int]:
+    """The first plural-looking noun within four words, before punctuation or a function word."""
+    p, found = pos, None
+    for _ in range(4):
+        m = _NOUN_TOKEN.match(text, p, p + 60)
+        if not m or m.group("w").isdigit():
+            break
+        w = m.group("w").rstrip("-")
+        low = w.lower()
+        if low in _FUNCTION or low in _SMALL or low in _TENS or low in _SCALES:
+            break
+        if found is not None:  # a capitalised name that looks plural ("Abrams") yields to "tanks" after it
+            return (low.rstrip("'’"), m.start("w") + len(w.rstrip("'’"))) if w.islower() and _is_plural(w) else found
+        if _is_plural(w):
+            noun = (low.rstrip("'’"), m.start("w") + len(w.rstrip("'’")))
+            if w.islower():
+                return noun
+            found = noun
+        p = m.end()
+    return found or (None, pos)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rejections, ranges, units
+
+
+def _spread_rejections(text: str, atoms: list[_Atom]) -> None:
+    """A rejected year, date day or name takes dash-joined numbers along ('2013-14', '24-25 Feb')."""
+    for seq in (atoms, atoms[::-1]):
+        for a, b in pairwise(seq):
+            left, right = (a, b) if a.start < b.start else (b, a)
+            if a.reject and a.chain and not b.reject and text[left.end : right.start] in ("-", "–", "−", "/", "."):
+                b.reject = True
+
+
+def _join_ranges(text: str, atoms: list[_Atom]) -> list[_Item]:
+    """Join 'between 10 and 20', '10-20', '10 to 20' (not after 'from'); resolve every item's unit."""
+    items: list[_Item] = []
+    i = 0
+    while i < len(atoms):
+        a = atoms[i]
+        b = atoms[i + 1] if i + 1 < len(atoms) else None
+        item: _Item | None = None
+        if b is not None and _is_range(text, a, b):
+            lo = a.value * b.scale if _inherits_scale(a, b) else a.value
+            a.currency = a.currency or b.currency
+            item = _resolve(text, a, b, lo, b.value)
+            i += 2
+        else:
+            if not (a.is_one and not a.unit and not _one_is_number(text, a)):
+                item = _resolve(text, a, None, a.value, None)
+            i += 1
+        if item is not None:
+            items.append(item)
+    return items
+
+
+def _inherits_scale(a: _Atom, b: _Atom) -> bool:
+    """'$10-20 million': the low end takes the high end's scale when that keeps it lower."""
+    return b.scale != 1 and a.scale == 1 and a.value * b.scale <= b.value
+
+
+def _is_range(text: str, a: _Atom, b: _Atom) -> bool:
+    if a.kind not in ("digit", "word") or b.kind not in ("digit", "word") or a.no_noun or a.unit:
+        return False
+    if (a.currency and b.currency and a.currency != b.currency) or (a.percent and not b.percent):
+        return False
+    gap = text[a.end : b.start]
+    prev = _prev_word(text, a.start)
+    low = prev[0].lower() if prev else ""
+    if low == "from" or not (_RANGE_GAP.fullmatch(gap) or (low == "between" and _AND_GAP.fullmatch(gap))):
+        return False
+    return (a.value * b.scale if _inherits_scale(a, b) else a.value) <= b.value
+
+
+def _one_is_number(text: str, a: _Atom) -> bool:
+    """'one soldier' is a figure; 'one of', 'no one', 'the one', 'one another', 'one said' are not."""
+    prev = _prev_word(text, a.start)
+    if prev and prev[0].lower() in ("no", "the", "this", "that", "any", "every", "each", "which", "such"):
+        return False
+    nxt = _NEXT_WORD.match(text, a.end, a.end + 40)
+    w = nxt.group("w").lower() if nxt else ""
+    return bool(w) and w not in _FUNCTION and w not in _VERBS and w not in ("another", "other", "others")
+
+
+def _resolve(text: str, a: _Atom, b: _Atom | None, value: Decimal, value_max: Decimal | None) -> _Item | None:
+    """Read unit, per and qualifier for the number a (or the range a..b)."""
+    last = b or a
+    start, end = a.start, last.end
+    if a.kind == "aunit":
+        return _Item(start, end, value, None, a.unit or "count", end, None, _qualifier(text, start), False)
+    if a.kind == "ordinal":
+        return _Item(start, end, value, None, "ordinal", end, None, None, False)
+    tail, count_like = last.after, False
+    unit = last.unit or (a.unit if b is None else None) or last.currency or a.currency
+    if unit is None and (last.percent or a.percent):
+        unit = "percent"
+    if unit is None:
+        ph = _UNIT_AFTER.match(text, tail, tail + 40)
+        found = _unit_word(ph.group("u"), last.scale) if ph else None
+        if ph and found:
+            unit, tail = found[1], ph.end()
+        elif last.no_noun:
+            unit = "count"
+        else:
+            noun, tail = _counted_noun(text, tail)
+            unit, count_like = noun or "count", noun is None
+    if unit in _TIME_UNITS and _AGO.match(text, tail, tail + 8):
+        return None  # "two years ago" is a date
+    per = _PER.match(text, tail, tail + 30)
+    per_unit = _PER_WORDS[(per.group("a") or per.group("b") or per.group("c")).lower()] if per else None
+    return _Item(start, end, value, value_max, unit, tail, per_unit, _qualifier(text, start), count_like)
+
+
+def _unit_word(raw: str, scale: int) -> tuple[str, str] | None:
+    """Map a unit word after a number to (kind, unit); 'pounds' is money only after a scale."""
+    if raw in _UNIT_ABBR:
+        return _UNIT_ABBR[raw]
+    key = " ".join(raw.lower().replace(".", "").replace("-", " ").split())
+    if key in ("pound", "pounds"):
+        return (_MONEY, "GBP") if scale != 1 else None
+    if key in _UNIT_ABBR or key.upper() in _UNIT_ABBR:
+        return None  # abbreviations and codes only as written: "M", "Km", "usd"
+    return _UNIT_WORDS.get(key)
+
+
+def _inherit_units(text: str, items: list[_Item]) -> None:
+    """'15,000 troops to up to 30,000': the second figure takes the first's unit; 'from X to Y troops' too."""
+    for a, b in pairwise(items):
+        if "ordinal" in (a.unit, b.unit):
+            continue
+        if b.count_like and not a.count_like and _TO_GAP.fullmatch(text, a.tail, b.start):
+            b.unit, b.count_like = a.unit, False
+        elif a.count_like and not b.count_like and _TO_GAP.fullmatch(text, a.end, b.start):
+            prev = _prev_word(text, a.start)
+            if prev and prev[0].lower() == "from":
+                a.unit, a.count_like = b.unit, False

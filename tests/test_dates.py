@@ -1,0 +1,494 @@
+"""The date extractor: news sentences written for these tests, the two seed articles, hostile input.
+
+Publication day P is 2023-02-03 (a Friday) unless a test says otherwise, so a month without a year
+resolves by the page's rules: P's year, the year before for a past clause whose date falls after P,
+the year after for a future clause or target whose date falls before P's month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from pathlib import Path
+
+import pytest
+
+from etl.extract.base import DateMention
+from etl.extract.dates import find_dates
+
+P = dt.date(2023, 2, 3)
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+Row = tuple[str, str, str | None, str | None, str, str | None]
+
+
+def rows(text: str, published: dt.date = P) -> list[Row]:
+    """(surface, value, earliest, latest, precision, modifier) of every mention, checking the spans."""
+    found = find_dates(text, published)
+    assert_well_formed(text, found)
+    return [(d.surface, d.value, d.earliest, d.latest, d.precision, d.modifier) for d in found]
+
+
+def assert_well_formed(text: str, found: list[DateMention]) -> None:
+    end = 0
+    for d in found:
+        assert end <= d.start < d.end <= len(text), d
+        assert text[d.start : d.end] == d.surface, d
+        end = d.end
+
+
+# --- (a) general news sentences ------------------------------------------------------------------
+
+DAY, MONTH, SEASON, YEAR = "day", "month", "season", "year"
+
+SENTENCES: list[tuple[str, list[Row]]] = [
+    # full dates in AP and British style, ISO
+    (
+        "Russia launched its full-scale invasion on Feb. 24, 2022.",
+        [("Feb. 24, 2022", "2022-02-24", "2022-02-24", "2022-02-24", DAY, None)],
+    ),
+    (
+        "Russia invaded Ukraine on 24 February 2022, starting the largest war in Europe since 1945.",
+        [
+            ("24 February 2022", "2022-02-24", "2022-02-24", "2022-02-24", DAY, None),
+            ("since 1945", "1945", "1945-01-01", None, YEAR, "since"),
+        ],
+    ),
+    ("The deadline is 2023-03-31.", [("2023-03-31", "2023-03-31", "2023-03-31", "2023-03-31", DAY, None)]),
+    (
+        "The summit on 3 February 2023 was the first of its kind.",
+        [("3 February 2023", "2023-02-03", "2023-02-03", "2023-02-03", DAY, None)],
+    ),
+    ("Moscow annexed Crimea in March 2014.", [("March 2014", "2014-03", "2014-03-01", "2014-03-31", MONTH, None)]),
+    (
+        "Sweden and Finland applied to join NATO in May 2022.",
+        [("May 2022", "2022-05", "2022-05-01", "2022-05-31", MONTH, None)],
+    ),
+    (
+        "Fighting intensified over the summer of 2022.",
+        [("summer of 2022", "2022-22", "2022-06-01", "2022-08-31", SEASON, None)],
+    ),
+    # days without a year: past clause after P -> year before; future -> P's year
+    (
+        "The sanctions package was adopted on Sept. 5.",
+        [("Sept. 5", "2022-09-05", "2022-09-05", "2022-09-05", DAY, None)],
+    ),
+    (
+        "The EU will hold its next summit on March 23 in Brussels.",
+        [("March 23", "2023-03-23", "2023-03-23", "2023-03-23", DAY, None)],
+    ),
+    (
+        "Croatia joined the euro zone on 1 January.",
+        [("1 January", "2023-01-01", "2023-01-01", "2023-01-01", DAY, None)],
+    ),
+    (
+        "Ukraine's Independence Day falls on 24 August.",
+        [("24 August", "2023-08-24", "2023-08-24", "2023-08-24", DAY, None)],
+    ),
+    # months and seasons without a year
+    (
+        "Russian forces withdrew from Kherson in November.",
+        [("November", "2022-11", "2022-11-01", "2022-11-30", MONTH, None)],
+    ),
+    (
+        "The ministers will meet again in November.",
+        [("November", "2023-11", "2023-11-01", "2023-11-30", MONTH, None)],
+    ),
+    (
+        "The plan was approved in August last year and will take effect in January.",
+        [
+            ("August", "2022-08", "2022-08-01", "2022-08-31", MONTH, None),
+            ("last year", "2022", "2022-01-01", "2022-12-31", YEAR, None),
+            ("January", "2024-01", "2024-01-01", "2024-01-31", MONTH, None),
+        ],
+    ),
+    (
+        "Estonia's prime minister warned in late January that Russia was regrouping.",
+        [("late January", "2023-01", "2023-01-21", "2023-01-31", MONTH, "late")],
+    ),
+    (
+        "Wagner fighters took Soledar in mid-January.",
+        [("mid-January", "2023-01", "2023-01-11", "2023-01-20", MONTH, "mid")],
+    ),
+    (
+        "Between March and May, Russian forces lost thousands of soldiers.",
+        [
+            ("March", "2022-03", "2022-03-01", "2022-03-31", MONTH, None),
+            ("May", "2022-05", "2022-05-01", "2022-05-31", MONTH, None),
+        ],
+    ),
+    (
+        "The deal, which expires in March, was signed in July.",
+        [
+            ("March", "2023-03", "2023-03-01", "2023-03-31", MONTH, None),
+            ("July", "2022-07", "2022-07-01", "2022-07-31", MONTH, None),
+        ],
+    ),
+    (
+        "Biden will visit Warsaw later in February, the White House said.",
+        [("February", "2023-02", "2023-02-01", "2023-02-28", MONTH, None)],
+    ),
+    (
+        "Ukraine hopes to launch a counteroffensive in the spring.",
+        [("spring", "2023-21", "2023-03-01", "2023-05-31", SEASON, None)],
+    ),
+    (
+        "Exports fell in the autumn and recovered in winter.",
+        [
+            ("autumn", "2022-23", "2022-09-01", "2022-11-30", SEASON, None),
+            ("winter", "2022-24", "2022-12-01", "2023-02-28", SEASON, None),
+        ],
+    ),
+    # modifiers: by / since / before / after / until, and narrowing
+    (
+        "Kyiv expects the first tanks to arrive by the end of March.",
+        [("by the end of March", "2023-03", None, "2023-03-31", MONTH, "by")],
+    ),
+    (
+        "The talks are scheduled for mid-March.",
+        [("mid-March", "2023-03", "2023-03-11", "2023-03-20", MONTH, "mid")],
+    ),
+    (
+        "Kyiv wants the first jets delivered by summer.",
+        [("by summer", "2023-22", None, "2023-08-31", SEASON, "by")],
+    ),
+    (
+        "Officials expect a decision before Feb. 24.",
+        [("before Feb. 24", "2023-02-24", None, "2023-02-23", DAY, "before")],
+    ),
+    (
+        "The tribunal will open after March 1, 2023.",
+        [("after March 1, 2023", "2023-03-01", "2023-03-02", None, DAY, "after")],
+    ),
+    (
+        "No deliveries are expected until April.",
+        [("April", "2023-04", "2023-04-01", "2023-04-30", MONTH, None)],
+    ),
+    (
+        "Protests have continued since early January.",
+        [("since early January", "2023-01", "2023-01-01", None, MONTH, "since")],
+    ),
+    (
+        "The battle for Bakhmut has raged since the summer.",
+        [("since the summer", "2022-22", "2022-06-01", None, SEASON, "since")],
+    ),
+    (
+        "Ukraine had recaptured the town by March, the report said.",  # past perfect: not a target
+        [("by March", "2022-03", None, "2022-03-31", MONTH, "by")],
+    ),
+    (
+        "The blackouts began in October and lasted until the end of winter.",
+        [
+            ("October", "2022-10", "2022-10-01", "2022-10-31", MONTH, None),
+            ("end of winter", "2022-24", "2023-02-01", "2023-02-28", SEASON, "late"),
+        ],
+    ),
+    (
+        "Russian troops occupied Kherson from March until November.",  # a completed state ends "until"
+        [
+            ("March", "2022-03", "2022-03-01", "2022-03-31", MONTH, None),
+            ("November", "2022-11", "2022-11-01", "2022-11-30", MONTH, None),
+        ],
+    ),
+    (
+        "Martial law was extended until Feb. 14.",  # a past act pointing at a target
+        [("Feb. 14", "2023-02-14", "2023-02-14", "2023-02-14", DAY, None)],
+    ),
+    (
+        "The package must still be adopted, a step expected by Saturday.",
+        [("by Saturday", "2023-02-04", None, "2023-02-04", DAY, "by")],
+    ),
+    (
+        "Jets are unlikely to arrive before the summer.",
+        [("before the summer", "2023-22", None, "2023-05-31", SEASON, "before")],
+    ),
+    (
+        "A counteroffensive could come as early as April or May.",
+        [
+            ("April", "2023-04", "2023-04-01", "2023-04-30", MONTH, None),
+            ("May", "2023-05", "2023-05-01", "2023-05-31", MONTH, None),
+        ],
+    ),
+    (
+        "The IMF forecast in January that Russia's economy would grow.",  # not the subordinate "would"
+        [("January", "2023-01", "2023-01-01", "2023-01-31", MONTH, None)],
+    ),
+    (
+        "The grain deal was extended in November and expires on March 18.",
+        [
+            ("November", "2022-11", "2022-11-01", "2022-11-30", MONTH, None),
+            ("March 18", "2023-03-18", "2023-03-18", "2023-03-18", DAY, None),
+        ],
+    ),
+    (
+        "Prices have risen sharply since 2014.",
+        [("since 2014", "2014", "2014-01-01", None, YEAR, "since")],
+    ),
+    (
+        "Production will resume by the start of next year.",
+        [("by the start of next year", "2024", None, "2024-04-30", YEAR, "by")],
+    ),
+    # years, relative years and months
+    (
+        "The offensive could begin in early 2023, officials said.",
+        [("early 2023", "2023", "2023-01-01", "2023-04-30", YEAR, "early")],
+    ),
+    (
+        "The city was occupied in mid-2022 and liberated late last year.",
+        [
+            ("mid-2022", "2022", "2022-05-01", "2022-08-31", YEAR, "mid"),
+            ("late last year", "2022", "2022-09-01", "2022-12-31", YEAR, "late"),
+        ],
+    ),
+    (
+        "The conflict lasted from 2014 to 2022.",
+        [
+            ("2014", "2014", "2014-01-01", "2014-12-31", YEAR, None),
+            ("2022", "2022", "2022-01-01", "2022-12-31", YEAR, None),
+        ],
+    ),
+    ("In 2014 Russia annexed Crimea.", [("2014", "2014", "2014-01-01", "2014-12-31", YEAR, None)]),
+    ("The 2022 elections were postponed.", [("2022", "2022", "2022-01-01", "2022-12-31", YEAR, None)]),
+    (
+        "The grain deal was extended last month and expires next month.",
+        [
+            ("last month", "2023-01", "2023-01-01", "2023-01-31", MONTH, None),
+            ("next month", "2023-03", "2023-03-01", "2023-03-31", MONTH, None),
+        ],
+    ),
+    (
+        "Zelensky will travel to Brussels later this month.",
+        [("this month", "2023-02", "2023-02-01", "2023-02-28", MONTH, None)],
+    ),
+    (
+        "U.S. officials said last spring that the war could last years.",
+        [("last spring", "2022-21", "2022-03-01", "2022-05-31", SEASON, None)],
+    ),
+    (
+        "Russia has occupied the region since Feb. 24 last year.",
+        [
+            ("since Feb. 24", "2022-02-24", "2022-02-24", None, DAY, "since"),
+            ("last year", "2022", "2022-01-01", "2022-12-31", YEAR, None),
+        ],
+    ),
+    (
+        "Parliament passed the law two years ago.",
+        [("two years ago", "2021", "2021-01-01", "2021-12-31", YEAR, None)],
+    ),
+    ("The ruling came a year ago.", [("a year ago", "2022", "2022-01-01", "2022-12-31", YEAR, None)]),
+    (
+        "The court ruled three days ago.",
+        [("three days ago", "2023-01-31", "2023-01-31", "2023-01-31", DAY, None)],
+    ),
+    # weekdays and today/yesterday (P is a Friday)
+    (
+        "Zelensky said on Monday that Ukraine would not give up.",
+        [("Monday", "2023-01-30", "2023-01-30", "2023-01-30", DAY, None)],
+    ),
+    (
+        "Kallas told reporters on Thursday that Estonia will send more howitzers.",
+        [("Thursday", "2023-02-02", "2023-02-02", "2023-02-02", DAY, None)],
+    ),
+    (
+        "The leaders will meet again on Tuesday.",
+        [("Tuesday", "2023-02-07", "2023-02-07", "2023-02-07", DAY, None)],
+    ),
+    (
+        "The leaders met in Kyiv on Friday.",
+        [("Friday", "2023-02-03", "2023-02-03", "2023-02-03", DAY, None)],
+    ),
+    (
+        "The ministers will meet on Monday, Feb. 6, in Brussels.",
+        [
+            ("Monday", "2023-02-06", "2023-02-06", "2023-02-06", DAY, None),
+            ("Feb. 6", "2023-02-06", "2023-02-06", "2023-02-06", DAY, None),
+        ],
+    ),
+    (
+        "Russia Today reported the strike yesterday.",
+        [("yesterday", "2023-02-02", "2023-02-02", "2023-02-02", DAY, None)],
+    ),
+]
+
+NOT_DATES = [
+    "Russia may launch a new offensive, analysts said.",
+    "Thousands of people march in Berlin against the war.",
+    "Bakhmut could fall within weeks.",
+    "The fall of Bakhmut would be a symbolic blow.",
+    "Since the fall of Mariupol, Russia has focused on Donetsk.",
+    "A spring offensive is widely expected.",
+    "The fighting died down during the winter months.",
+    "The Arab Spring and the Prague Spring both ended in crackdowns.",
+    "The attack happened at 7:10 PM local time, about 24 hours after the blast.",
+    "The curfew starts at 2000 GMT and the strike came at 1930 local time.",
+    "It is a 4 min read.",
+    "The country has been at war for nearly a year and was divided for two years before that.",
+    "Russia sent 2000 troops to the border and more than 1900 volunteers joined.",
+    "Inflation was higher in the 1990s and the 2010s.",
+    "We will fight for as long as we can.",
+    "The coming months may be decisive.",
+    "The war entered its second year this week.",
+    "Ukraine's economy shrank by 30% over the last year.",
+    "Czech Foreign Minister Jan Lipavsky visited Kyiv.",
+    "The fund raised $2000 for Resolution 2022 campaigners.",
+    "Ukrainian pilots trained on F-16 jets during the COVID-19 pandemic.",
+    "Good Friday prayers were held in the cathedral.",
+    "It was the first anniversary of the invasion.",
+    "Europe's leaders said it may take decades.",
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), SENTENCES, ids=[s[:40] for s, _ in SENTENCES])
+def test_news_sentence(sentence: str, expected: list[Row]) -> None:
+    assert rows(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence", NOT_DATES, ids=[s[:40] for s in NOT_DATES])
+def test_not_a_date(sentence: str) -> None:
+    assert rows(sentence) == []
+
+
+def test_offsets_survive_blanked_chrome() -> None:
+    """Site chrome blanked to spaces is whitespace; offsets still index the original text."""
+    text = "Talks began in" + " " * 40 + "\n" + " " * 30 + "\nThe EU will decide by  Feb.   24."
+    [d] = find_dates(text, P)
+    assert (d.surface, d.value, d.modifier) == ("by  Feb.   24", "2023-02-24", "by")
+    assert text[d.start : d.end] == d.surface
+
+
+def test_weekday_relatives() -> None:
+    assert rows("The vote took place last Friday and the next one is next Friday.") == [
+        ("last Friday", "2023-01-27", "2023-01-27", "2023-01-27", DAY, None),
+        ("next Friday", "2023-02-10", "2023-02-10", "2023-02-10", DAY, None),
+    ]
+
+
+def test_this_winter_in_february_is_the_current_winter() -> None:
+    assert rows("Russia has struck power plants this winter.") == [
+        ("this winter", "2022-24", "2022-12-01", "2023-02-28", SEASON, None)
+    ]
+
+
+def test_missing_year_follows_the_publication_day() -> None:
+    later = dt.date(2023, 9, 15)
+    assert rows("Ukraine applied in late February.", later)[0][1] == "2023-02"
+    assert rows("The talks will start in March.", later)[0][1] == "2024-03"
+    assert rows("Kyiv was pushing for Summer.", later)[0][1] == "2024-22"
+
+
+def test_datetime_publication_is_accepted() -> None:
+    assert rows("It happened yesterday.", dt.datetime(2023, 2, 3, 19, 10))[0][1] == "2023-02-02"
+
+
+def test_feb_29_in_a_common_year_is_dropped() -> None:
+    assert rows("The meeting is set for Feb. 29.") == []
+    assert rows("Romania reported the figure on Feb. 29, 2024.")[0][1] == "2024-02-29"
+
+
+# --- (b) the seed articles, published 2023-02-03 -------------------------------------------------
+
+KYIV_INDEPENDENT: list[tuple[int, Row]] = [
+    (137, ("February 3, 2023", "2023-02-03", "2023-02-03", "2023-02-03", DAY, None)),  # byline
+    (430, ("Feb. 3, 2023", "2023-02-03", "2023-02-03", "2023-02-03", DAY, None)),
+    (998, ("Feb. 2", "2023-02-02", "2023-02-02", "2023-02-02", DAY, None)),
+    (1168, ("by March", "2023-03", None, "2023-03-31", MONTH, "by")),
+    (1716, ("since Summer", "2022-22", "2022-06-01", None, SEASON, "since")),
+    (1934, ("since 2014", "2014", "2014-01-01", None, YEAR, "since")),
+    (2766, ("Feb. 3, 2023", "2023-02-03", "2023-02-03", "2023-02-03", DAY, None)),
+    (2938, ("Feb. 3", "2023-02-03", "2023-02-03", "2023-02-03", DAY, None)),
+    (3596, ("late February", "2022-02", "2022-02-21", "2022-02-28", MONTH, "late")),
+    (3700, ("June", "2022-06", "2022-06-01", "2022-06-30", MONTH, None)),
+    (3896, ("May", "2022-05", "2022-05-01", "2022-05-31", MONTH, None)),
+    (3991, ("this year", "2023", "2023-01-01", "2023-12-31", YEAR, None)),
+    (4794, ("October", "2023-10", "2023-10-01", "2023-10-31", MONTH, None)),
+    (4828, ("Summer", "2023-22", "2023-06-01", "2023-08-31", SEASON, None)),
+    (5465, ("by Feb. 24", "2023-02-24", None, "2023-02-24", DAY, "by")),
+]
+RFERL: list[tuple[int, Row]] = [
+    (start, ("February 3", "2023-02-03", "2023-02-03", "2023-02-03", DAY, None))
+    for start in (280, 2323, 2621, 3256, 3440)
+]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [("kyivindependent-2023-02-03", KYIV_INDEPENDENT), ("rferl-2023-02-03", RFERL)],
+)
+def test_seed_article(source: str, expected: list[tuple[int, Row]]) -> None:
+    text = (SEEDS / f"{source}.txt").read_text(encoding="utf-8")
+    found = find_dates(text, P)
+    assert_well_formed(text, found)
+    assert [(d.start, (d.surface, d.value, d.earliest, d.latest, d.precision, d.modifier)) for d in found] == expected
+
+
+def test_seed_page_examples() -> None:
+    """The page's worked examples, picked out by the words right before them in the real text."""
+    text = (SEEDS / "kyivindependent-2023-02-03.txt").read_text(encoding="utf-8")
+    found = {d.start: d for d in find_dates(text, P)}
+
+    def after(words: str) -> tuple[str, str, str | None]:
+        d = found[text.index(words) + len(words) + 1]
+        return d.surface, d.value, d.modifier
+
+    assert after("applied for EU membership in") == ("late February", "2022-02", "late")
+    assert after("gained its candidacy status in") == ("June", "2022-06", None)
+    assert after("Macron saying in") == ("May", "2022-05", None)
+    assert after("plans to begin the negotiations in") == ("October", "2023-10", None)
+    assert after("Kyiv was pushing for") == ("Summer", "2023-22", None)
+    assert after("it has sought to capture") == ("since Summer", "2022-22", "since")
+    assert after("Luhansk oblasts –") == ("by March", "2023-03", "by")
+    assert after("10th round of sanctions") == ("by Feb. 24", "2023-02-24", "by")
+    assert after("begin the negotiations") == ("this year", "2023", None)
+
+
+# --- (c) hostile input ---------------------------------------------------------------------------
+
+HOSTILE = [
+    "",
+    "Feb. " * 5000,
+    "Feb." * 5000,
+    "1" * 20000,
+    "1," * 10000,
+    "2023 " * 3000,
+    "2023-" * 3000,
+    " " * 20000 + "in May",
+    "mid-" * 5000,
+    "by the end of " * 2000,
+    "!" * 20000,
+    "." * 20000,
+    "May May May may may " * 1000,
+    "a year ago " * 1000,
+    "’" * 5000 + "since Summer" + "“" * 5000,
+    "\u212aiev \u017fince \u0130n May 2022 Tue\u017fday \u017fummer",  # letters that fold to ASCII
+    "Feb. 24, 2022\x00\ud7ff\U0001f600 in late February\u2028since 2014\r\n on 24 February",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_input_is_safe(text: str) -> None:
+    assert_well_formed(text, find_dates(text, P))
+
+
+def test_random_token_soup_is_safe() -> None:
+    vocabulary = (
+        "Feb. 24, 2022 May may by since late mid- summer fall of the 2000 troops Monday today ago years "
+        ", . ! ? \" “ ” — - ’ 's é 日本 this last next year month spring 3rd 24 February 2023-02-03 $ 1,2023 "
+        "a an two weeks until before after end start of Summer Olympics Good Friday"
+    ).split(" ")
+    rng = random.Random(20230203)
+    for _ in range(200):
+        text = "".join(rng.choice(vocabulary) + rng.choice([" ", "  ", "\u00a0", "\n", ""]) for _ in range(60))
+        assert_well_formed(text, find_dates(text, P))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Feb. " * 60_000, "1," * 150_000, "2023-" * 60_000, "1" * 300_000, "by the end of " * 20_000],
+    ids=["months", "digit-commas", "year-dashes", "digits", "modifiers"],
+)
+def test_no_catastrophic_backtracking(text: str) -> None:
+    start = time.perf_counter()
+    find_dates(text, P)
+    assert time.perf_counter() - start < 10  # linear: well under a second on an idle machine
