@@ -44,6 +44,15 @@ def assert_well_formed(text: str, found: list[DateMention]) -> None:
 DAY, MONTH, SEASON, YEAR = "day", "month", "season", "year"
 
 SENTENCES: list[tuple[str, list[Row]]] = [
+    # backshifted reported speech still points ahead
+    (
+        "Peskov said a new round of talks was unlikely before the summer.",
+        [("before the summer", "2023-22", None, "2023-05-31", SEASON, "before")],
+    ),
+    (
+        "Officials said the brigades were ready by March.",
+        [("by March", "2023-03", None, "2023-03-31", MONTH, "by")],
+    ),
     # full dates in AP and British style, ISO
     (
         "Russia launched its full-scale invasion on Feb. 24, 2022.",

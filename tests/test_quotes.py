@@ -32,6 +32,12 @@ def pairs(text: str, entities: list[Entity]) -> list[tuple[str, str | None]]:
 
 # General English news copy, none of it from the seeds: (text, [(surface, speaker), ...]).
 NEWS = [
+    # a verb of saying after a modal inside reported speech is an act to come, not the attribution
+    (
+        'Kremlin spokesman Dmitry Peskov said Moscow would respond to "any escalation" in kind.',
+        [('"any escalation"', "Dmitry Peskov")],
+    ),
+    ('Zelensky would later say: "We held."', [('"We held."', "Volodymyr Zelensky")]),
     # "…," X said / told, with titles stripped and unknown people named as written
     (
         '"We have no plans to negotiate," Kremlin spokesman Dmitry Peskov told reporters on Monday.',

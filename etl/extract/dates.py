@@ -577,6 +577,10 @@ _TO_FUTURE = frozenset(
     decided agreed threatened threatens""".split()
 )
 _PAST_WORDS = frozenset("was were did didn't didn’t wasn't wasn’t weren't weren’t".split())
+# "talks were unlikely before the summer": a copula with an adjective of likelihood or readiness points ahead
+_PROSPECT_ADJECTIVES = frozenset(
+    "likely unlikely possible impossible probable improbable ready certain sure poised due expected".split()
+)
 _PAST_ADVERBS = frozenset("ago earlier previously formerly".split())
 _FUTURE_PARTICIPLES = frozenset("expected scheduled slated planned".split())  # not after than/as
 _INTENT_PAST = frozenset(
@@ -683,6 +687,7 @@ def _cue(raw: list[str], low: list[str], i: int) -> str | None:
         return _PERFECT
     if w in _PAST_WORDS:  # "was pushing for Summer", "was extended until Feb. 14" point ahead
         ahead = nxt.endswith("ing") or nxt in _IRREGULAR_PAST or nxt in _PARTICIPLES or _regular_past(nxt)
+        ahead = ahead or nxt in _PROSPECT_ADJECTIVES
         return _AIMED if ahead else _PAST
     if w in _PAST_ADVERBS or w in _INTENT_PAST or (w in _REPORTING and prv not in _DETERMINERS):
         return _AIMED

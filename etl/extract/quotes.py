@@ -150,6 +150,7 @@ _CUE = re.compile(
     rf"\b{alternation([*_VERBS, *_NOUN_LIKE_VERBS, *_PARTICIPLES, *_PARTICIPLES_AFTER_COMMA_ONLY, 'according'])}\b",
     re.I,
 )
+_MODALS = _words("would will can could should may might must shall")
 _ANY_VERB = _VERBS | _NOUN_LIKE_VERBS | _PARTICIPLES | _PARTICIPLES_AFTER_COMMA_ONLY
 _PRONOUNS = _words("he she they it")
 _NOT_SPEAKERS = _words("i we you this that these those which who what there here one the a an his her its their")
@@ -390,7 +391,7 @@ class _Reader:
         low = verb.low
         participle = low.endswith("ing")
         j = i - 1
-        passive = False
+        passive = modal = False
         while (
             j >= 0
             and toks[j].kind == "w"
@@ -401,7 +402,10 @@ class _Reader:
             )
         ):
             passive = passive or toks[j].low in _BE
+            modal = modal or toks[j].low in _MODALS
             j -= 1
+        if modal and previous is not None:
+            return None  # "Peskov said Moscow would respond to …": an act to come inside reported speech
         if passive and not participle:
             return None  # "was told": the subject heard it
         if j > 0 and toks[j].text == ")":  # "the Institute for the Study of War (ISW) reported"
