@@ -22,6 +22,19 @@ DEV_EVAL = ROOT.parent / "shared" / "dev-eval" / "quantulum3" / "quantities.json
 Q = tuple[str, float, float | None, str, str | None, str | None]
 
 NEWS: list[tuple[str, list[Q]]] = [
+    # a bare figure after a coordinated verb of the same form counts the same thing
+    (
+        "Russian missiles struck Kharkiv, killing at least three people and wounding 14, officials said.",
+        [("three", 3, None, "people", None, "at least"), ("14", 14, None, "people", None, None)],
+    ),
+    (
+        "The strike killed 3 soldiers and injured more than 20.",
+        [("3", 3, None, "soldiers", None, None), ("20", 20, None, "soldiers", None, "more than")],
+    ),
+    (
+        "Kyiv sent 100 tanks and 50 went to the front.",
+        [("100", 100, None, "tanks", None, None), ("50", 50, None, "count", None, None)],
+    ),
     # money: signs, codes, scale words and letters
     ("The EU approved a €3.6 billion package for Ukraine.", [("€3.6 billion", 3.6e9, None, "EUR", None, None)]),
     (

@@ -361,6 +361,10 @@ _FRACTION_AFTER = re.compile(r"[ \t][0-9]{1,2}/[0-9]{1,2}(?![0-9])")
 _TO_GAP = re.compile(rf"{_S}{{1,2}}to{_S}{{1,2}}(?:(?i:{_alt(_QUALIFIER_LIST, spaced=True)}){_S}{{1,3}})?")
 _RANGE_GAP = re.compile(rf"{_S}{{0,2}}[-–—]{_S}{{0,2}}|-?{_S}{{1,2}}to{_S}{{1,2}}")
 _AND_GAP = re.compile(rf"{_S}{{1,2}}and{_S}{{1,2}}")
+# "killing three people and wounding 14", "killed 3 soldiers and injured 14": coordinated verbs of one form
+_QUALIFIED = rf"(?:(?i:{_alt(_QUALIFIER_LIST, spaced=True)}){_S}{{1,3}})?"
+_VERB_GAP = re.compile(rf"{_S}{{0,2}},?{_S}{{0,2}}and{_S}{{1,2}}([a-z]{{2,}}(ing|ed)){_S}{{1,2}}{_QUALIFIED}")
+_VERB_BEFORE = re.compile(rf"([a-z]{{2,}}(ing|ed)){_S}{{1,2}}{_QUALIFIED}$")
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.'’-")
 _QUALIFIER_SET = frozenset(_QUALIFIER_LIST)
 _WINDOW = 48  # characters looked at before a candidate
@@ -977,7 +981,18 @@ def _inherit_units(text: str, items: list[_Item]) -> None:
             continue
         if b.count_like and not a.count_like and _TO_GAP.fullmatch(text, a.tail, b.start):
             b.unit, b.count_like = a.unit, False
+        elif b.count_like and not a.count_like and _parallel_verbs(text, a, b):
+            b.unit, b.count_like = a.unit, False
         elif a.count_like and not b.count_like and _TO_GAP.fullmatch(text, a.end, b.start):
             prev = _prev_word(text, a.start)
             if prev and prev[0].lower() == "from":
                 a.unit, a.count_like = b.unit, False
+
+
+def _parallel_verbs(text: str, a: _Item, b: _Item) -> bool:
+    """The bare second figure is the object of a verb coordinated with the first's, in the same form."""
+    gap = _VERB_GAP.fullmatch(text, a.tail, b.start)
+    if gap is None:
+        return False
+    before = _VERB_BEFORE.search(text, max(0, a.start - _WINDOW), a.start)
+    return before is not None and before.group(2) == gap.group(2)
