@@ -975,13 +975,14 @@ def _unit_word(raw: str, scale: int) -> tuple[str, str] | None:
 
 
 def _inherit_units(text: str, items: list[_Item]) -> None:
-    """'15,000 troops to up to 30,000': the second figure takes the first's unit; 'from X to Y troops' too."""
+    """'15,000 troops to up to 30,000' and 'killing three people and wounding 14': the second figure takes
+    the first's unit; 'from X to Y troops' too."""
     for a, b in pairwise(items):
         if "ordinal" in (a.unit, b.unit):
             continue
-        if b.count_like and not a.count_like and _TO_GAP.fullmatch(text, a.tail, b.start):
-            b.unit, b.count_like = a.unit, False
-        elif b.count_like and not a.count_like and _parallel_verbs(text, a, b):
+        if b.count_like and not a.count_like and (
+            _TO_GAP.fullmatch(text, a.tail, b.start) or _parallel_verbs(text, a, b)
+        ):
             b.unit, b.count_like = a.unit, False
         elif a.count_like and not b.count_like and _TO_GAP.fullmatch(text, a.end, b.start):
             prev = _prev_word(text, a.start)
