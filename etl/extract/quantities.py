@@ -980,8 +980,10 @@ def _inherit_units(text: str, items: list[_Item]) -> None:
     for a, b in pairwise(items):
         if "ordinal" in (a.unit, b.unit):
             continue
-        if b.count_like and not a.count_like and (
-            _TO_GAP.fullmatch(text, a.tail, b.start) or _parallel_verbs(text, a, b)
+        if (
+            b.count_like
+            and not a.count_like
+            and (_TO_GAP.fullmatch(text, a.tail, b.start) or _parallel_verbs(text, a, b))
         ):
             b.unit, b.count_like = a.unit, False
         elif a.count_like and not b.count_like and _TO_GAP.fullmatch(text, a.end, b.start):
