@@ -12,9 +12,9 @@ INPUTS := facts.yml seeds/sources.yml $(wildcard seeds/*.txt) $(wildcard etl/*.p
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $@
 
 # Builds only when an input changed.
@@ -53,7 +53,7 @@ eval: $(VENV)/.installed-eval
 	$(BIN)/python -m etl.evaluate
 
 $(VENV)/.installed-eval: $(VENV)/.installed
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,eval]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,eval]'
 	touch $@
 
 clean:

@@ -138,3 +138,26 @@ def test_segments_cover_every_line_with_a_kind(db):
     assert ki[1] == "chrome" and ki[3] == "headline" and ki[4] == "byline" and ki[5] == "caption"
     rf = {r["ordinal"]: r["kind"] for r in db["segments"].rows_where("source_id = ?", ["rferl-2023-02-03"])}
     assert rf[1] == "headline" and rf[2] == "caption" and rf[3] == "body" and rf[5] == "chrome"
+
+
+def test_coverage_lists_an_uncited_figure_until_an_ignore_entry_explains_it(workdir: Path):
+    facts = workdir / "facts.yml"
+    text = facts.read_text(encoding="utf-8")
+    start = text.index("  - id: soledar-distance-from-bakhmut")
+    end = text.index("  - id: russian-attacks-four-directions")
+    facts.write_text(text[:start] + text[end:], encoding="utf-8")
+    db = workdir / "facts.db"
+    build(workdir / "seeds", facts, db)
+    uncovered = list(sqlite_utils.Database(db)["coverage"].rows)
+    assert [(r["kind"], r["surface"], r["reading"]) for r in uncovered] == [("quantity", "15", "15.0 km")]
+    with facts.open("a", encoding="utf-8") as f:
+        f.write(
+            "\nignore:\n  - source: kyivindependent-2023-02-03\n    quote: roughly 15 kilometers northeast\n"
+            "    reason: distance left out on purpose, for this test\n"
+        )
+    build(workdir / "seeds", facts, db)
+    rebuilt = sqlite_utils.Database(db)
+    assert list(rebuilt["coverage"].rows) == []
+    (ignored,) = rebuilt["ignored_spans"].rows
+    assert ignored["exact"] == "roughly 15 kilometers northeast"
+    assert ignored["segment_id"] == "kyivindependent-2023-02-03:14"
