@@ -8,7 +8,7 @@ DB := facts.db
 INSPECT := inspect.json
 INPUTS := facts.yml seeds/sources.yml $(wildcard seeds/*.txt) $(wildcard etl/*.py etl/*.json etl/extract/*.py)
 
-.PHONY: install db rebuild check serve test lint screenshots eval clean
+.PHONY: install db rebuild check serve test lint screenshots eval loadtest clean
 
 install: $(VENV)/.installed
 
@@ -41,12 +41,16 @@ test: install
 	$(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/ruff check etl tests
-	$(BIN)/ruff format --check etl tests
+	$(BIN)/ruff check etl tests bench
+	$(BIN)/ruff format --check etl tests bench
 
 # Screenshots of the chart links, taken from the real served pages with headless Chromium.
 screenshots: $(DB) $(INSPECT)
 	$(BIN)/python -m etl screenshots docs/screenshots --db $(DB)
+
+# Bounded load (count and time) of concurrent clients on 127.0.0.1 over every endpoint; fails on any error.
+loadtest: $(DB) $(INSPECT)
+	$(BIN)/python -m bench.loadtest --db $(DB) --inspect $(INSPECT)
 
 # Extractor precision/recall/F1 on the hand gold and on public test sentences, beside quantulum3 and dateparser.
 eval: $(VENV)/.installed-eval

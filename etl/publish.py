@@ -49,11 +49,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running(db: Path, metadata: Path, port: int | None = None, timeout: float = 30) -> Iterator[str]:
+def running(
+    db: Path, metadata: Path, port: int | None = None, timeout: float = 30, inspect: Path | None = None
+) -> Iterator[str]:
     """Serve ``db`` exactly as ``make serve`` does, on 127.0.0.1; yields the base URL."""
     port = port or free_port()
     proc = subprocess.Popen(
-        serve_command(db, metadata, "127.0.0.1", port), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        serve_command(db, metadata, "127.0.0.1", port, inspect), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -117,3 +119,25 @@ def _state(fragment: str) -> dict[str, str]:
 
 def read_metadata(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+# Example parameters for canned queries that take them, so every endpoint can be requested.
+QUERY_PARAMS = {"facts_by_topic": "topic=sanctions", "search_paragraphs": "q=Bakhmut", "source_paragraphs": "source="}
+
+
+def endpoints(metadata: dict, tables: list[str], views: list[str], first_source: str) -> list[str]:
+    """Every page a reader can reach: table and view pages, canned queries, a facet, a search, the JSON API."""
+    db = metadata.get("databases", {}).get(DATABASE, {})
+    paths = [f"/{DATABASE}/{name}" for name in [*tables, *views]]
+    for name in db.get("queries", {}):
+        params = QUERY_PARAMS.get(name, "")
+        params += first_source if params.endswith("=") else ""
+        paths.append(f"/{DATABASE}/{name}" + (f"?{params}" if params else ""))
+    paths += [
+        "/",
+        f"/{DATABASE}",
+        f"/{DATABASE}/facts?_facet=topic&_facet=unit",
+        f"/{DATABASE}/segments?_search=Bakhmut",
+        f"/{DATABASE}/facts.json?_shape=array",
+    ]
+    return paths

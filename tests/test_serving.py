@@ -1,0 +1,86 @@
+"""The published server is read-only and bounded: writes fail cleanly, slow queries are cut off."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import shutil
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from etl.publish import SETTINGS, read_metadata, running
+from tests.conftest import METADATA
+
+
+def fetch(url: str, timeout: float = 30) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+@pytest.fixture(scope="module")
+def served(db_path: Path, tmp_path_factory: pytest.TempPathFactory):
+    db = tmp_path_factory.mktemp("served") / "facts.db"
+    shutil.copy(db_path, db)
+    before = db.read_bytes()
+    with running(db, METADATA) as base:
+        yield base
+    assert db.read_bytes() == before  # nothing the tests sent changed the published file
+
+
+def sql(base: str, statement: str) -> tuple[int, dict]:
+    return fetch(f"{base}/facts.json?" + urllib.parse.urlencode({"sql": statement}))
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "INSERT INTO topics (id, description) VALUES ('x', 'y')",
+        "UPDATE facts SET value = 1",
+        "DELETE FROM facts",
+        "DROP TABLE facts",
+        "ATTACH DATABASE '/tmp/evil.db' AS evil",
+        "PRAGMA writable_schema = 1",
+        "select 1; UPDATE facts SET value = 1",
+    ],
+)
+def test_writes_fail_cleanly(served, statement):
+    checksum = "select (select count(*) from facts), (select total(value) from facts), (select count(*) from topics)"
+    _, before = sql(served, checksum)
+    status, body = sql(served, statement)
+    assert status == 400 and body["ok"] is False and body["error"], body
+    status, after = sql(served, checksum)
+    assert status == 200 and after["rows"] == before["rows"]
+
+
+def test_slow_query_is_cut_off_while_others_are_answered(served):
+    slow = "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c"
+    limit_s = int(SETTINGS["sql_time_limit_ms"]) / 1000
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        t0 = time.monotonic()
+        cut = pool.submit(sql, served, slow)
+        time.sleep(0.1)
+        quick = [pool.submit(fetch, f"{served}/facts/topics.json?_shape=array") for _ in range(3)]
+        answers = [q.result() for q in quick]
+        quick_done = time.monotonic() - t0
+        status, body = cut.result()
+        elapsed = time.monotonic() - t0
+    assert status == 400 and "too long" in body["error"], body
+    assert elapsed < limit_s + 5
+    assert all(code == 200 and len(rows) == 6 for code, rows in answers)
+    assert quick_done < elapsed + 1  # the quick requests were not queued behind the slow one's full run
+
+
+def test_no_writable_canned_queries_or_writing_plugins(served):
+    status, plugins = fetch(f"{served}/-/plugins.json")
+    assert status == 200 and {p["name"] for p in plugins} == {"datasette-vega"}
+    for name, q in read_metadata(METADATA)["databases"]["facts"]["queries"].items():
+        assert not q.get("write"), name
+        assert q["sql"].lstrip().lower().startswith(("select", "with")), name
