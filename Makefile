@@ -8,7 +8,7 @@ DB := facts.db
 INSPECT := inspect.json
 INPUTS := facts.yml seeds/sources.yml $(wildcard seeds/*.txt) $(wildcard etl/*.py etl/*.json etl/extract/*.py)
 
-.PHONY: install db rebuild check serve test lint screenshots eval loadtest clean
+.PHONY: install db rebuild check serve test lint screenshots eval loadtest bench clean
 
 install: $(VENV)/.installed
 
@@ -47,6 +47,10 @@ lint: install
 # Screenshots of the chart links, taken from the real served pages with headless Chromium.
 screenshots: $(DB) $(INSPECT)
 	$(BIN)/python -m etl screenshots docs/screenshots --db $(DB)
+
+# Extractor throughput on adversarial input: time ratio of 2 MB to 1 MB per input family (target <= 2.5).
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench.adversarial
 
 # Bounded load (count and time) of concurrent clients on 127.0.0.1 over every endpoint; fails on any error.
 loadtest: $(DB) $(INSPECT)
