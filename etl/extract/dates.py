@@ -40,6 +40,7 @@ import datetime as dt
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import replace
+from functools import lru_cache
 from typing import NamedTuple
 
 from etl import edtf
@@ -200,7 +201,7 @@ def _valid_day(month: int, day: int, year: int | None) -> bool:
 
 def _parse_core(m: re.Match[str], published: dt.date) -> _Core | None:
     """Turn one regex match into a _Core, resolving this/last/next/ago/today that need no tense."""
-    if any(ord(c) > 127 and c.isalpha() for c in m.group()):
+    if not m.group().isascii() and any(ord(c) > 127 and c.isalpha() for c in m.group()):
         return None  # case-insensitive matching lets "ſ", "K", "İ" stand for s, k, i: not English dates
     kind = m.lastgroup
     s, e = m.span()
@@ -303,6 +304,7 @@ def _relative_season_year(season: int, step: int, p: dt.date) -> int:
 # Calendar arithmetic (etl.edtf owns what an EDTF value and a modifier mean)
 
 
+@lru_cache(maxsize=4096)  # a handful of values recur in every article; dates are immutable
 def _closed(value: str, narrow: str | None) -> tuple[dt.date, dt.date]:
     """First and last day of an EDTF value narrowed by early/mid/late (ValueError if not a real date)."""
     lo, hi = edtf.bounds(value, narrow)
@@ -635,13 +637,15 @@ class _Line:
         self.ends = [t[1] for t in toks]
         self.raw = [t[2] for t in toks]
         self.low = [t.lower() for t in self.raw]
-        self.bound = [t in _BOUNDARY_TOKENS or t in _BOUNDARY_WORDS for t in self.low]
-        self.subordinate = [t in _SUBORDINATORS for t in self.low]
         # A semicolon joins two sentences as far as tense goes.
         self.sentence_ends = [
             i for i, t in enumerate(self.raw) if t == ";" or (t[0] in ".!?" and self._ends_sentence(i))
         ]
-        self._cues: dict[int, str | None] = {}
+        # Clause boundaries and subordinators, as sorted token indices (the searches bisect them).
+        self.bound_at = [i for i, t in enumerate(self.low) if t in _BOUNDARY_TOKENS or t in _BOUNDARY_WORDS]
+        self.subordinate_at = [i for i, t in enumerate(self.low) if t in _SUBORDINATORS]
+        self._cues: list[str | None] | None = None
+        self._cue_at: list[int] = []
 
     def _ends_sentence(self, i: int) -> bool:
         """A '.', '!' or '?' token that ends a sentence (not "Feb. 24", "U.S.", "Gen. X")."""
@@ -660,10 +664,12 @@ class _Line:
                 return False
         return True
 
-    def cue(self, i: int) -> str | None:
-        if i not in self._cues:
-            self._cues[i] = _cue(self.raw, self.low, i)
-        return self._cues[i]
+    def cues(self) -> tuple[list[str | None], list[int]]:
+        """Every token's cue and the indices of the tokens that have one (computed once per line)."""
+        if self._cues is None:
+            self._cues = [_cue(self.raw, self.low, i) for i in range(len(self.raw))]
+            self._cue_at = [i for i, c in enumerate(self._cues) if c]
+        return self._cues, self._cue_at
 
 
 def _cue(raw: list[str], low: list[str], i: int) -> str | None:
@@ -740,10 +746,10 @@ class _Tenses:
         hi = line.sentence_ends[k] if k < len(line.sentence_ends) else len(line.raw)
         # The clause first; then the sentence, but not into a clause hanging off the date's right
         # ("The IMF forecast in January that Russia's economy would grow").
-        passes = ((line.bound, line.bound, 25, True), (None, line.subordinate, 40, left - lo <= 1))
+        passes = ((line.bound_at, line.bound_at, 25, True), (None, line.subordinate_at, 40, left - lo <= 1))
         for stops_left, stops_right, cap, governs in passes:
-            before = _first_cue(line, range(left - 1, max(lo, left - cap) - 1, -1), stops_left)
-            after = _first_cue(line, range(right, min(hi, right + cap)), stops_right)
+            before = _cue_before(line, left - 1, max(lo, left - cap), stops_left)
+            after = _cue_after(line, right, min(hi, right + cap) - 1, stops_right)
             if before and (not after or before[0] <= after[0]):
                 return before[1], governs
             if after:
@@ -751,15 +757,38 @@ class _Tenses:
         return None, False
 
 
-def _first_cue(line: _Line, indices: range, stops: list[bool] | None) -> tuple[int, str] | None:
-    """(distance, cue) of the first token with a tense cue, giving up at a token marked in ``stops``."""
-    for dist, k in enumerate(indices):
-        if stops and stops[k]:
+# The nearest cue is found by bisecting the sorted indices of cue and stop tokens, not by walking
+# the tokens: a walk costs its cap (25-40 tokens) per date, which is most of the time in date-dense text.
+
+
+def _cue_before(line: _Line, first: int, last: int, stops: list[int] | None) -> tuple[int, str] | None:
+    """(distance, cue) of the nearest token with a cue in tokens first, first-1, ..., last, giving up at a
+    stop token (indices in ``stops``; a stop on the cue's own token wins)."""
+    cues, cue_at = line.cues()
+    k = bisect_right(cue_at, first) - 1
+    if first < last or k < 0 or cue_at[k] < last:
+        return None
+    c = cue_at[k]
+    if stops is not None:
+        b = bisect_right(stops, first) - 1
+        if b >= 0 and stops[b] >= c:
             return None
-        cue = line.cue(k)
-        if cue:
-            return dist, cue
-    return None
+    return first - c, cues[c]
+
+
+def _cue_after(line: _Line, first: int, last: int, stops: list[int] | None) -> tuple[int, str] | None:
+    """(distance, cue) of the nearest token with a cue in tokens first, first+1, ..., last, giving up at a
+    stop token (indices in ``stops``; a stop on the cue's own token wins)."""
+    cues, cue_at = line.cues()
+    k = bisect_left(cue_at, first)
+    if first > last or k == len(cue_at) or cue_at[k] > last:
+        return None
+    c = cue_at[k]
+    if stops is not None:
+        b = bisect_left(stops, first)
+        if b < len(stops) and stops[b] <= c:
+            return None
+    return c - first, cues[c]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -654,7 +654,7 @@ def _tokens(text: str, start: int, end: int, quotes: list[tuple[int, int, bool]]
     toks: list[_Tok] = []
     pos = start
     for qs, qe, _ in [*quotes, (end, end, True)]:
-        for m in _TOKEN.finditer(text, pos, qs):
+        for m in _TOKEN.finditer(text, pos, qs) if qs > pos else ():  # back-to-back quotes: nothing between
             word = m.group()
             toks.append(_Tok(m.start(), m.end(), word, "w" if word[0].isalnum() or word[0] == "_" else "p"))
         if qe > qs:
