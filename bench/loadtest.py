@@ -42,18 +42,18 @@ def load(base: str, paths: list[str], clients: int, requests: int, seconds: floa
             path = paths[i % len(paths)]
             i += 1
             t0 = time.perf_counter()
+            error = None
             try:
                 with urllib.request.urlopen(base + path, timeout=10) as r:
                     r.read()
-                    ok = r.status == 200
-            except (urllib.error.URLError, OSError) as e:
-                ok = False
-                with lock:
-                    errors.append(f"{path}: {e}")
+                    if r.status != 200:
+                        error = f"{path}: HTTP {r.status}"
+            except (urllib.error.URLError, OSError) as e:  # HTTPError (4xx, 5xx) included
+                error = f"{path}: {e}"
             with lock:
                 latencies.append((time.perf_counter() - t0) * 1000)
-                if not ok and not errors:
-                    errors.append(path)
+                if error:
+                    errors.append(error)
 
     threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
     t0 = time.perf_counter()

@@ -121,18 +121,22 @@ def read_metadata(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-# Example parameters for canned queries that take them, so every endpoint can be requested.
-QUERY_PARAMS = {"facts_by_topic": "topic=sanctions", "search_paragraphs": "q=Bakhmut", "source_paragraphs": "source="}
+def query_params(source_id: str) -> dict[str, str]:
+    """Example parameters for the canned queries that take them, so every endpoint can be requested."""
+    return {
+        "facts_by_topic": "topic=sanctions",
+        "search_paragraphs": "q=Bakhmut",
+        "source_paragraphs": f"source={source_id}",
+    }
 
 
 def endpoints(metadata: dict, tables: list[str], views: list[str], first_source: str) -> list[str]:
     """Every page a reader can reach: table and view pages, canned queries, a facet, a search, the JSON API."""
     db = metadata.get("databases", {}).get(DATABASE, {})
     paths = [f"/{DATABASE}/{name}" for name in [*tables, *views]]
+    params = query_params(first_source)
     for name in db.get("queries", {}):
-        params = QUERY_PARAMS.get(name, "")
-        params += first_source if params.endswith("=") else ""
-        paths.append(f"/{DATABASE}/{name}" + (f"?{params}" if params else ""))
+        paths.append(f"/{DATABASE}/{name}" + (f"?{params[name]}" if name in params else ""))
     paths += [
         "/",
         f"/{DATABASE}",

@@ -9,12 +9,12 @@ import pytest
 from datasette.app import Datasette
 
 from etl import load
-from etl.publish import QUERY_PARAMS, SETTINGS, chart_links, read_metadata
+from etl.publish import SETTINGS, chart_links, query_params, read_metadata
 from tests.conftest import METADATA
 
 META = read_metadata(METADATA)
 CANNED = META["databases"]["facts"]["queries"]
-PARAMS = {**QUERY_PARAMS, "source_paragraphs": "source=rferl-2023-02-03"}
+PARAMS = query_params("rferl-2023-02-03")
 
 
 @pytest.fixture(scope="module")

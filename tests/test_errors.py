@@ -52,7 +52,7 @@ def _unknown_key(w: Path):
     return "facts.yml", line, "unknown key 'evidense' in facts[0]; did you mean 'evidence'?"
 
 
-def _missing_field(w: Path):
+def _misspelt_field(w: Path):
     line = edit(
         w / "facts.yml",
         "    statement: The EU military training mission for Ukraine initially",
@@ -267,7 +267,7 @@ def _sources_missing_field(w: Path):
 CASES: dict[str, Callable[[Path], tuple[str, int | None, str]]] = {
     f.__name__.lstrip("_"): f
     for f in [
-        _yaml_syntax, _unknown_key, _missing_field, _missing_required, _wrong_type, _duplicate_fact,
+        _yaml_syntax, _unknown_key, _misspelt_field, _missing_required, _wrong_type, _duplicate_fact,
         _duplicate_entity, _quote_not_found, _quote_twice, _unknown_source, _unknown_subject, _unknown_claimant,
         _supersedes_nowhere, _supersedes_cycle, _bad_date, _bad_unit, _bad_topic, _value_typo, _date_typo,
         _seed_missing, _seed_changed, _seed_not_utf8, _seed_bom, _seed_crlf, _seed_empty, _seed_without_entry,

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from etl.evaluate import DEV_EVAL
 from etl.extract.base import Quantity
 from etl.extract.quantities import find_quantities
 from etl.text import mask
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
-DEV_EVAL = ROOT.parent / "shared" / "dev-eval" / "quantulum3" / "quantities.json"
 
 # (surface, value, value_max, unit, per, qualifier); approx must equal "qualifier is not None".
 Q = tuple[str, float, float | None, str, str | None, str | None]
