@@ -4,9 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8001
 HOST ?= 127.0.0.1
-DB := facts.db
+DB ?= facts.db
+# Inputs; `make rebuild SEEDS=elsewhere/seeds FACTS=elsewhere/facts.yml DB=elsewhere.db` builds other ones.
+SEEDS ?= seeds
+FACTS ?= facts.yml
 INSPECT := inspect.json
-INPUTS := facts.yml seeds/sources.yml $(wildcard seeds/*.txt) $(wildcard etl/*.py etl/*.json etl/extract/*.py)
+INPUTS := $(FACTS) $(SEEDS)/sources.yml $(wildcard $(SEEDS)/*.txt) $(wildcard etl/*.py etl/*.json etl/extract/*.py)
 
 .PHONY: install db rebuild check serve test lint screenshots eval loadtest bench clean
 
@@ -21,15 +24,15 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 db: $(DB)
 
 $(DB): $(VENV)/.installed $(INPUTS)
-	$(BIN)/python -m etl build --db $(DB)
+	$(BIN)/python -m etl build --seeds $(SEEDS) --facts $(FACTS) --db $(DB)
 
 # From scratch: check every input, then build to a temporary file that replaces $(DB) only on success.
 rebuild: install
-	$(BIN)/python -m etl check
-	$(BIN)/python -m etl build --db $(DB)
+	$(BIN)/python -m etl check --seeds $(SEEDS) --facts $(FACTS)
+	$(BIN)/python -m etl build --seeds $(SEEDS) --facts $(FACTS) --db $(DB)
 
 check: install
-	$(BIN)/python -m etl check
+	$(BIN)/python -m etl check --seeds $(SEEDS) --facts $(FACTS)
 
 $(INSPECT): $(DB)
 	$(BIN)/datasette inspect $(DB) --inspect-file $(INSPECT)

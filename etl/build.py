@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
+import itertools
 import json
 import os
 import tempfile
@@ -18,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import etl
-from etl import load
+from etl import corroborate, load
 from etl.errors import InputError
 from etl.extract import Extraction, extract
 from etl.facts import Curated, Fact, Span, load_facts, locate
@@ -79,6 +80,7 @@ def rows(articles: Sequence[Article], curated: Curated, inputs: dict[str, str]) 
             row["fact_id"] = fact.id
         out["fact_evidence"] += evidence
         _link_and_check(fact, evidence, inside, out, curated)
+    _statement_rows(by_id, curated, out)
     for g in curated.ignores:
         span = locate(g.ref, by_id[g.ref.source].source, curated.path)
         row = _span_row(by_id[span.source_id], span, id_=f"{span.source_id}:{span.start}-{span.end}")
@@ -86,6 +88,32 @@ def rows(articles: Sequence[Article], curated: Curated, inputs: dict[str, str]) 
         out["ignored_spans"].append({**row, "reason": g.reason})
     out["build_info"] = [{"key": k, "value": v} for k, v in sorted(inputs.items())]
     return out
+
+
+def _statement_rows(by_id: dict[str, Article], curated: Curated, out: dict[str, list[dict]]) -> None:
+    """Curated statements and their renderings, and the quote variants paired across sources."""
+    renderings = []
+    for st in curated.statements:
+        out["statements"].append({"id": st.id, "speaker_id": st.speaker, "fact_id": st.fact, "note": st.note})
+        for q in st.renderings:
+            span = locate(q, by_id[q.source].source, curated.path)
+            row = _span_row(by_id[span.source_id], span, id_=f"{st.id}@{span.source_id}:{span.start}-{span.end}")
+            del row["prefix"], row["suffix"]
+            out["statement_renderings"].append({**row, "statement_id": st.id})
+            renderings.append(corroborate.Rendering(st.id, span.source_id, span.start, span.end, q.line))
+    units = corroborate.units(out["quotes"], {sid: a.source.text for sid, a in by_id.items()})
+    for r in corroborate.uncovered(units, renderings):
+        raise InputError(
+            curated.path, r.line, f"statement '{r.statement_id}': this rendering lies in no quotation found in "
+            f"{r.source_id}; quote words that stand inside quotation marks there",
+        )  # fmt: skip
+    sources_of: dict[str, set[str]] = {}
+    for ev in out["fact_evidence"]:
+        sources_of.setdefault(ev["fact_id"], set()).add(ev["source_id"])
+    for r in renderings:
+        sources_of.setdefault(f"statement:{r.statement_id}", set()).add(r.source_id)
+    linked = {frozenset(p) for ids in sources_of.values() for p in itertools.combinations(sorted(ids), 2)}
+    out["quote_variants"] = corroborate.variants(units, renderings, linked)
 
 
 def _source_row(s: Source) -> dict:
@@ -161,7 +189,7 @@ def _link_and_check(
                 out[link].append({"evidence_id": ev["id"], key: item["id"]})
                 seen.append(item)
     found_value = fact.value is None or any(
-        q["value"] == fact.value and _same_unit(q["unit"], fact.unit, curated) for q in seen_q
+        q["value"] == fact.value and curated.same_unit(q["unit"], fact.unit) for q in seen_q
     )
     found_date = fact.date is None or any(d["value"] == fact.date for d in seen_d)
     line = fact.line
@@ -177,14 +205,6 @@ def _link_and_check(
             curated.path, line, f"fact '{fact.id}': date {fact.date} is not among the dates in its evidence "
             f"({got}); fix the date or quote the words that state it",
         )  # fmt: skip
-
-
-def _same_unit(extracted: str, curated_unit: str | None, curated: Curated) -> bool:
-    """Equal, or the text leaves the noun out ("to up to 30,000") and the fact names what was counted."""
-    if extracted == curated_unit:
-        return True
-    kind = curated.units.get(curated_unit or "", {}).get("kind")
-    return extracted == "count" and kind == "count"
 
 
 def input_hashes(seeds: Path, facts_path: Path) -> dict[str, str]:

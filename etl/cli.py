@@ -37,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     p_extract.add_argument("--facts", type=Path, default=ROOT / "facts.yml", help="known entities come from here")
     p_extract.add_argument("--title", help="the article's headline, if known (helps find the headline paragraph)")
 
+    p_suggest = sub.add_parser("suggest", help="draft facts.yml entries for one source's figures and dates")
+    p_suggest.add_argument("source_id", help="the source's id in seeds/sources.yml")
+    inputs(p_suggest)
+
     p_serve = sub.add_parser("serve", help="publish the database read-only with Datasette")
     p_serve.add_argument("--db", type=Path, default=ROOT / "facts.db")
     p_serve.add_argument("--metadata", type=Path, default=ROOT / "metadata.yml")
@@ -49,7 +53,10 @@ def main(argv: list[str] | None = None) -> int:
     p_shots.add_argument("--metadata", type=Path, default=ROOT / "metadata.yml")
 
     args = parser.parse_args(argv)
-    commands = {"build": _build, "check": _check, "extract": _extract, "serve": _serve, "screenshots": _screenshots}
+    commands = {
+        "build": _build, "check": _check, "extract": _extract, "suggest": _suggest, "serve": _serve,
+        "screenshots": _screenshots,
+    }  # fmt: skip
     try:
         return commands[args.command](args)
     except InputError as e:
@@ -102,6 +109,20 @@ def _extract(args: argparse.Namespace) -> int:
             for item in items:
                 extra = {k: v for k, v in item.items() if k not in ("start", "end", "surface")}
                 print(f"  {item['start']:>6}-{item['end']:<6} {item['surface']!r}  {extra}")
+    return 0
+
+
+def _suggest(args: argparse.Namespace) -> int:
+    from etl.build import read
+    from etl.suggest import suggest, to_yaml
+
+    articles, curated = read(args.seeds, args.facts)
+    by_id = {a.source.id: a for a in articles}
+    if args.source_id not in by_id:
+        raise InputError(
+            args.seeds / "sources.yml", None, f"no source '{args.source_id}'; known: {', '.join(sorted(by_id))}"
+        )
+    print(to_yaml(suggest(by_id[args.source_id], articles, curated), curated), end="")
     return 0
 
 

@@ -81,6 +81,18 @@ class Ignore:
 
 
 @dataclass(frozen=True)
+class Statement:
+    """One thing a speaker said, as several sources rendered it: a human confirmed that the renderings match."""
+
+    id: str
+    speaker: str
+    fact: str | None
+    note: str | None
+    renderings: tuple[QuoteRef, ...]
+    line: int
+
+
+@dataclass(frozen=True)
 class Curated:
     path: Path
     units: dict[str, dict]
@@ -88,6 +100,11 @@ class Curated:
     entities: list[Entity]
     facts: list[Fact]
     ignores: list[Ignore]
+    statements: list[Statement]
+
+    def same_unit(self, extracted: str, unit: str | None) -> bool:
+        """Equal, or the text leaves the noun out ("to up to 30,000") and the fact names what was counted."""
+        return extracted == unit or (extracted == "count" and self.units.get(unit or "", {}).get("kind") == "count")
 
 
 def load_entities(path: Path) -> list[Entity]:
@@ -113,11 +130,9 @@ def load_facts(path: Path, sources: Sequence[Source]) -> Curated:
     topics = {t["id"]: t["description"] for t in data.get("topics", [])}
     entities = _entities(data)
     facts = [_fact(f, ("facts", i), path, lines) for i, f in enumerate(data["facts"])]
-    ignores = [
-        Ignore(QuoteRef(g["source"], g["quote"], g.get("occurrence"), lines.of(("ignore", i, "quote"))), g["reason"])
-        for i, g in enumerate(data.get("ignore", []))
-    ]
-    curated = Curated(path, units, topics, entities, facts, ignores)
+    ignores = [Ignore(_quote_ref(g, ("ignore", i), lines), g["reason"]) for i, g in enumerate(data.get("ignore", []))]
+    statements = [_statement(st, ("statements", i), lines) for i, st in enumerate(data.get("statements", []))]
+    curated = Curated(path, units, topics, entities, facts, ignores, statements)
     _check_references(curated, data, lines, {s.id for s in sources})
     return curated
 
@@ -133,10 +148,7 @@ def _fact(f: dict, at: tuple, path: Path, lines: Lines) -> Fact:
         earliest, latest = (d.isoformat() if d else None for d in (first, last))
     elif modifier is not None:
         raise InputError(path, lines.of((*at, "date_modifier")), "date_modifier given without a date; add the date")
-    evidence = tuple(
-        QuoteRef(q["source"], q["quote"], q.get("occurrence"), lines.of((*at, "evidence", j, "quote")))
-        for j, q in enumerate(f["evidence"])
-    )
+    evidence = tuple(_quote_ref(q, (*at, "evidence", j), lines) for j, q in enumerate(f["evidence"]))
     return Fact(
         id=f["id"], statement=f["statement"], subject=f["subject"], predicate=f["predicate"],
         value=f.get("value"), unit=f.get("unit"), per=f.get("per"), qualifier=f.get("qualifier"),
@@ -144,6 +156,15 @@ def _fact(f: dict, at: tuple, path: Path, lines: Lines) -> Fact:
         date_latest=latest, topic=f["topic"], claimant=f.get("claimant"), supersedes=f.get("supersedes"),
         evidence=evidence, line=lines.of(at),
     )  # fmt: skip
+
+
+def _statement(st: dict, at: tuple, lines: Lines) -> Statement:
+    renderings = tuple(_quote_ref(q, (*at, "renderings", j), lines) for j, q in enumerate(st["renderings"]))
+    return Statement(st["id"], st["speaker"], st.get("fact"), st.get("note"), renderings, lines.of(at))
+
+
+def _quote_ref(q: dict, at: tuple, lines: Lines) -> QuoteRef:
+    return QuoteRef(q["source"], q["quote"], q.get("occurrence"), lines.of((*at, "quote")))
 
 
 def _validate_schema(path: Path, data: object, lines: Lines) -> None:
@@ -179,7 +200,8 @@ def _describe(error: jsonschema.ValidationError, at: tuple, lines: Lines) -> tup
         allowed = ", ".join(str(v) for v in error.validator_value if v is not None)
         return lines.of(at), f"{where} is {error.instance!r}; use one of: {allowed}"
     if kind == "minItems":
-        return lines.of(at), f"{where} is empty; give at least {error.validator_value} item(s)"
+        have = len(error.instance)
+        return lines.of(at), f"{where} has {have} item(s); give at least {error.validator_value}"
     return lines.of(at), f"{where}: {error.message}"
 
 
@@ -217,6 +239,21 @@ def _check_references(c: Curated, data: dict, lines: Lines, source_ids: set[str]
     for g in c.ignores:
         if g.ref.source not in source_ids:
             raise InputError(path, g.ref.line, _unknown("source", g.ref.source, source_ids))
+    _unique(path, lines, "statements", [st.id for st in c.statements])
+    for i, st in enumerate(c.statements):
+        at = ("statements", i)
+        if st.speaker not in entity_ids:
+            raise InputError(path, lines.of((*at, "speaker")), _unknown("speaker entity", st.speaker, entity_ids))
+        if st.fact is not None and st.fact not in fact_ids:
+            raise InputError(path, lines.of((*at, "fact")), _unknown("fact", st.fact, fact_ids))
+        for q in st.renderings:
+            if q.source not in source_ids:
+                raise InputError(path, q.line, _unknown("source", q.source, source_ids))
+        if len({q.source for q in st.renderings}) < 2:
+            raise InputError(
+                path, lines.of((*at, "renderings")),
+                f"statement '{st.id}' needs renderings from at least two sources; add one or remove the statement",
+            )  # fmt: skip
     _check_supersession_cycles(c, lines)
 
 

@@ -43,6 +43,14 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
          "prefix": str, "suffix": str},
         "id", [("fact_id", "facts", "id"), ("source_id", "sources", "id"), ("segment_id", "segments", "id")],
     ),
+    "statements": (
+        {"id": str, "speaker_id": str, "fact_id": str, "note": str},
+        "id", [("speaker_id", "entities", "id"), ("fact_id", "facts", "id")],
+    ),
+    "statement_renderings": (
+        {"id": str, "statement_id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "exact": str},
+        "id", [("statement_id", "statements", "id"), ("source_id", "sources", "id"), ("segment_id", "segments", "id")],
+    ),
     "ignored_spans": (
         {"id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "exact": str, "reason": str},
         "id", [("source_id", "sources", "id"), ("segment_id", "segments", "id")],
@@ -75,6 +83,14 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         {"evidence_id": str, "date_id": str}, ("evidence_id", "date_id"),
         [("evidence_id", "fact_evidence", "id"), ("date_id", "dates", "id")],
     ),
+    "quote_variants": (
+        {"id": str, "statement_id": str, "confirmed": int, "score": float, "speaker_id": str,
+         "a_quote_id": str, "a_source_id": str, "a_start": int, "a_end": int, "a_exact": str,
+         "b_quote_id": str, "b_source_id": str, "b_start": int, "b_end": int, "b_exact": str},
+        "id",
+        [("statement_id", "statements", "id"), ("speaker_id", "entities", "id"), ("a_quote_id", "quotes", "id"),
+         ("a_source_id", "sources", "id"), ("b_quote_id", "quotes", "id"), ("b_source_id", "sources", "id")],
+    ),
     "build_info": ({"key": str, "value": str}, "key", []),
 }  # fmt: skip
 
@@ -104,6 +120,9 @@ VIEWS = {
         order by f.topic, f.id""",
     "corroboration": """
         select f.id as fact_id, f.statement, f.topic, count(distinct e.source_id) as n_sources,
+               case when count(distinct e.source_id) = (select count(*) from sources) then 'every source'
+                    when count(distinct e.source_id) = 1 then 'only ' || min(e.source_id)
+                    else 'several sources' end as stated_by,
                (select group_concat(source_id, ', ') from
                    (select distinct source_id from fact_evidence x where x.fact_id = f.id order by source_id)
                ) as sources,
@@ -111,6 +130,49 @@ VIEWS = {
         from facts f join fact_evidence e on e.fact_id = f.id
         group by f.id
         order by n_sources desc, f.id""",
+    "single_source_facts": """
+        select c.sources as source_id, c.fact_id, c.statement, c.topic, c.n_spans
+        from corroboration c where c.n_sources = 1
+        order by source_id, c.topic, c.fact_id""",
+    "topic_corroboration": """
+        select topic, stated_by, count(*) as facts
+        from corroboration group by topic, stated_by
+        order by topic, stated_by""",
+    "quote_variant_pairs": """
+        select v.id, v.statement_id, ent.name as speaker, v.score, v.confirmed,
+               v.a_source_id, v.a_exact, v.b_source_id, v.b_exact, s.fact_id
+        from quote_variants v
+        left join entities ent on ent.id = v.speaker_id
+        left join statements s on s.id = v.statement_id
+        order by v.confirmed desc, v.score desc, v.id""",
+    "disagreements": """
+        with said as (
+            select f.id as fact_id, 'value' as field,
+                   case when f.value = cast(f.value as integer) then cast(f.value as integer) else f.value end
+                       || ' ' || f.unit as curated,
+                   e.source_id,
+                   q.surface as says, q.value = f.value
+                       or (q.value_max is not null and f.value between q.value and q.value_max) as agrees
+            from facts f join fact_evidence e on e.fact_id = f.id
+            join evidence_quantities eq on eq.evidence_id = e.id join quantities q on q.id = eq.quantity_id
+            left join units u on u.id = f.unit
+            where f.value is not null and (q.unit = f.unit or (q.unit = 'count' and u.kind = 'count'))
+            union all
+            select f.id, 'date', f.date, e.source_id, d.surface,
+                   d.value = f.date or coalesce(d.earliest >= f.date_earliest and d.latest <= f.date_latest, 0)
+            from facts f join fact_evidence e on e.fact_id = f.id
+            join evidence_dates ed on ed.evidence_id = e.id join dates d on d.id = ed.date_id
+            where f.date is not null
+        )
+        select s.fact_id, f.statement, s.field, s.curated, s.source_id, group_concat(s.says, '; ') as source_says,
+               (select group_concat(source_id, ', ') from
+                   (select distinct a.source_id from said a
+                    where a.fact_id = s.fact_id and a.field = s.field and a.agrees order by a.source_id)
+               ) as agreeing_sources
+        from said s join facts f on f.id = s.fact_id
+        group by s.fact_id, s.field, s.source_id
+        having max(s.agrees) = 0
+        order by s.fact_id, s.field, s.source_id""",
     "coverage": """
         select 'quantity' as kind, q.id, q.source_id, q.segment_id, q.surface,
                q.value || ' ' || q.unit as reading

@@ -13,12 +13,35 @@ SPAN_TABLES = {
     "dates": "surface",
     "quotes": "surface",
     "entity_mentions": "surface",
+    "statement_renderings": "exact",
 }
+# Tables whose rows quote two sources: each side's prefix -> the column holding its words.
+PAIR_TABLES = {"quote_variants": {"a_": "a_exact", "b_": "b_exact"}}
+
+
+def _span_prefixes(columns: set[str]) -> set[str]:
+    """'' for a table with source_id/start/end, 'a_' for a_source_id/a_start/a_end, and so on."""
+    return {
+        c[: -len("source_id")]
+        for c in columns
+        if c.endswith("source_id") and {c[:-9] + "start", c[:-9] + "end"} <= columns
+    }
 
 
 def test_span_tables_are_all_listed(db):
-    with_offsets = {t.name for t in db.tables if {"source_id", "start", "end"} <= set(t.columns_dict)}
-    assert with_offsets == set(SPAN_TABLES)
+    with_offsets = {t.name: _span_prefixes(set(t.columns_dict)) for t in db.tables}
+    assert {t for t, p in with_offsets.items() if p == {""}} == set(SPAN_TABLES)
+    assert {t: set(cols) for t, cols in PAIR_TABLES.items()} == {t: p for t, p in with_offsets.items() if p - {""}}
+
+
+@pytest.mark.parametrize("table", sorted(PAIR_TABLES))
+def test_every_pair_quotes_both_sources_exactly(db, table):
+    texts = {r["id"]: r["text"] for r in db["sources"].rows}
+    rows = list(db[table].rows)
+    assert rows, f"{table} is empty"
+    for row in rows:
+        for p, column in PAIR_TABLES[table].items():
+            assert texts[row[p + "source_id"]][row[p + "start"] : row[p + "end"]] == row[column], (row["id"], p)
 
 
 @pytest.mark.parametrize("table", sorted(SPAN_TABLES))

@@ -1,0 +1,174 @@
+"""Draft facts.yml entries for a new article, for a human to review and paste.
+
+The extractors already found every figure and date in the article. A figure
+with the value and unit of a known fact, or a date of a known fact whose
+subject the sentence names, is probably new evidence for that fact; anything
+else becomes a draft fact with its sentence as the evidence quote. Guesses
+(the statement's wording, subject, predicate, topic) are marked for review:
+the curated layer stays a human's judgement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import yaml
+
+from etl.build import Article
+from etl.facts import Curated, Fact, locate
+from etl.text import sentences
+
+
+@dataclass(frozen=True)
+class Quote:
+    """An evidence quote as facts.yml writes it."""
+
+    source: str
+    quote: str
+    occurrence: int | None
+
+    def to_yaml(self) -> dict:
+        out: dict = {"source": self.source, "quote": self.quote}
+        if self.occurrence is not None:
+            out["occurrence"] = self.occurrence
+        return out
+
+
+@dataclass
+class Suggestions:
+    source_id: str
+    evidence: dict[str, list[Quote]] = field(default_factory=dict)  # fact id -> new quotes
+    facts: list[dict] = field(default_factory=list)
+    units: list[dict] = field(default_factory=list)
+
+
+def suggest(article: Article, all_articles: Sequence[Article], curated: Curated) -> Suggestions:
+    """Match every figure and date in the article's body to known facts, or draft new ones."""
+    src, ex = article.source, article.extraction
+    by_id = {a.source.id: a.source for a in all_articles}
+    cited = [
+        (f, locate(q, by_id[q.source], curated.path)) for f in curated.facts for q in f.evidence if q.source == src.id
+    ]
+    body = [s for s in article.segments if s.kind == "body"]
+    out = Suggestions(src.id)
+    ids = {f.id for f in curated.facts}
+    drafted: set[tuple[int, int]] = set()
+    mentions = Counter(m.entity_id for m in ex.entities)
+    for item, is_date in [*((q, False) for q in ex.quantities), *((d, True) for d in ex.dates)]:
+        seg = next((s for s in body if s.start <= item.start < s.end), None)
+        if seg is None or any(_states(f, item, is_date) and sp.start <= item.start < sp.end for f, sp in cited):
+            continue
+        sent = next(
+            ((s, e) for s, e in sentences(src.text, seg.start, seg.end) if s <= item.start < e), (seg.start, seg.end)
+        )
+        quote = _quote(src.text, src.id, *sent)
+        named = [m.entity_id for m in ex.entities if sent[0] <= m.start < sent[1]]
+        known = [f for f in curated.facts if _matches(f, item, is_date, named, curated)]
+        for f in known:
+            if quote not in out.evidence.get(f.id, []):
+                out.evidence.setdefault(f.id, []).append(quote)
+        if known or (is_date and sent in drafted):
+            continue
+        drafted.add(sent)
+        subject = (named or [e for e, _ in mentions.most_common(1)] or [curated.entities[0].id])[0]
+        draft = {
+            "id": _unique_slug(src.text[sent[0] : sent[1]], ids),
+            "statement": src.text[sent[0] : sent[1]],
+            "subject": subject,
+            "predicate": "reported",
+        }
+        if not is_date:
+            draft |= {"value": int(item.value) if item.value.is_integer() else item.value, "unit": item.unit}
+            if item.per:
+                draft["per"] = item.per
+            if item.qualifier:
+                draft["qualifier"] = item.qualifier
+            if item.unit not in curated.units and all(u["id"] != item.unit for u in out.units):
+                out.units.append({"id": item.unit, "description": f"{item.unit} (review: describe the unit)"})
+            date = next((d for d in ex.dates if sent[0] <= d.start < sent[1]), None)
+        else:
+            date = item
+        if date is not None:
+            draft["date"] = date.value
+            if date.modifier:
+                draft["date_modifier"] = date.modifier
+        draft["topic"] = _topic(subject, curated)
+        draft["evidence"] = [quote.to_yaml()]
+        ids.add(draft["id"])
+        out.facts.append(draft)
+    return out
+
+
+def _states(f: Fact, item, is_date: bool) -> bool:
+    """The fact's value, or its date: the same, or a more precise one within its closed bounds of at most a
+    month ("Feb. 28, 2022" states "late February 2022"; any day of 2023 would be too loose a match for "2023")."""
+    if not is_date:
+        return f.value == item.value
+    if f.date == item.value:
+        return True
+    bounds = (f.date_earliest, item.earliest, item.latest, f.date_latest)
+    if None in bounds or bounds != tuple(sorted(bounds)):
+        return False
+    return (dt.date.fromisoformat(f.date_latest) - dt.date.fromisoformat(f.date_earliest)).days <= 31
+
+
+def _matches(f: Fact, item, is_date: bool, named: list[str], curated: Curated) -> bool:
+    """Same value and unit; or the same date, and the sentence names the fact's subject."""
+    if is_date:
+        return _states(f, item, is_date) and f.subject in named
+    return _states(f, item, is_date) and curated.same_unit(item.unit, f.unit)
+
+
+def _quote(text: str, source_id: str, start: int, end: int) -> Quote:
+    words = text[start:end]
+    n = text.count(words, 0, start) + 1
+    return Quote(source_id, words, n if n > 1 or text.count(words) > 1 else None)
+
+
+def _unique_slug(sentence: str, taken: set[str]) -> str:
+    words = [w for w in re.findall(r"[a-z0-9]+", sentence.lower()) if w not in _SKIP][:6] or ["draft"]
+    slug, n = "-".join(words), 2
+    while slug in taken:
+        slug, n = f"{'-'.join(words)}-{n}", n + 1
+    return slug
+
+
+_SKIP = frozenset("a an the and or of to in on at for by with from as is are was were be been that this it its".split())
+
+
+def _topic(subject: str, curated: Curated) -> str:
+    """The topic most facts about the subject have; else the first topic."""
+    topics = Counter(f.topic for f in curated.facts if f.subject == subject)
+    return topics.most_common(1)[0][0] if topics else next(iter(curated.topics), curated.facts[0].topic)
+
+
+def to_yaml(s: Suggestions, curated: Curated) -> str:
+    """The drafts as one YAML document with comments saying where each part goes."""
+    statements = {f.id: f.statement for f in curated.facts}
+    out = [
+        f"# Draft facts.yml entries for {s.source_id} (python -m etl suggest). Review every line before pasting:",
+        "# statement, subject, predicate and topic of new facts are guesses.",
+    ]
+    if s.evidence:
+        out.append("new_evidence:  # append each list to that fact's evidence: in facts.yml")
+        for fact_id, quotes in sorted(s.evidence.items()):
+            out.append(f"  {fact_id}:  # {statements[fact_id]}")
+            out.append(_dump([q.to_yaml() for q in quotes], 4))
+    if s.facts:
+        out.append("new_facts:  # paste under facts: in facts.yml; restate each statement as a claim")
+        out.append(_dump(s.facts, 2))
+    if s.units:
+        out.append("new_units:  # paste under units: in facts.yml")
+        out.append(_dump(s.units, 2))
+    if len(out) == 2:
+        out.append("# nothing to suggest: every figure and date in the body is already cited")
+    return "\n".join(out) + "\n"
+
+
+def _dump(data: object, indent: int) -> str:
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110, default_flow_style=False)
+    return "\n".join(" " * indent + line for line in text.rstrip("\n").split("\n"))
