@@ -75,9 +75,12 @@ def words(text: str) -> list[str]:
 
 def similarity(a: str, b: str) -> float:
     """Dice coefficient of the two word multisets: 1 for the same words, 0 for none in common."""
-    wa, wb = Counter(words(a)), Counter(words(b))
-    total = sum(wa.values()) + sum(wb.values())
-    return round(2 * sum((wa & wb).values()) / total, 3) if total else 0.0
+    return _dice(Counter(words(a)), Counter(words(b)))
+
+
+def _dice(wa: Counter, wb: Counter) -> float:
+    total = wa.total() + wb.total()
+    return round(2 * (wa & wb).total() / total, 3) if total else 0.0
 
 
 def units(quotes: Iterable[Mapping], texts: Mapping[str, str]) -> list[Unit]:
@@ -92,24 +95,36 @@ def units(quotes: Iterable[Mapping], texts: Mapping[str, str]) -> list[Unit]:
 
 
 def variants(all_units: Sequence[Unit], renderings: Sequence[Rendering], linked: set[frozenset[str]]) -> list[dict]:
-    """Pairs of units from different, linked sources that render one statement: scored, confirmed or both."""
+    """Pairs of units from different, linked sources that render one statement: scored, confirmed or both.
+
+    Candidates are the same speaker's sentences and the sentences of one curated statement, so the work grows
+    with what linked sources quote, not with the product of all their quotes."""
     by_source = _by_source(all_units)
     confirmed = {_key(u): r.statement_id for r in renderings for u in _overlapping(by_source, r)}
-    rows = []
-    for sa, sb in itertools.combinations(sorted(by_source), 2):
-        if frozenset((sa, sb)) not in linked:
-            continue
-        for a, b in itertools.product(by_source[sa], by_source[sb]):
-            statement = confirmed.get(_key(a))
-            statement = statement if statement is not None and statement == confirmed.get(_key(b)) else None
-            same_speaker = a.speaker_id is not None and a.speaker_id == b.speaker_id
-            if statement is None and not same_speaker:
-                continue
-            score = similarity(a.exact, b.exact)
-            if statement is None and score < THRESHOLD:
-                continue
-            rows.append(_row(a, b, score, statement))
-    return rows
+    bags = {_key(u): Counter(words(u.exact)) for u in all_units}
+    rows = {}
+    for sa, sb in sorted(tuple(sorted(p)) for p in linked if len(p) == 2):
+        groups_a, groups_b = _groups(by_source.get(sa, []), confirmed), _groups(by_source.get(sb, []), confirmed)
+        for group in sorted(groups_a.keys() & groups_b.keys()):
+            for a, b in itertools.product(groups_a[group], groups_b[group]):
+                statement = confirmed.get(_key(a))
+                statement = statement if statement is not None and statement == confirmed.get(_key(b)) else None
+                score = _dice(bags[_key(a)], bags[_key(b)])
+                if statement is not None or score >= THRESHOLD:
+                    row = _row(a, b, score, statement)
+                    rows[row["id"]] = row
+    return [rows[k] for k in sorted(rows)]
+
+
+def _groups(source_units: Iterable[Unit], confirmed: Mapping[tuple[str, int, int], str]) -> dict[str, list[Unit]]:
+    """A source's units by speaker, and by curated statement: the only pairs worth scoring."""
+    out: dict[str, list[Unit]] = {}
+    for u in source_units:
+        if u.speaker_id is not None:
+            out.setdefault(f"speaker:{u.speaker_id}", []).append(u)
+        if _key(u) in confirmed:
+            out.setdefault(f"statement:{confirmed[_key(u)]}", []).append(u)
+    return out
 
 
 def uncovered(all_units: Sequence[Unit], renderings: Sequence[Rendering]) -> list[Rendering]:

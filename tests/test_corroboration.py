@@ -13,7 +13,7 @@ import sqlite_utils
 import yaml
 
 from etl.build import build, check
-from etl.corroborate import THRESHOLD, similarity, words
+from etl.corroborate import THRESHOLD, Rendering, Unit, similarity, variants, words
 from etl.yamlfile import read_yaml
 from tests.conftest import ROOT
 
@@ -49,6 +49,20 @@ def test_similarity_is_the_dice_coefficient_of_words():
     assert similarity("Russia wants revenge", "Europe is family") == 0.0
     # two words of five in common: below the threshold, so only a human can pair these renderings
     assert similarity("won't hand over Bakhmut.", "Nobody will give away Bakhmut.") == 0.4 < THRESHOLD
+
+
+def test_variants_pair_the_same_speaker_in_linked_sources_or_a_curated_statement():
+    a = Unit("q1", "a", 0, 35, "We will fight for as long as we can.", "zelensky")
+    b = Unit("q2", "b", 10, 42, "We will fight as long as we can,", "zelensky")
+    c = Unit("q3", "c", 0, 32, "We will fight as long as we can,", "zelensky")
+    other = Unit("q4", "b", 50, 82, "We will fight as long as we can,", "michel")
+    units = [a, b, c, other]
+    found = variants(units, [], {frozenset(("a", "b"))})
+    assert [(r["a_quote_id"], r["b_quote_id"], r["confirmed"]) for r in found] == [("q1", "q2", 0)]  # c: not linked
+    low = Unit("q5", "c", 40, 60, "Nobody gives up.", None)
+    curated = [Rendering("s", "a", 0, 10), Rendering("s", "c", 40, 60)]
+    found = variants([a, low], curated, {frozenset(("a", "c"))})
+    assert [(r["statement_id"], r["score"], r["confirmed"]) for r in found] == [("s", 0.0, 1)]
 
 
 def test_the_seed_quote_variants_are_paired(db):
