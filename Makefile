@@ -44,10 +44,10 @@ test: install
 	$(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/ruff check etl tests bench
-	$(BIN)/ruff format --check etl tests bench
+	$(BIN)/ruff check etl tests bench plugins
+	$(BIN)/ruff format --check etl tests bench plugins
 
-# Screenshots of the chart links, taken from the real served pages with headless Chromium.
+# Screenshots of the chart links and of each source viewer, taken from the real served pages with headless Chromium.
 screenshots: $(DB) $(INSPECT)
 	$(BIN)/python -m etl screenshots docs/screenshots --db $(DB)
 

@@ -47,7 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     p_serve.add_argument("--inspect", type=Path, default=None, help="inspect file with precomputed counts")
     p_serve.add_argument("--host", default="127.0.0.1")
     p_serve.add_argument("--port", type=int, default=8001)
-    p_shots = sub.add_parser("screenshots", help="screenshot every chart link from a served page (headless Chromium)")
+    p_shots = sub.add_parser(
+        "screenshots", help="screenshot every chart link and each source's viewer page (headless Chromium)"
+    )
     p_shots.add_argument("outdir", type=Path)
     p_shots.add_argument("--db", type=Path, default=ROOT / "facts.db")
     p_shots.add_argument("--metadata", type=Path, default=ROOT / "metadata.yml")
@@ -140,12 +142,19 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _screenshots(args: argparse.Namespace) -> int:
+    import sqlite_utils
+
     from etl.browser import screenshot
     from etl.publish import chart_links, read_metadata, running
+    from etl.viewer import row_url
 
     charts = chart_links(read_metadata(args.metadata))
+    sources = [r["id"] for r in sqlite_utils.Database(args.db)["sources"].rows_where(order_by="id", select="id")]
     with running(args.db, args.metadata) as base:
         for chart in charts:
             png = screenshot(base + chart.url, args.outdir / f"{chart.slug}.png")
             print(f"{png}: {chart.title}")
+        for source in sources:
+            png = screenshot(base + row_url("sources", source), args.outdir / f"source_{source}.png", size="1280,2000")
+            print(f"{png}: source viewer of {source}")
     return 0

@@ -29,11 +29,16 @@ SETTINGS = {
     "default_page_size": "100",
     "allow_download": "on",
 }
+# The source viewer: a plugin (plugins/source_viewer.py) and the template of the sources row page.
+ROOT = Path(__file__).resolve().parent.parent
+PLUGINS_DIR = ROOT / "plugins"
+TEMPLATES_DIR = ROOT / "templates"
 
 
 def serve_command(db: Path, metadata: Path, host: str, port: int, inspect: Path | None = None) -> list[str]:
     """The datasette command line that publishes ``db``."""
     cmd = [sys.executable, "-m", "datasette", "serve", "-i", str(db), "--metadata", str(metadata)]
+    cmd += ["--plugins-dir", str(PLUGINS_DIR), "--template-dir", str(TEMPLATES_DIR)]
     cmd += ["-h", host, "-p", str(port)]
     if inspect is not None:
         cmd += ["--inspect-file", str(inspect)]

@@ -9,8 +9,11 @@ import pytest
 from datasette.app import Datasette
 
 from etl import load
-from etl.publish import SETTINGS, chart_links, query_params, read_metadata
+from etl.publish import PLUGINS_DIR, SETTINGS, TEMPLATES_DIR, chart_links, query_params, read_metadata
+from etl.viewer import row_url
 from tests.conftest import METADATA
+from tests.markup import parse as parse_page
+from tests.markup import select
 
 META = read_metadata(METADATA)
 CANNED = META["databases"]["facts"]["queries"]
@@ -19,7 +22,14 @@ PARAMS = query_params("rferl-2023-02-03")
 
 @pytest.fixture(scope="module")
 def get(db_path: Path):
-    ds = Datasette([str(db_path)], immutables=[], metadata=META, settings={k: _typed(v) for k, v in SETTINGS.items()})
+    ds = Datasette(
+        [str(db_path)],
+        immutables=[],
+        metadata=META,
+        settings={k: _typed(v) for k, v in SETTINGS.items()},
+        plugins_dir=str(PLUGINS_DIR),
+        template_dir=str(TEMPLATES_DIR),
+    )
 
     def fetch(*paths: str):
         async def run():
@@ -147,3 +157,26 @@ def test_home_page_links_every_chart(get):
     home = get("/").text
     for chart in chart_links(META):
         assert chart.path + "#g.mark=" in home
+
+
+@pytest.mark.parametrize("source", ["rferl-2023-02-03", "kyivindependent-2023-02-03"])
+def test_source_row_page_is_the_viewer(get, db, source):
+    page = get(row_url("sources", source))
+    assert page.status_code == 200
+    marks = {m.attrs["data-evidence"]: m.text for m in select(parse_page(page.text), "mark", "evidence")}
+    evidence = list(db["fact_evidence"].rows_where("source_id = ?", [source]))
+    assert evidence and {e["id"] for e in evidence} == set(marks)
+    assert 'class="rows-and-columns"' in page.text  # the row itself is still shown below
+
+
+@pytest.mark.parametrize("table", ["fact_evidence", "quantities", "dates"])
+def test_evidence_figure_and_date_cells_link_to_their_place_in_the_viewer(get, db, table):
+    """Each row's words link to the viewer page of its source, at an element that exists there."""
+    links = [
+        a.attrs["href"].split("#")
+        for a in parse_page(get(f"/facts/{table}?_size=max").text)
+        if a.tag == "a" and "#" in a.attrs.get("href", "") and a.attrs["href"].startswith("/facts/sources/")
+    ]
+    assert len(links) == db[table].count
+    ids = {page: {e.attrs.get("id") for e in parse_page(get(page).text)} for page in {p for p, _ in links}}
+    assert all(anchor in ids[page] for page, anchor in links)
