@@ -149,5 +149,6 @@ def endpoints(metadata: dict, tables: list[str], views: list[str], first_source:
         f"/{DATABASE}/facts?_facet=topic&_facet=unit",
         f"/{DATABASE}/segments?_search=Bakhmut",
         f"/{DATABASE}/facts.json?_shape=array",
+        f"/{DATABASE}/sources/{first_source}",  # the source viewer
     ]
     return paths
