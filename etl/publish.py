@@ -37,9 +37,18 @@ def serve_command(db: Path, metadata: Path, host: str, port: int, inspect: Path 
     cmd += ["-h", host, "-p", str(port)]
     if inspect is not None:
         cmd += ["--inspect-file", str(inspect)]
+    return cmd + serve_options()
+
+
+def serve_options() -> list[str]:
+    """The serve flags every deployment shares: ``make serve``, the tests and the image ``make package`` builds.
+
+    Flags that belong to all of them go here, not in ``serve_command``, so a replica serves what was tested.
+    """
+    options = []
     for key, value in SETTINGS.items():
-        cmd += ["--setting", key, value]
-    return cmd
+        options += ["--setting", key, value]
+    return options
 
 
 def free_port() -> int:
@@ -54,9 +63,14 @@ def running(
 ) -> Iterator[str]:
     """Serve ``db`` exactly as ``make serve`` does, on 127.0.0.1; yields the base URL."""
     port = port or free_port()
-    proc = subprocess.Popen(
-        serve_command(db, metadata, "127.0.0.1", port, inspect), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    with serving(serve_command(db, metadata, "127.0.0.1", port, inspect), port, timeout) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def serving(cmd: list[str], port: int, timeout: float = 30, cwd: Path | None = None) -> Iterator[str]:
+    """Run a Datasette command line serving on 127.0.0.1:``port`` until it answers; yields the base URL."""
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
