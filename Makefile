@@ -9,9 +9,18 @@ DB ?= facts.db
 SEEDS ?= seeds
 FACTS ?= facts.yml
 INSPECT := inspect.json
+METADATA := metadata.yml
+DIST := dist
+# Publishing (make publish-cloudrun / publish-fly): names and scale of the deployment.
+SERVICE ?= bakhmut-facts
+MAX_INSTANCES ?= 10
+FLY_APP ?= bakhmut-facts
+FLY_COUNT ?= 2
+FLY_PLUGIN := datasette-publish-fly==1.4
 INPUTS := $(FACTS) $(SEEDS)/sources.yml $(wildcard $(SEEDS)/*.txt) $(wildcard etl/*.py etl/*.json etl/extract/*.py)
 
-.PHONY: install db rebuild check serve test lint screenshots eval loadtest bench clean
+.PHONY: install db rebuild check serve test lint screenshots eval loadtest bench clean export package \
+	publish-cloudrun publish-fly
 
 install: $(VENV)/.installed
 
@@ -67,5 +76,24 @@ $(VENV)/.installed-eval: $(VENV)/.installed
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,eval]'
 	touch $@
 
+# Frictionless data package in $(DIST)/: one CSV per table and view and datapackage.json, then validated.
+export: $(DB)
+	$(BIN)/python -m etl export --db $(DB) --metadata $(METADATA) --out $(DIST)
+	$(BIN)/frictionless validate $(DIST)/datapackage.json
+
+# Docker build context of a read-only replica in $(DIST)/package, as `datasette package` builds it.
+package: $(DB)
+	$(BIN)/python -m etl package --db $(DB) --metadata $(METADATA) --out $(DIST)/package
+
+# Stateless replicas behind the platform's load balancer; needs gcloud, logged in (README: Publishing).
+publish-cloudrun: $(DB)
+	$(BIN)/python -m etl publish cloudrun --db $(DB) --metadata $(METADATA) -- --service $(SERVICE) --max-instances $(MAX_INSTANCES)
+
+# Needs flyctl, logged in; the plugin is installed here only, never by make install.
+publish-fly: $(DB)
+	$(BIN)/pip install -c constraints.txt $(FLY_PLUGIN)
+	$(BIN)/python -m etl publish fly --db $(DB) --metadata $(METADATA) -- --app $(FLY_APP)
+	flyctl scale count $(FLY_COUNT) --app $(FLY_APP)
+
 clean:
-	rm -rf $(DB) $(INSPECT) .pytest_cache
+	rm -rf $(DB) $(INSPECT) $(DIST) .pytest_cache

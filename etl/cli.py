@@ -54,10 +54,31 @@ def main(argv: list[str] | None = None) -> int:
     p_shots.add_argument("--db", type=Path, default=ROOT / "facts.db")
     p_shots.add_argument("--metadata", type=Path, default=ROOT / "metadata.yml")
 
-    args = parser.parse_args(argv)
+    p_export = sub.add_parser("export", help="write the database as a Frictionless data package in dist/")
+    p_export.add_argument("--db", type=Path, default=ROOT / "facts.db")
+    p_export.add_argument("--metadata", type=Path, default=ROOT / "metadata.yml", help="descriptions come from here")
+    p_export.add_argument("--out", type=Path, default=ROOT / "dist")
+    p_package = sub.add_parser("package", help="write the Docker build context of a read-only replica (Dockerfile, db)")
+    p_package.add_argument("--db", type=Path, default=ROOT / "facts.db")
+    p_package.add_argument("--metadata", type=Path, default=ROOT / "metadata.yml")
+    p_package.add_argument("--out", type=Path, default=ROOT / "dist" / "package")
+    p_publish = sub.add_parser("publish", help="run `datasette publish PLATFORM` with the options of `package`")
+    p_publish.add_argument("platform", help="cloudrun, or fly with datasette-publish-fly installed; after --, "
+                           "the platform's own options (-- --app NAME)")  # fmt: skip
+    p_publish.add_argument("--db", type=Path, default=ROOT / "facts.db")
+    p_publish.add_argument("--metadata", type=Path, default=ROOT / "metadata.yml")
+    p_publish.add_argument("--print", action="store_true", help="print the command without running it")
+
+    argv = sys.argv[1:] if argv is None else argv
+    # Everything after -- goes unchanged to the command being run (datasette publish PLATFORM).
+    cut = argv.index("--") if "--" in argv else len(argv)
+    args = parser.parse_args(argv[:cut])
+    args.passthrough = argv[cut + 1 :]
+    if cut < len(argv) and args.command != "publish":
+        parser.error("only publish passes options after -- on to another command")
     commands = {
         "build": _build, "check": _check, "extract": _extract, "suggest": _suggest, "serve": _serve,
-        "screenshots": _screenshots,
+        "screenshots": _screenshots, "export": _export, "package": _package, "publish": _publish,
     }  # fmt: skip
     try:
         return commands[args.command](args)
@@ -133,8 +154,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from etl.publish import serve_command
 
-    if not args.db.exists():
-        raise InputError(args.db, None, "database not found; build it first with `make db`")
+    _need_db(args.db)
     print(f"Serving http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
     cmd = serve_command(args.db, args.metadata, args.host, args.port, args.inspect)
     os.execv(cmd[0], cmd)
@@ -158,3 +178,45 @@ def _screenshots(args: argparse.Namespace) -> int:
             png = screenshot(base + row_url("sources", source), args.outdir / f"source_{source}.png", size="1280,2000")
             print(f"{png}: source viewer of {source}")
     return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from etl.export import DATAPACKAGE, write
+
+    _need_db(args.db)
+    counts = write(args.db, args.metadata, args.out)
+    print(f"wrote {args.out / DATAPACKAGE}: {len(counts)} resources, {sum(counts.values())} rows")
+    return 0
+
+
+def _package(args: argparse.Namespace) -> int:
+    import os
+    import secrets
+
+    from etl.package import build_context
+
+    _need_db(args.db)
+    # The same variable `datasette publish` reads; by default a new random secret per image, as it does.
+    secret = os.environ.get("DATASETTE_PUBLISH_SECRET") or secrets.token_hex(32)
+    files = build_context(args.db, args.metadata, args.out, secret)
+    print(f"wrote {args.out}: " + ", ".join(str(f.relative_to(args.out.resolve())) for f in files))
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    import os
+    import shlex
+
+    from etl.package import publish_command
+
+    _need_db(args.db)
+    cmd = publish_command(args.platform, args.db, args.metadata, args.passthrough)
+    print(shlex.join(["datasette", *cmd[3:]]), flush=True)
+    if not args.print:
+        os.execv(cmd[0], cmd)
+    return 0
+
+
+def _need_db(path: Path) -> None:
+    if not path.exists():
+        raise InputError(path, None, "database not found; build it first with `make db`")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import os
 import re
 import socket
 import subprocess
@@ -38,13 +39,25 @@ TEMPLATES_DIR = ROOT / "templates"
 def serve_command(db: Path, metadata: Path, host: str, port: int, inspect: Path | None = None) -> list[str]:
     """The datasette command line that publishes ``db``."""
     cmd = [sys.executable, "-m", "datasette", "serve", "-i", str(db), "--metadata", str(metadata)]
-    cmd += ["--plugins-dir", str(PLUGINS_DIR), "--template-dir", str(TEMPLATES_DIR)]
     cmd += ["-h", host, "-p", str(port)]
     if inspect is not None:
         cmd += ["--inspect-file", str(inspect)]
+    return cmd + serve_options()
+
+
+def serve_options(relative_to: Path | None = None) -> list[str]:
+    """The serve flags every deployment shares: ``make serve``, the tests and the image ``make package`` builds.
+
+    Flags that belong to all of them go here, not in ``serve_command``, so a replica serves what was tested.
+    Folders are absolute, or relative to ``relative_to`` for command lines shown to people (``plugins``).
+    """
+    folders = [PLUGINS_DIR, TEMPLATES_DIR]
+    if relative_to is not None:
+        folders = [Path(os.path.relpath(f, relative_to)) for f in folders]
+    options = ["--plugins-dir", str(folders[0]), "--template-dir", str(folders[1])]
     for key, value in SETTINGS.items():
-        cmd += ["--setting", key, value]
-    return cmd
+        options += ["--setting", key, value]
+    return options
 
 
 def free_port() -> int:
@@ -59,9 +72,14 @@ def running(
 ) -> Iterator[str]:
     """Serve ``db`` exactly as ``make serve`` does, on 127.0.0.1; yields the base URL."""
     port = port or free_port()
-    proc = subprocess.Popen(
-        serve_command(db, metadata, "127.0.0.1", port, inspect), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    with serving(serve_command(db, metadata, "127.0.0.1", port, inspect), port, timeout) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def serving(cmd: list[str], port: int, timeout: float = 30, cwd: Path | None = None) -> Iterator[str]:
+    """Run a Datasette command line serving on 127.0.0.1:``port`` until it answers; yields the base URL."""
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
