@@ -10,7 +10,11 @@ import yaml
 from etl.errors import InputError
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml (bundled in the PyYAML wheel) parses ~10x faster than the pure-Python loader; same nodes, same data.
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):
     """SafeLoader that keeps dates as the strings written, so EDTF values and ISO days read alike."""
 
 
@@ -37,13 +41,16 @@ def read_yaml(path: Path) -> tuple[Any, Lines]:
         raise InputError(path, None, "file not found") from None
     except UnicodeDecodeError as e:
         raise InputError(path, None, f"not valid UTF-8 (byte {e.start}); save the file as UTF-8") from None
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
+    loader = _Loader(text)
+    try:  # one parse: the data is constructed from the very nodes that give the line numbers
+        node = loader.get_single_node()
+        data = None if node is None else loader.construct_document(node)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
         raise InputError(path, line, f"YAML syntax error: {e.problem or e.context}; fix the YAML there") from None
+    finally:
+        loader.dispose()
     lines = Lines()
     if node is not None:
         _walk(node, (), lines)
