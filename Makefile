@@ -8,7 +8,7 @@ DB := facts.db
 INSPECT := inspect.json
 INPUTS := facts.yml seeds/sources.yml $(wildcard seeds/*.txt) $(wildcard etl/*.py etl/*.json etl/extract/*.py)
 
-.PHONY: install db rebuild check serve test lint screenshots eval loadtest bench clean
+.PHONY: install db rebuild check serve test lint screenshots eval loadtest bench bench-adversarial clean
 
 install: $(VENV)/.installed
 
@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $@
 
-# Builds only when an input changed.
+# Builds only when an input changed, and then recomputes only the articles that changed (see etl/build.py).
 db: $(DB)
 
 $(DB): $(VENV)/.installed $(INPUTS)
@@ -26,7 +26,7 @@ $(DB): $(VENV)/.installed $(INPUTS)
 # From scratch: check every input, then build to a temporary file that replaces $(DB) only on success.
 rebuild: install
 	$(BIN)/python -m etl check
-	$(BIN)/python -m etl build --db $(DB)
+	$(BIN)/python -m etl build --clean --db $(DB)
 
 check: install
 	$(BIN)/python -m etl check
@@ -48,8 +48,13 @@ lint: install
 screenshots: $(DB) $(INSPECT)
 	$(BIN)/python -m etl screenshots docs/screenshots --db $(DB)
 
+# Scale: corpora of 10 to 10,000 generated articles; build time, MB/s, memory, scaling exponent, incremental
+# rebuild, extraction vs quantulum3/dateparser, p50/p95 per endpoint. Writes bench/results.json, bench/RESULTS.md.
+bench: $(VENV)/.installed-eval
+	$(BIN)/python -m bench.scale
+
 # Extractor throughput on adversarial input: time ratio of 2 MB to 1 MB per input family (target <= 2.5).
-bench: $(VENV)/.installed
+bench-adversarial: $(VENV)/.installed
 	$(BIN)/python -m bench.adversarial
 
 # Bounded load (count and time) of concurrent clients on 127.0.0.1 over every endpoint; fails on any error.
@@ -65,4 +70,4 @@ $(VENV)/.installed-eval: $(VENV)/.installed
 	touch $@
 
 clean:
-	rm -rf $(DB) $(INSPECT) .pytest_cache
+	rm -rf $(DB) .$(DB).state.json $(INSPECT) .pytest_cache

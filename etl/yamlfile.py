@@ -9,7 +9,6 @@ import yaml
 
 from etl.errors import InputError
 
-
 # libyaml (bundled in the PyYAML wheel) parses ~10x faster than the pure-Python loader; same nodes, same data.
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
