@@ -254,7 +254,11 @@ def peers(folder: Path, articles: int = 20) -> dict:
 
 
 def serving(db: Path, requests: int) -> dict[str, dict]:
-    """p50/p95 (ms) per endpoint: ``requests`` sequential requests each, served as ``make serve`` does."""
+    """p50/p95 (ms) per endpoint: ``requests`` sequential requests each, served as ``make serve`` does.
+
+    Each endpoint gets at most ``requests`` x the p95 target of time (200 x 50 ms = 10 s): an endpoint within the
+    target always completes its requests, and one far over it cannot stretch ``make bench`` past 15 minutes
+    (it still gets enough requests for its percentiles; the count is recorded)."""
     inspect = db.with_suffix(".inspect.json")
     subprocess.run(
         [sys.executable, "-m", "datasette", "inspect", str(db), "--inspect-file", str(inspect)],
@@ -268,7 +272,8 @@ def serving(db: Path, requests: int) -> dict[str, dict]:
     out = {}
     with running(db, METADATA, inspect=inspect) as base:
         for path in paths:
-            r = load(base, [path], clients=1, requests=requests, seconds=120)
+            budget = max(requests * TARGETS["p95_ms"] / 1000, 1.0)
+            r = load(base, [path], clients=1, requests=requests, seconds=budget)
             out[path] = {"p50_ms": r["p50_ms"], "p95_ms": r["p95_ms"], "requests": r["requests"], "errors": r["errors"]}
     return out
 
@@ -298,10 +303,15 @@ def summary(r: dict) -> dict:
     big = builds[-1]
     out = {
         "build_mb_per_s": {"value": big["mb_per_s"], "target": f">= {TARGETS['build_mb_per_s']}"},
-        "exponent": {
+        "exponent_all_sizes": {
             "value": r["exponent"],
-            "target": f"<= {math.log10(TARGETS['step_ratio']):.2f} (11x time per 10x corpus)",
-            "met": r["exponent"] is not None and r["exponent"] <= math.log10(TARGETS["step_ratio"]),
+            "target": "(information: a build's fixed start-up cost makes the small sizes cheap per article)",
+            "met": None,
+        },
+        "exponent_largest_step": {
+            "value": math.log10(steps[-1][2]) if steps else None,
+            "target": f"<= {math.log10(TARGETS['step_ratio']):.3f} (11x time per 10x corpus)",
+            "met": bool(steps) and steps[-1][2] <= TARGETS["step_ratio"],
         },
         "step_ratios": {f"{a}->{b}": x for a, b, x in steps},
         "largest_step_ratio": {"value": steps[-1][2] if steps else None, "target": f"<= {TARGETS['step_ratio']}"},
@@ -325,6 +335,11 @@ def summary(r: dict) -> dict:
             "target": f"<= {TARGETS['p95_vs_seed']}",
             "met": worst_ratio <= 3,
         }
+        within = sum(v["big"]["p95_ms"] <= TARGETS["p95_ms"] for v in r["serving"].values())
+        out["endpoints_p95_within_target"] = {
+            "value": f"{within} of {len(r['serving'])}", "target": f"all (p95 <= {TARGETS['p95_ms']:.0f} ms)",
+            "met": within == len(r["serving"]),
+        }  # fmt: skip
         out["serving_errors"] = {"value": errors, "target": "0", "met": errors == 0}
     return out
 
@@ -346,7 +361,8 @@ def markdown(r: dict) -> str:
     ]
     for name, s in r["summary"].items():
         if isinstance(s, dict) and "value" in s:
-            md.append(f"| {name} | {_fmt(s['value'])} | {s['target']} | {'yes' if s['met'] else '**no**'} |")
+            met = "" if s["met"] is None else "yes" if s["met"] else "**no**"
+            md.append(f"| {name} | {_fmt(s['value'])} | {s['target']} | {met} |")
     md += ["", "## Build (clean, end to end, one process)", ""]
     md += ["| articles | text MB | build s | MB/s | peak RSS MB | DB MB | generate s |", "|" + " ---: |" * 7]
     for b in r["scale"]:
@@ -385,12 +401,17 @@ def markdown(r: dict) -> str:
         md += [f"| {k} | not installed (`make eval` installs it) | |" for k in p["missing"]]
     if "serving" in r:
         md += ["", f"## Serving ({r['requests']} sequential requests per endpoint, immutable mode, inspect file)", ""]
-        md += [f"p50 / p95 in ms; big = the {r['scale'][-1]['articles']:,}-article database, seed = the seeds'.", ""]
-        md += ["| endpoint | big p50 | big p95 | seed p50 | seed p95 | p95 big/seed |", "| --- |" + " ---: |" * 5]
+        md += [
+            f"p50 / p95 in ms; big = the {r['scale'][-1]['articles']:,}-article database, seed = the seeds'. "
+            f"Each endpoint gets at most {r['requests']} x {TARGETS['p95_ms']:.0f} ms; one slower than that gets "
+            "fewer requests (column n).",
+            "",
+        ]
+        md += ["| endpoint | big p50 | big p95 | n | seed p50 | seed p95 | p95 big/seed |", "| --- |" + " ---: |" * 6]
         for path, v in r["serving"].items():
             b, s = v["big"], v["seed"]
-            md.append(f"| `{path}` | {b['p50_ms']:.1f} | {b['p95_ms']:.1f} | {s['p50_ms']:.1f} | {s['p95_ms']:.1f} | "
-                      f"{v['ratio_p95']:.2f} |")  # fmt: skip
+            md.append(f"| `{path}` | {b['p50_ms']:.1f} | {b['p95_ms']:.1f} | {b['requests']} | {s['p50_ms']:.1f} | "
+                      f"{s['p95_ms']:.1f} | {v['ratio_p95']:.2f} |")  # fmt: skip
     if "view_costs" in r:
         md += [
             "",
@@ -406,7 +427,7 @@ def markdown(r: dict) -> str:
 
 
 def _fmt(v: object) -> str:
-    return f"{v:.2f}" if isinstance(v, float) else str(v)
+    return f"{v:.3f}" if isinstance(v, float) and abs(v) < 10 else f"{v:.2f}" if isinstance(v, float) else str(v)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -445,7 +466,7 @@ def run(work: Path, sizes: tuple[int, ...], requests: int, seed_db: Path | None 
     middle = 1000 if 1000 in sizes else sizes[len(sizes) // 2]
     r["stages"] = stages(work / f"corpus-{middle}")
     r["incremental"] = incremental(work, middle)
-    r["peers"] = peers(work / f"corpus-{sizes[0]}")
+    r["peers"] = peers(work / f"corpus-{sizes[min(1, len(sizes) - 1)]}")
     if requests:
         if seed_db is None:
             seed_db = work / "seed" / "facts.db"  # the file name is the database name in every path
