@@ -239,12 +239,13 @@ def _same_unit(extracted: str, curated_unit: str | None, curated: Curated) -> bo
     return extracted == "count" and kind == "count"
 
 
-def input_hashes(seeds: Path, facts_path: Path) -> dict[str, str]:
-    """What the database was built from: package version and a sha256 per input file."""
+def input_hashes(seeds: Path, facts_path: Path, known: dict[str, str] | None = None) -> dict[str, str]:
+    """What the database was built from: package version and a sha256 per input file (``known``: file name ->
+    sha256 already verified, as load_sources verifies every article's)."""
     files = [facts_path, seeds / "sources.yml", *sorted(seeds.glob("*.txt"))]
     info = {"etl_version": etl.__version__}
     for f in files:
-        info[f"sha256:{f.name}"] = hashlib.sha256(f.read_bytes()).hexdigest()
+        info[f"sha256:{f.name}"] = (known or {}).get(f.name) or hashlib.sha256(f.read_bytes()).hexdigest()
     return info
 
 
@@ -288,7 +289,7 @@ def build_report(seeds: Path, facts_path: Path, db_path: Path, incremental: bool
                 StoredArticle(src, old) if old and previous.get(src.id) == keys[src.id] else _compute(src, curated)
                 for src in sources
             ]
-            table_rows = rows(articles, curated, input_hashes(seeds, facts_path))
+            table_rows = rows(articles, curated, input_hashes(seeds, facts_path, {s.file: s.sha256 for s in sources}))
         finally:
             if old:
                 old.close()
@@ -328,10 +329,13 @@ def _code_fingerprint() -> str:
 
 
 def article_keys(sources: Sequence[Source], curated: Curated) -> dict[str, str]:
-    """Per article, a hash of everything its rows depend on: its metadata and text, the entities, the code."""
+    """Per article, a hash of everything its rows depend on: its metadata and text (by the verified sha256 of its
+    file), the entities, the code."""
     common = json.dumps([_code_fingerprint(), [_fields(e) for e in curated.entities]], sort_keys=True)
     return {
-        s.id: hashlib.sha256((common + json.dumps(_source_row(s), sort_keys=True)).encode()).hexdigest()
+        s.id: hashlib.sha256(
+            (common + json.dumps({**_source_row(s), "text": None}, sort_keys=True)).encode()
+        ).hexdigest()
         for s in sources
     }
 
