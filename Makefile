@@ -19,7 +19,7 @@ FLY_COUNT ?= 2
 FLY_PLUGIN := datasette-publish-fly==1.4
 INPUTS := $(FACTS) $(SEEDS)/sources.yml $(wildcard $(SEEDS)/*.txt) $(wildcard etl/*.py etl/*.json etl/extract/*.py)
 
-.PHONY: install db rebuild check serve test lint screenshots eval loadtest bench clean export package \
+.PHONY: install db rebuild check serve test lint screenshots eval loadtest bench bench-adversarial clean export package \
 	publish-cloudrun publish-fly
 
 install: $(VENV)/.installed
@@ -29,7 +29,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $@
 
-# Builds only when an input changed.
+# Builds only when an input changed, and then recomputes only the articles that changed (see etl/build.py).
 db: $(DB)
 
 $(DB): $(VENV)/.installed $(INPUTS)
@@ -38,7 +38,7 @@ $(DB): $(VENV)/.installed $(INPUTS)
 # From scratch: check every input, then build to a temporary file that replaces $(DB) only on success.
 rebuild: install
 	$(BIN)/python -m etl check --seeds $(SEEDS) --facts $(FACTS)
-	$(BIN)/python -m etl build --seeds $(SEEDS) --facts $(FACTS) --db $(DB)
+	$(BIN)/python -m etl build --clean --seeds $(SEEDS) --facts $(FACTS) --db $(DB)
 
 check: install
 	$(BIN)/python -m etl check --seeds $(SEEDS) --facts $(FACTS)
@@ -60,8 +60,13 @@ lint: install
 screenshots: $(DB) $(INSPECT)
 	$(BIN)/python -m etl screenshots docs/screenshots --db $(DB)
 
+# Scale: corpora of 10 to 10,000 generated articles; build time, MB/s, memory, scaling exponent, incremental
+# rebuild, extraction vs quantulum3/dateparser, p50/p95 per endpoint. Writes bench/results.json, bench/RESULTS.md.
+bench: $(VENV)/.installed-eval
+	$(BIN)/python -m bench.scale
+
 # Extractor throughput on adversarial input: time ratio of 2 MB to 1 MB per input family (target <= 2.5).
-bench: $(VENV)/.installed
+bench-adversarial: $(VENV)/.installed
 	$(BIN)/python -m bench.adversarial
 
 # Bounded load (count and time) of concurrent clients on 127.0.0.1 over every endpoint; fails on any error.
@@ -96,4 +101,4 @@ publish-fly: $(DB)
 	flyctl scale count $(FLY_COUNT) --app $(FLY_APP)
 
 clean:
-	rm -rf $(DB) $(INSPECT) $(DIST) .pytest_cache
+	rm -rf $(DB) .$(DB).state.json $(INSPECT) $(DIST) .pytest_cache

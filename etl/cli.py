@@ -28,6 +28,11 @@ def main(argv: list[str] | None = None) -> int:
     p_build = sub.add_parser("build", help="build the database from seeds/ and facts.yml (atomically)")
     inputs(p_build)
     p_build.add_argument("--db", type=Path, default=ROOT / "facts.db", help="database to write")
+    p_build.add_argument(
+        "--clean",
+        action="store_true",
+        help="recompute every article (default: only those changed since the last build)",
+    )
     p_check = sub.add_parser("check", help="validate every input without writing anything")
     inputs(p_check)
     p_extract = sub.add_parser("extract", help="extract figures, dates, quotes and entity mentions from a text file")
@@ -95,10 +100,11 @@ def _iso_date(s: str) -> dt.date:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from etl.build import build
+    from etl.build import build_report
 
-    counts = build(args.seeds, args.facts, args.db)
-    print(f"built {args.db}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+    report = build_report(args.seeds, args.facts, args.db, incremental=not args.clean)
+    kept = f" ({report.computed} articles computed, {report.kept} unchanged kept)" if report.kept else ""
+    print(f"built {args.db}{kept}: " + ", ".join(f"{n} {t}" for t, n in report.counts.items()))
     return 0
 
 

@@ -29,6 +29,10 @@ SETTINGS = {
     "max_returned_rows": "1000",
     "default_page_size": "100",
     "allow_download": "on",
+    # Bounded work per page on a large database: no facet suggestions (a query per column on every table page),
+    # and a facet that cannot be counted in time is skipped rather than holding the page.
+    "suggest_facets": "off",
+    "facet_time_limit_ms": "10",
 }
 # The source viewer: a plugin (plugins/source_viewer.py) and the template of the sources row page.
 ROOT = Path(__file__).resolve().parent.parent

@@ -262,3 +262,21 @@ def test_suggest_names_the_known_sources_for_an_unknown_one(capsys):
     assert main(["suggest", "nope-2023"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"no source 'nope-2023'; known: {KI}, {RFE}" in err
+
+
+def test_incremental_builds_keep_statements_and_variants_of_unchanged_articles(workdir):
+    """Quote variants and statement renderings read unchanged articles' quotes from the previous database."""
+    from bench.scale import differences
+    from etl.build import build_report
+
+    _add_article(workdir)
+    seeds, facts = workdir / "seeds", workdir / "facts.yml"
+    db, clean = workdir / "inc.db", workdir / "clean.db"
+    assert build_report(seeds, facts, db, incremental=True).computed == 3
+    _add_evidence(facts, "russian-central-bank-assets", "Russian central bank assets, worth $300 billion")
+    report = build_report(seeds, facts, db, incremental=True)  # facts changed, articles did not
+    assert (report.computed, report.kept) == (0, 3)
+    build(seeds, facts, clean)
+    assert differences(db, clean) == []
+    variants = sqlite_utils.Database(db)["quote_variants"]
+    assert variants.count_where("confirmed = 1") == 4 and variants.count_where("b_source_id = ?", [NEW]) == 1

@@ -101,7 +101,7 @@ def test_the_images_command_serves_read_only_with_the_settings(context: Path, tm
                 return json.load(r)
 
         settings = get("/-/settings.json")
-        assert {k: settings[k] for k in SETTINGS} == {k: {"on": True}.get(v, v if not v.isdigit() else int(v))
+        assert {k: settings[k] for k in SETTINGS} == {k: {"on": True, "off": False}.get(v, v if not v.isdigit() else int(v))
                                                       for k, v in SETTINGS.items()}  # fmt: skip
         [db] = get("/-/databases.json")
         assert (db["name"], db["is_mutable"], db["hash"] is not None) == ("facts", False, True)

@@ -1,0 +1,120 @@
+"""The scale benchmark's parts on a tiny corpus (no timings asserted), and incremental builds equal clean ones."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from bench import corpus, scale
+from etl.build import build, build_report
+
+N = 6
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("bench") / f"corpus-{N}"
+    corpus.generate(N, folder)
+    return folder
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_corpus_is_deterministic_and_prefix_stable(tiny: Path, tmp_path: Path):
+    again = tmp_path / "again"
+    corpus.generate(N, again)
+    assert _digest(again) == _digest(tiny)
+    smaller = tmp_path / "smaller"
+    corpus.generate(N - 2, smaller)
+    assert (smaller / "seeds" / "bench-00003.txt").read_bytes() == (tiny / "seeds" / "bench-00003.txt").read_bytes()
+
+
+def test_corpus_builds_and_every_stage_finds_something(tiny: Path, tmp_path: Path):
+    counts = build(tiny / "seeds", tiny / "facts.yml", tmp_path / "facts.db")
+    assert counts["sources"] == N
+    assert counts["facts"] == counts["fact_evidence"] == 2 * N  # two facts of its own per article
+    for table in ("segments", "quantities", "dates", "quotes", "entity_mentions", "evidence_quantities"):
+        assert counts[table] >= N, table
+    db = sqlite_utils.Database(tmp_path / "facts.db")
+    cited = {r["source_id"] for r in db["fact_evidence"].rows}
+    assert cited == {f"bench-{i:05d}" for i in range(N)}
+    seed_text = "".join(p.read_text(encoding="utf-8") for p in (scale.ROOT / "seeds").glob("*.txt"))
+    varied = [r["text"] for r in db["segments"].rows_where("kind = 'body'") if r["text"] not in seed_text]
+    assert varied, "paragraphs should be varied, not copied"
+
+
+def _three_builds(tiny: Path, tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A clean build, then one article edited: an incremental build in place and a clean build elsewhere."""
+    folder = tmp_path / "c"
+    shutil.copytree(tiny, folder)
+    db, before, clean = tmp_path / "inc" / "facts.db", tmp_path / "before.db", tmp_path / "clean" / "facts.db"
+    first = build_report(folder / "seeds", folder / "facts.yml", db, incremental=True)
+    assert (first.computed, first.kept) == (N, 0)
+    unchanged = build_report(folder / "seeds", folder / "facts.yml", db, incremental=True)
+    assert (unchanged.computed, unchanged.kept) == (0, N)
+    shutil.copy(db, before)
+    corpus.edit(folder, 2)
+    report = build_report(folder / "seeds", folder / "facts.yml", db, incremental=True)
+    assert (report.computed, report.kept) == (1, N - 1)
+    build(folder / "seeds", folder / "facts.yml", clean)
+    assert report.counts == {t: sqlite_utils.Database(clean)[t].count for t in report.counts}
+    return db, before, clean
+
+
+def test_incremental_build_equals_clean_build_row_by_row(tiny: Path, tmp_path: Path):
+    db, before, clean = _three_builds(tiny, tmp_path)
+    assert scale.differences(db, clean) == []
+    # the comparison sees an edit: the build before it differs in the edited article's rows
+    found = scale.differences(before, clean)
+    assert "rows of segments differ" in found and "rows of sources differ" in found
+    assert "rows of facts differ" not in found
+
+
+def test_incremental_build_recomputes_everything_when_entities_change(tiny: Path, tmp_path: Path):
+    folder = tmp_path / "c"
+    shutil.copytree(tiny, folder)
+    db = tmp_path / "facts.db"
+    build_report(folder / "seeds", folder / "facts.yml", db, incremental=True)
+    facts = folder / "facts.yml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("  - Kallas\n", "  - Kallas\n  - Kaja\n"), "utf-8")
+    report = build_report(folder / "seeds", facts, db, incremental=True)
+    assert (report.computed, report.kept) == (N, 0)
+
+
+def test_incremental_build_ignores_a_state_file_for_another_database(tiny: Path, tmp_path: Path):
+    db = tmp_path / "facts.db"
+    build_report(tiny / "seeds", tiny / "facts.yml", db, incremental=True)
+    build(scale.ROOT / "seeds", scale.ROOT / "facts.yml", db)  # replaced behind the state file's back
+    report = build_report(tiny / "seeds", tiny / "facts.yml", db, incremental=True)
+    assert (report.computed, report.kept) == (N, 0)
+
+
+def test_benchmark_smoke_run(tiny: Path, tmp_path: Path, db_path: Path):
+    work = tmp_path / "work"
+    builds = scale.scale(work, (2, N))
+    assert [b["articles"] for b in builds] == [2, N]
+    assert all(b["peak_rss_mb"] > 10 and b["rows"]["sources"] == b["articles"] for b in builds)
+    assert scale.exponent([(10, 1.0), (100, 10.0), (1000, 100.0)]) == pytest.approx(1.0)
+    stages = scale.stages(work / f"corpus-{N}", top=3)
+    assert stages["slowest"] in stages["seconds"] and any("ncalls" in line for line in stages["profile"])
+    inc = scale.incremental(work, N)
+    assert (inc["computed"], inc["kept"], inc["equal_to_clean"]) == (1, N - 1, True)
+    seed = tmp_path / "seed" / "facts.db"
+    seed.parent.mkdir()
+    shutil.copy(db_path, seed)
+    served = scale.serving(seed, requests=1)
+    assert "/facts/facts.json?_shape=array" in served and all(not v["errors"] for v in served.values())
+    r = {"scale": builds, "exponent": 1.0, "incremental": inc, "stages": stages, "requests": 1}
+    r |= {"machine": "test", "python": "3", "total_s": 1.0}
+    r["serving"] = {p: {"big": v, "seed": v, "ratio_p95": 1.0} for p, v in served.items()}
+    r["view_costs"] = scale.view_costs(seed)
+    assert r["view_costs"]["coverage"]["rows"] == 0 and r["view_costs"]["timeline"]["rows"] > 0
+    r["summary"] = scale.summary(r)
+    md = scale.markdown(r)
+    assert "| incremental_s |" in md and "`/facts/facts.json?_shape=array`" in md and "| timeline |" in md
