@@ -101,8 +101,9 @@ def test_the_images_command_serves_read_only_with_the_settings(context: Path, tm
                 return json.load(r)
 
         settings = get("/-/settings.json")
-        assert {k: settings[k] for k in SETTINGS} == {k: {"on": True, "off": False}.get(v, v if not v.isdigit() else int(v))
-                                                      for k, v in SETTINGS.items()}  # fmt: skip
+        as_json = {"on": True, "off": False}
+        expected = {k: as_json.get(v, int(v) if v.isdigit() else v) for k, v in SETTINGS.items()}
+        assert {k: settings[k] for k in SETTINGS} == expected
         [db] = get("/-/databases.json")
         assert (db["name"], db["is_mutable"], db["hash"] is not None) == ("facts", False, True)
         assert "datasette-vega" in {p["name"] for p in get("/-/plugins.json")}
