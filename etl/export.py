@@ -24,7 +24,7 @@ LICENSE_ID = "CC-BY-4.0"  # SPDX identifier of the licence metadata.yml names fo
 DATAPACKAGE = "datapackage.json"
 # Declared SQLite column types, and for view columns computed by an expression (no declared type) the
 # storage classes found in the data.
-DECLARED = {"INTEGER": "integer", "REAL": "number", "TEXT": "string"}
+DECLARED = {"INTEGER": "integer", "INT": "integer", "REAL": "number", "TEXT": "string"}  # INT, REAL: create table as
 STORED = {frozenset({"integer"}): "integer", frozenset({"real"}): "number", frozenset({"integer", "real"}): "number"}
 
 

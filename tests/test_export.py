@@ -104,14 +104,14 @@ def test_a_changed_file_fails_its_recorded_hash(dist: Path, tmp_path: Path):
 
 def test_resources_are_every_table_and_view_without_search_machinery(package: dict):
     names = [r["name"] for r in package["resources"]]
-    assert names == [*load.TABLES, *load.VIEWS]
+    assert names == [*load.TABLES, *load.DERIVED]
     assert not any(n.startswith(("segments_fts", "sqlite")) for n in names)
 
 
 def test_keys_mirror_the_sqlite_ones(package: dict):
     for r in package["resources"]:
         schema = r["schema"]
-        if r["name"] in load.VIEWS:
+        if r["name"] in load.DERIVED:
             assert "primaryKey" not in schema and "foreignKeys" not in schema
             continue
         _, pk, fks = load.TABLES[r["name"]]
@@ -207,4 +207,4 @@ def test_same_database_gives_byte_identical_files(db_path: Path, dist: Path, tmp
     names = sorted(p.name for p in dist.iterdir())
     assert names == sorted(p.name for p in again.iterdir())  # stale.csv removed
     match, mismatch, errors = filecmp.cmpfiles(dist, again, names, shallow=False)
-    assert (mismatch, errors) == ([], []) and len(match) == len(load.TABLES) + len(load.VIEWS) + 1
+    assert (mismatch, errors) == ([], []) and len(match) == len(load.TABLES) + len(load.DERIVED) + 1
