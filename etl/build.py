@@ -132,18 +132,21 @@ def _statement_rows(by_id: dict[str, Article | StoredArticle], curated: Curated,
             del row["prefix"], row["suffix"]
             out["statement_renderings"].append({**row, "statement_id": st.id})
             renderings.append(corroborate.Rendering(st.id, span.source_id, span.start, span.end, q.line))
-    units = corroborate.units(_all_rows("quotes", out, by_id), {sid: a.source.text for sid, a in by_id.items()})
-    for r in corroborate.uncovered(units, renderings):
-        raise InputError(
-            curated.path, r.line, f"statement '{r.statement_id}': this rendering lies in no quotation found in "
-            f"{r.source_id}; quote words that stand inside quotation marks there",
-        )  # fmt: skip
     sources_of: dict[str, set[str]] = {}
     for ev in out["fact_evidence"]:
         sources_of.setdefault(ev["fact_id"], set()).add(ev["source_id"])
     for r in renderings:
         sources_of.setdefault(f"statement:{r.statement_id}", set()).add(r.source_id)
     linked = {frozenset(p) for ids in sources_of.values() for p in itertools.combinations(sorted(ids), 2)}
+    # Only quotes that can pair: in sources linked to another, or holding a rendering.
+    needed = {sid for pair in linked for sid in pair} | {r.source_id for r in renderings}
+    quotes = _all_rows("quotes", out, by_id, only=needed)
+    units = corroborate.units(quotes, {sid: by_id[sid].source.text for sid in needed})
+    for r in corroborate.uncovered(units, renderings):
+        raise InputError(
+            curated.path, r.line, f"statement '{r.statement_id}': this rendering lies in no quotation found in "
+            f"{r.source_id}; quote words that stand inside quotation marks there",
+        )  # fmt: skip
     out["quote_variants"] = corroborate.variants(units, renderings, linked)
 
 
@@ -230,13 +233,18 @@ def _stored_rows(db: sqlite3.Connection, table: str, kept: set[str]) -> dict[tup
     return out
 
 
-def _all_rows(table: str, out: dict[str, list[dict]], by_id: dict[str, Article | StoredArticle]) -> list[dict]:
-    """A table's rows for every article: computed ones from ``out``, unchanged ones from the previous database."""
-    stored = [a for a in by_id.values() if isinstance(a, StoredArticle)]
+def _all_rows(
+    table: str, out: dict[str, list[dict]], by_id: dict[str, Article | StoredArticle], only: set[str] | None = None
+) -> list[dict]:
+    """A table's rows for every article (or those in ``only``): computed ones from ``out``, unchanged ones from
+    the previous database."""
+    stored = {a.source.id for a in by_id.values() if isinstance(a, StoredArticle)}
+    stored &= set(by_id) if only is None else only
+    fresh = out[table] if only is None else [r for r in out[table] if r["source_id"] in only]
     if not stored:
-        return out[table]
-    kept = _stored_rows(stored[0].db, table, {a.source.id for a in stored})
-    return out[table] + [r for rows in kept.values() for r in rows]
+        return fresh
+    db = next(a.db for a in by_id.values() if isinstance(a, StoredArticle))
+    return fresh + [r for rows in _stored_rows(db, table, stored).values() for r in rows]
 
 
 def _link_and_check(
