@@ -171,8 +171,9 @@ def _screenshots(args: argparse.Namespace) -> int:
     import sqlite_utils
 
     from etl.browser import screenshot
-    from etl.publish import chart_links, read_metadata, running
-    from etl.viewer import row_url
+    from etl.publish import chart_links, read_metadata, running, viewer
+
+    row_url = viewer().row_url
 
     charts = chart_links(read_metadata(args.metadata))
     sources = [r["id"] for r in sqlite_utils.Database(args.db)["sources"].rows_where(order_by="id", select="id")]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import importlib.util
 import os
 import re
 import socket
@@ -18,6 +19,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from urllib.parse import parse_qsl
 
 import yaml
@@ -38,6 +40,17 @@ SETTINGS = {
 ROOT = Path(__file__).resolve().parent.parent
 PLUGINS_DIR = ROOT / "plugins"
 TEMPLATES_DIR = ROOT / "templates"
+
+
+def viewer() -> ModuleType:
+    """The source viewer plugin as a module, for the tests and the screenshots. Datasette loads plugin files by
+    path, and a replica's image has them but not this package, so the plugin is one self-contained file (and,
+    loaded as Datasette loads it, outside sys.modules: no ``from __future__ import annotations`` there)."""
+    path = PLUGINS_DIR / "source_viewer.py"
+    spec = importlib.util.spec_from_file_location("source_viewer", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def serve_command(db: Path, metadata: Path, host: str, port: int, inspect: Path | None = None) -> list[str]:

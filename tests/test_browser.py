@@ -8,10 +8,11 @@ import re
 import pytest
 
 from etl.browser import chromium, dump_dom
-from etl.publish import chart_links, read_metadata, running
-from etl.viewer import row_url
+from etl.publish import chart_links, read_metadata, running, viewer
 from tests.conftest import METADATA
 from tests.markup import parse, select
+
+row_url = viewer().row_url
 
 pytestmark = pytest.mark.skipif(
     chromium() is None and not os.environ.get("CI"), reason="chromium not installed (CI installs it)"

@@ -9,11 +9,12 @@ import pytest
 from datasette.app import Datasette
 
 from etl import load
-from etl.publish import PLUGINS_DIR, SETTINGS, TEMPLATES_DIR, chart_links, query_params, read_metadata
-from etl.viewer import row_url
+from etl.publish import PLUGINS_DIR, SETTINGS, TEMPLATES_DIR, chart_links, query_params, read_metadata, viewer
 from tests.conftest import METADATA
 from tests.markup import parse as parse_page
 from tests.markup import select
+
+row_url = viewer().row_url
 
 META = read_metadata(METADATA)
 CANNED = META["databases"]["facts"]["queries"]

@@ -1,11 +1,14 @@
-"""The source viewer's markup (etl/viewer.py) on the real seeds and on hostile text."""
+"""The source viewer's markup (plugins/source_viewer.py) on the real seeds and on hostile text."""
 
 from __future__ import annotations
 
 import pytest
 
-from etl.viewer import QUERIES, render_source, row_url
+from etl.publish import viewer
 from tests.markup import parse, select
+
+VIEWER = viewer()
+QUERIES, render_source, row_url = VIEWER.QUERIES, VIEWER.render_source, VIEWER.row_url
 
 SOURCES = ["kyivindependent-2023-02-03", "rferl-2023-02-03"]
 
