@@ -114,8 +114,7 @@ def rows(
     _statement_rows(by_id, curated, out)
     for g in curated.ignores:
         span = locate(g.ref, by_id[g.ref.source].source, curated.path)
-        row = _span_row(by_id[span.source_id], span, id_=f"{span.source_id}:{span.start}-{span.end}")
-        del row["prefix"], row["suffix"]
+        row = _span_row(by_id[span.source_id], span, id_=f"{span.source_id}:{span.start}-{span.end}", context=False)
         out["ignored_spans"].append({**row, "reason": g.reason})
     out["build_info"] = [{"key": k, "value": v} for k, v in sorted(inputs.items())]
     return out
@@ -128,8 +127,8 @@ def _statement_rows(by_id: dict[str, Article | StoredArticle], curated: Curated,
         out["statements"].append({"id": st.id, "speaker_id": st.speaker, "fact_id": st.fact, "note": st.note})
         for q in st.renderings:
             span = locate(q, by_id[q.source].source, curated.path)
-            row = _span_row(by_id[span.source_id], span, id_=f"{st.id}@{span.source_id}:{span.start}-{span.end}")
-            del row["prefix"], row["suffix"]
+            span_id = f"{st.id}@{span.source_id}:{span.start}-{span.end}"
+            row = _span_row(by_id[span.source_id], span, id_=span_id, context=False)
             out["statement_renderings"].append({**row, "statement_id": st.id})
             renderings.append(corroborate.Rendering(st.id, span.source_id, span.start, span.end, q.line))
     sources_of: dict[str, set[str]] = {}
@@ -167,11 +166,13 @@ def _fact_row(f: Fact) -> dict:
     }  # fmt: skip
 
 
-def _span_row(a: Article | StoredArticle, s: Span, id_: str) -> dict:
-    return {
+def _span_row(a: Article | StoredArticle, s: Span, id_: str, context: bool = True) -> dict:
+    """A located span as a row; ``context`` adds its prefix and suffix (evidence has them, other spans not)."""
+    row = {
         "id": id_, "source_id": s.source_id, "segment_id": a.segment_id(s.start), "start": s.start, "end": s.end,
-        "exact": s.exact, "prefix": s.prefix, "suffix": s.suffix,
+        "exact": s.exact,
     }  # fmt: skip
+    return row | {"prefix": s.prefix, "suffix": s.suffix} if context else row
 
 
 def _extraction_rows(a: Article, curated: Curated, out: dict[str, list[dict]]) -> None:
@@ -199,7 +200,7 @@ class _SpanIndex:
     def __init__(self, out: dict[str, list[dict]], by_id: dict[str, Article | StoredArticle]):
         self._rows: dict[tuple[str, str], list[dict]] = {}
         for table in ("quantities", "dates"):
-            for row in sorted(_all_rows(table, out, by_id), key=lambda r: (r["source_id"], r["start"], r["end"])):
+            for row in _all_rows(table, out, by_id):  # each article's rows come in start order
                 self._rows.setdefault((table, row["source_id"]), []).append(row)
         self._starts = {k: [r["start"] for r in v] for k, v in self._rows.items()}
 

@@ -102,9 +102,10 @@ def variants(all_units: Sequence[Unit], renderings: Sequence[Rendering], linked:
     by_source = _by_source(all_units)
     confirmed = {_key(u): r.statement_id for r in renderings for u in _overlapping(by_source, r)}
     bags = {_key(u): Counter(words(u.exact)) for u in all_units}
+    groups = {sid: _groups(source_units, confirmed) for sid, source_units in by_source.items()}
     rows = {}
     for sa, sb in sorted(tuple(sorted(p)) for p in linked if len(p) == 2):
-        groups_a, groups_b = _groups(by_source.get(sa, []), confirmed), _groups(by_source.get(sb, []), confirmed)
+        groups_a, groups_b = groups.get(sa, {}), groups.get(sb, {})
         for group in sorted(groups_a.keys() & groups_b.keys()):
             for a, b in itertools.product(groups_a[group], groups_b[group]):
                 statement = confirmed.get(_key(a))

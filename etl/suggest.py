@@ -54,6 +54,7 @@ def suggest(article: Article, all_articles: Sequence[Article], curated: Curated)
         (f, locate(q, by_id[q.source], curated.path)) for f in curated.facts for q in f.evidence if q.source == src.id
     ]
     body = [s for s in article.segments if s.kind == "body"]
+    split = {s.start: sentences(src.text, s.start, s.end) for s in body}  # once per paragraph, not per figure
     out = Suggestions(src.id)
     ids = {f.id for f in curated.facts}
     drafted: set[tuple[int, int]] = set()
@@ -62,9 +63,7 @@ def suggest(article: Article, all_articles: Sequence[Article], curated: Curated)
         seg = next((s for s in body if s.start <= item.start < s.end), None)
         if seg is None or any(_states(f, item, is_date) and sp.start <= item.start < sp.end for f, sp in cited):
             continue
-        sent = next(
-            ((s, e) for s, e in sentences(src.text, seg.start, seg.end) if s <= item.start < e), (seg.start, seg.end)
-        )
+        sent = next(((s, e) for s, e in split[seg.start] if s <= item.start < e), (seg.start, seg.end))
         quote = _quote(src.text, src.id, *sent)
         named = [m.entity_id for m in ex.entities if sent[0] <= m.start < sent[1]]
         known = [f for f in curated.facts if _matches(f, item, is_date, named, curated)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import yaml
 from etl.build import build, check
 from etl.corroborate import THRESHOLD, Rendering, Unit, similarity, variants, words
 from etl.yamlfile import read_yaml
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_make
 
 FIXTURES = ROOT / "tests" / "fixtures"
 NEW = "testwire-2023-02-03"  # tests/fixtures: an article written for the test suite
@@ -161,8 +160,7 @@ def test_a_source_that_gives_another_figure_and_date_is_a_disagreement(workdir):
 
 
 def _make(*args: str) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
-    done = subprocess.run(["make", "--no-print-directory", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    done = run_make(*args)
     assert done.returncode == 0, done.stderr
 
 

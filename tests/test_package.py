@@ -4,11 +4,9 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
 import shutil
-import subprocess
 import sys
 import urllib.request
 from importlib.metadata import version
@@ -22,7 +20,7 @@ from datasette.publish import cloudrun
 from etl import package
 from etl.cli import main
 from etl.publish import SETTINGS, free_port, read_metadata, serve_command, serve_options, serving
-from tests.conftest import METADATA, ROOT
+from tests.conftest import METADATA, ROOT, run_make
 
 SECRET = "5e" * 32
 
@@ -160,9 +158,8 @@ def publishing_blocks() -> list[list[str]]:
 def expand(make_line: str, capsys) -> list[str]:
     """What `make` runs for a README line, as a reader would type it: no .venv/bin/, the datasette command
     that `python -m etl publish` runs instead of that wrapper."""
-    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}  # under make test
-    dry = subprocess.run(["make", "--no-print-directory", "-n", "-o", "facts.db", *shlex.split(make_line)[1:]],
-                         cwd=ROOT, env=env, capture_output=True, text=True, check=True)  # fmt: skip
+    dry = run_make("-n", "-o", "facts.db", *shlex.split(make_line)[1:])
+    assert dry.returncode == 0, dry.stderr
     commands = []
     for line in dry.stdout.splitlines():
         words = shlex.split(line.replace(".venv/bin/", ""))
