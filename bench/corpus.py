@@ -45,7 +45,8 @@ def _seed_material(seeds: Path, facts: Path) -> tuple[list[dict], dict, list[str
     pool = sorted({p for ps in paras.values() for p in ps if p not in {s["title"] for s in listing}})
     pinned = []
     for f in curated["facts"]:
-        if len(f["evidence"]) != 1 or f["evidence"][0].get("occurrence"):
+        # Facts with a figure or a date, so that checking each fact against its evidence does real work.
+        if len(f["evidence"]) != 1 or f["evidence"][0].get("occurrence") or not ({"value", "date"} & set(f)):
             continue
         ev = f["evidence"][0]
         holders = [p for p in paras[ev["source"]] if ev["quote"] in p]

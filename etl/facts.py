@@ -7,6 +7,7 @@ wrong in the file is reported as one line naming facts.yml, the line and the fix
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import functools
 import json
@@ -34,6 +35,8 @@ class QuoteRef:
     quote: str
     occurrence: int | None
     line: int
+    contradicts: bool = False  # evidence only: a human marked these words as giving the fact differently
+    attribution: str | None = None  # evidence only: a human's reading where the automatic one is wrong
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class Fact:
     date_latest: str | None
     topic: str
     claimant: str | None
+    said_on: str | None  # the day the claimant said it, where that differs from what the fact is dated
     supersedes: str | None
     evidence: tuple[QuoteRef, ...]
     line: int
@@ -102,10 +106,26 @@ class Curated:
     facts: list[Fact]
     ignores: list[Ignore]
     statements: list[Statement]
+    # How the text may name an entity besides its aliases, for telling whether a sentence names a fact's subject:
+    # entities that stand for it ("Kyiv" for Ukraine's government, "Moscow" for Russia's) and its demonym
+    # ("Russian attacks" name Russia). Not extracted as mentions: "Kyiv" is still the city.
+    stand_ins: dict[str, frozenset[str]]
+    demonyms: dict[str, str]
 
     def same_unit(self, extracted: str, unit: str | None) -> bool:
-        """Equal, or the text leaves the noun out ("to up to 30,000") and the fact names what was counted."""
-        return extracted == unit or (extracted == "count" and self.units.get(unit or "", {}).get("kind") == "count")
+        """Equal or an alias ("soldiers" for troops), or the text leaves the noun out ("to up to 30,000") and the
+        fact names what was counted."""
+        return self.unit_of(extracted) == unit or (
+            extracted == "count" and self.units.get(unit or "", {}).get("kind") == "count"
+        )
+
+    def unit_of(self, extracted: str) -> str:
+        """The curated unit an extracted unit word stands for: its id, or the unit that lists it as an alias."""
+        return self._unit_aliases.get(extracted.lower(), extracted)
+
+    @functools.cached_property
+    def _unit_aliases(self) -> dict[str, str]:
+        return {a.lower(): uid for uid, u in self.units.items() for a in u.get("aliases", [])}
 
 
 def load_entities(path: Path) -> list[Entity]:
@@ -133,9 +153,36 @@ def load_facts(path: Path, sources: Sequence[Source]) -> Curated:
     facts = [_fact(f, ("facts", i), path, lines) for i, f in enumerate(data["facts"])]
     ignores = [Ignore(_quote_ref(g, ("ignore", i), lines), g["reason"]) for i, g in enumerate(data.get("ignore", []))]
     statements = [_statement(st, ("statements", i), lines) for i, st in enumerate(data.get("statements", []))]
-    curated = Curated(path, units, topics, entities, facts, ignores, statements)
+    stand_ins: dict[str, set[str]] = {}
+    for e in data["entities"]:
+        if "stands_for" in e:
+            stand_ins.setdefault(e["stands_for"], set()).add(e["id"])
+    demonyms = {e["id"]: e["demonym"] for e in data["entities"] if "demonym" in e}
+    curated = Curated(
+        path, units, topics, entities, facts, ignores, statements,
+        {k: frozenset(v) for k, v in stand_ins.items()}, demonyms,
+    )  # fmt: skip
     _check_references(curated, data, lines, {s.id for s in sources})
+    _check_said_on(curated, lines, {s.id: s.published for s in sources})
     return curated
+
+
+def _check_said_on(c: Curated, lines: Lines, published: dict[str, dt.date]) -> None:
+    """A claim is said before any report of it is published."""
+    for i, f in enumerate(c.facts):
+        if f.said_on is None:
+            continue
+        at = lines.of(("facts", i, "said_on"))
+        try:
+            day = dt.date.fromisoformat(f.said_on)
+        except ValueError:
+            raise InputError(c.path, at, f"said_on {f.said_on!r} is not a day; write it like 2023-02-03") from None
+        for q in f.evidence:
+            if day > published[q.source]:
+                raise InputError(
+                    c.path, at, f"fact '{f.id}': said_on {f.said_on} is after {q.source} was published "
+                    f"({published[q.source]}); fix the day",
+                )  # fmt: skip
 
 
 def _fact(f: dict, at: tuple, path: Path, lines: Lines) -> Fact:
@@ -154,7 +201,8 @@ def _fact(f: dict, at: tuple, path: Path, lines: Lines) -> Fact:
         id=f["id"], statement=f["statement"], subject=f["subject"], predicate=f["predicate"],
         value=f.get("value"), unit=f.get("unit"), per=f.get("per"), qualifier=f.get("qualifier"),
         date=None if date is None else str(date), date_modifier=modifier, date_earliest=earliest,
-        date_latest=latest, topic=f["topic"], claimant=f.get("claimant"), supersedes=f.get("supersedes"),
+        date_latest=latest, topic=f["topic"], claimant=f.get("claimant"), said_on=f.get("said_on"),
+        supersedes=f.get("supersedes"),
         evidence=evidence, line=lines.of(at),
     )  # fmt: skip
 
@@ -165,7 +213,10 @@ def _statement(st: dict, at: tuple, lines: Lines) -> Statement:
 
 
 def _quote_ref(q: dict, at: tuple, lines: Lines) -> QuoteRef:
-    return QuoteRef(q["source"], q["quote"], q.get("occurrence"), lines.of((*at, "quote")))
+    return QuoteRef(
+        q["source"], q["quote"], q.get("occurrence"), lines.of((*at, "quote")), q.get("contradicts", False),
+        q.get("attribution"),
+    )  # fmt: skip
 
 
 @functools.cache
@@ -232,6 +283,11 @@ def _dotted(at: Iterable) -> str:
 def _check_references(c: Curated, data: dict, lines: Lines, source_ids: set[str]) -> None:
     path = c.path
     entity_ids = _unique(path, lines, "entities", [e.id for e in c.entities])
+    for i, e in enumerate(data["entities"]):
+        if e.get("stands_for") is not None and e["stands_for"] not in entity_ids:
+            raise InputError(
+                path, lines.of(("entities", i, "stands_for")), _unknown("entity", e["stands_for"], entity_ids)
+            )
     fact_ids = _unique(path, lines, "facts", [f.id for f in c.facts])
     for i, f in enumerate(c.facts):
         at = ("facts", i)

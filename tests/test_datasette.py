@@ -118,15 +118,19 @@ def test_canned_query_results(get):
         ("2. raised on 2023-02-03", 30000),
     ]
     topic = get("/facts/facts_by_topic.json?_shape=array&topic=sanctions").json()
-    assert {r["topic"] for r in topic} == {"sanctions"} and len(topic) == 3
+    assert {r["topic"] for r in topic} == {"sanctions"} and len(topic) == 7
     hits = get("/facts/search_paragraphs.json?_shape=array&q=Soledar").json()
     assert [h["source_id"] for h in hits] == ["kyivindependent-2023-02-03"] and "[Soledar]" in hits[0]["snippet"]
     paras = get("/facts/source_paragraphs.json?_shape=array&source=rferl-2023-02-03").json()
     assert [p["ordinal"] for p in paras] == list(range(1, len(paras) + 1)) and paras[0]["kind"] == "headline"
     both = get("/facts/facts_by_source_count.json?_shape=array").json()
-    stated = {r["fact_id"]: r["stated_by"] for r in both}
-    assert stated["zelensky-will-not-give-up-bakhmut"] == "every source"
-    assert stated["soledar-distance-from-bakhmut"] == "only kyivindependent-2023-02-03"
+    graded = {r["fact_id"]: (r["grade_label"], r["n_origins"], r["sources"]) for r in both}
+    assert graded["zelensky-will-not-give-up-bakhmut"] == (
+        "confirmed",
+        2,
+        "kyivindependent-2023-02-03, rferl-2023-02-03",
+    )
+    assert graded["soledar-distance-from-bakhmut"] == ("possibly true", 1, "kyivindependent-2023-02-03")
 
 
 def test_foreign_keys_render_as_labels(get):
@@ -138,7 +142,7 @@ def test_foreign_keys_render_as_labels(get):
 def test_charts_are_the_four_asked_for():
     charts = {c.slug: c for c in chart_links(META)}
     assert set(charts) == {"training_target", "timeline_facts", "facts_per_topic_by_source", "corroboration_by_topic"}
-    assert charts["corroboration_by_topic"].state["color_column"] == "stated_by"
+    assert charts["corroboration_by_topic"].state["color_column"] == "grade_label"
     assert charts["timeline_facts"].state["x_type"] == "temporal"
     assert charts["facts_per_topic_by_source"].state["color_column"] == "source"
     assert charts["training_target"].state["mark"] == "bar"
