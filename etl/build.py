@@ -36,7 +36,7 @@ from etl.errors import InputError
 from etl.extract import Extraction, extract
 from etl.facts import Curated, Fact, Span, load_facts, locate
 from etl.segment import Segment, segment
-from etl.sources import Source, load_sources
+from etl.sources import Source, load_sources, revisions_json
 
 # Tables whose rows come from one article each (keyed by its source_id); every other table is rewritten per build.
 ARTICLE_TABLES = ("sources", "segments", "quantities", "dates", "quotes", "entity_mentions")
@@ -154,6 +154,8 @@ def _source_row(s: Source) -> dict:
         "id": s.id, "title": s.title, "publisher": s.publisher, "authors": json.dumps(list(s.authors)),
         "credits": json.dumps(list(s.credits)), "published": s.published.isoformat(), "url": s.url,
         "language": s.language, "sha256": s.sha256, "chars": len(s.text), "file": s.file, "text": s.text,
+        "archive_url": s.archive and s.archive.url, "archived_at": s.archive and s.archive.captured,
+        "revisions": revisions_json(s),
     }  # fmt: skip
 
 

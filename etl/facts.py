@@ -127,6 +127,10 @@ def load_facts(path: Path, sources: Sequence[Source]) -> Curated:
     """Read and check facts.yml against the schema and the sources."""
     data, lines = read_yaml(path)
     _validate_schema(path, data, lines)
+    if data.get("review"):  # left by `python -m etl reanchor --accept`: spans a human must look at first
+        n, first = len(data["review"]), data["review"][0]
+        raise InputError(path, lines.of(("review", 0)), f"{n} span(s) under 'review:' after an article changed, "
+                         f"first {first['at']} in {first['source']}; fix each, then delete it")  # fmt: skip
     units = {u["id"]: u for u in data.get("units", [])}
     topics = {t["id"]: t["description"] for t in data.get("topics", [])}
     entities = _entities(data)
