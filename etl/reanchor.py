@@ -122,9 +122,22 @@ def _approximate(span: Span, old: str, new: str, hint: int, hint_end: int) -> Fo
 
 
 def _align(exact: str, new: str, lo: int, hi: int) -> tuple[int, int]:
-    """Where ``exact`` lies in new[lo:hi]: the aligned ends of an optimal edit script between the two."""
-    ops = [op for op in Levenshtein.opcodes(exact, new[lo:hi]) if op[0] != "insert"]
-    return lo + ops[0][3], lo + ops[-1][4]
+    """Where ``exact`` best lies in new[lo:hi]: RapidFuzz's best window of its length, whose ends are then moved
+    (by at most the edits allowed) to where the edit distance to ``exact`` is least, the length nearest breaking ties.
+    """
+    k = max_edits(len(exact))
+    start, end = lo, hi
+    if hi - lo > len(exact):
+        best = fuzz.partial_ratio_alignment(exact, new[lo:hi])
+        start, end = lo + best.dest_start, lo + best.dest_end
+
+    def cost(s: int, e: int) -> tuple[int, int]:
+        return Levenshtein.distance(exact, new[s:e]), abs(e - s - len(exact))
+
+    for _ in range(2):
+        end = min(range(max(start + 1, end - k), min(len(new), end + k) + 1), key=lambda e: cost(start, e))
+        start = min(range(max(0, start - k), min(end - 1, start + k) + 1), key=lambda s: cost(s, end))
+    return start, end
 
 
 def _snap(old: str, span: Span, new: str, start: int, end: int) -> tuple[int, int]:
@@ -257,7 +270,8 @@ def reanchor(anchors_: list[Anchor], old: str, new: str, figures: dict[str, list
                 was = _readings(figures["old"], a.span.start, a.span.end)
                 now = _readings(figures["new"], found.start, found.end)
                 if was != now:
-                    changed = f"figures or dates changed: {', '.join(was) or 'none'} -> {', '.join(now) or 'none'}"
+                    gone, new_ = [r for r in was if r not in now], [r for r in now if r not in was]
+                    changed = f"figures or dates changed: {', '.join(gone) or 'none'} -> {', '.join(new_) or 'none'}"
         results.append(Result(a, found, occurrence, changed))
     return results
 
