@@ -75,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     p_export.add_argument("--db", type=Path, default=ROOT / "facts.db")
     p_export.add_argument("--metadata", type=Path, default=ROOT / "metadata.yml", help="descriptions come from here")
     p_export.add_argument("--out", type=Path, default=ROOT / "dist")
+    p_export.add_argument("--base-url", help="where the database is served, for the annotations' ids (default: "
+                          "where `make serve` serves it)")  # fmt: skip
     p_package = sub.add_parser("package", help="write the Docker build context of a read-only replica (Dockerfile, db)")
     p_package.add_argument("--db", type=Path, default=ROOT / "facts.db")
     p_package.add_argument("--metadata", type=Path, default=ROOT / "metadata.yml")
@@ -214,11 +216,12 @@ def _screenshots(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from etl.export import DATAPACKAGE, write
+    from etl.export import ANNOTATIONS, BASE_URL, DATAPACKAGE, write
 
     _need_db(args.db)
-    counts = write(args.db, args.metadata, args.out)
-    print(f"wrote {args.out / DATAPACKAGE}: {len(counts)} resources, {sum(counts.values())} rows")
+    counts = write(args.db, args.metadata, args.out, args.base_url or BASE_URL)
+    print(f"wrote {args.out / DATAPACKAGE}: {len(counts)} resources, {sum(counts.values())} rows; "
+          f"{args.out / ANNOTATIONS}: {counts['fact_evidence']} Web Annotations")  # fmt: skip
     return 0
 
 

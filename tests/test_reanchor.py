@@ -232,7 +232,8 @@ def test_an_approximate_match_keeps_whole_words():
     s = span(old, old.index("train"), old.index(" this"))
     new = "The mission will train up to 15,000 Ukrainian troops this year, officials said."
     found = reanchor.relocate(s, old, new)
-    assert found.exact == "train up to 15,000 Ukrainian troops" and found.edits == Levenshtein.distance(s.exact, found.exact)
+    assert found.exact == "train up to 15,000 Ukrainian troops"
+    assert found.edits == Levenshtein.distance(s.exact, found.exact) == 7
 
 
 def test_too_many_edits_is_lost():
