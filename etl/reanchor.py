@@ -257,7 +257,7 @@ def anchors(doc: CommentedMap, source: Source, facts_path: Path) -> list[Anchor]
 
 
 def reanchor(anchors_: list[Anchor], old: str, new: str, figures: dict[str, list]) -> list[Result]:
-    """Relocate every anchor; ``figures`` maps "old"/"new" to the extracted (start, end, reading) of each text."""
+    """Relocate every anchor; ``figures`` maps "old" and "new" to the figures and dates of each text (``readings``)."""
     ops = Levenshtein.opcodes(old, new)
     results = []
     for a in anchors_:
@@ -269,25 +269,27 @@ def reanchor(anchors_: list[Anchor], old: str, new: str, figures: dict[str, list
             if found.exact != a.span.exact:
                 was = _readings(figures["old"], a.span.start, a.span.end)
                 now = _readings(figures["new"], found.start, found.end)
-                if was != now:
-                    gone, new_ = [r for r in was if r not in now], [r for r in now if r not in was]
-                    changed = f"figures or dates changed: {', '.join(gone) or 'none'} -> {', '.join(new_) or 'none'}"
+                if [k for k, _ in was] != [k for k, _ in now]:  # the readings, not the spelling ("Summer", "summer")
+                    gone = [shown for k, shown in was if k not in {k for k, _ in now}]
+                    added = [shown for k, shown in now if k not in {k for k, _ in was}]
+                    changed = f"figures or dates changed: {', '.join(gone) or 'none'} -> {', '.join(added) or 'none'}"
         results.append(Result(a, found, occurrence, changed))
     return results
 
 
-def readings(text: str, published: dt.date, title: str, facts_path: Path) -> list[tuple[int, int, str]]:
-    """The figures and dates the extractors read in ``text``: what a re-worded quote must not change unseen."""
+def readings(text: str, published: dt.date, title: str, facts_path: Path) -> list[tuple[int, int, str, str]]:
+    """The figures and dates the extractors read in ``text``, each as (start, end, reading, how it is written):
+    what a re-worded quote must not change unseen."""
     from etl.extract import extract
     from etl.segment import segment
 
     x = extract(text, published, load_entities(facts_path), segment(text, title))
-    out = [(q.start, q.end, f"{q.surface!r} = {q.value:g} {q.unit}") for q in x.quantities]
-    return sorted(out + [(d.start, d.end, f"{d.surface!r} = {d.value}") for d in x.dates])
+    out = [(q.start, q.end, f"{q.value:g} {q.unit}", f"{q.surface!r} = {q.value:g} {q.unit}") for q in x.quantities]
+    return sorted(out + [(d.start, d.end, d.value, f"{d.surface!r} = {d.value}") for d in x.dates])
 
 
-def _readings(found: list[tuple[int, int, str]], start: int, end: int) -> list[str]:
-    return [r for s, e, r in found if start <= s and e <= end]
+def _readings(found: list[tuple[int, int, str, str]], start: int, end: int) -> list[tuple[str, str]]:
+    return [(key, shown) for s, e, key, shown in found if start <= s and e <= end]
 
 
 def run(

@@ -245,3 +245,35 @@ def test_too_many_edits_is_lost():
 def test_map_offset_follows_the_diff():
     ops = [("equal", 0, 5, 0, 5), ("insert", 5, 5, 5, 9), ("equal", 5, 10, 9, 14), ("delete", 10, 12, 14, 14)]
     assert [reanchor.map_offset(ops, x) for x in (0, 4, 5, 7, 10, 11, 12)] == [0, 4, 9, 11, 14, 14, 14]
+
+
+# The correction the README walks through, written for it: two typos fixed, "Summer" lower-cased twice, a note added.
+README_EDITS = [
+    ("in front of the Belmont build", "in front of the Berlaymont build"),
+    ("sought to capture since Summer despite", "sought to capture since summer despite"),
+    ("but Kyiv was pushing for Summer.", "but Kyiv was pushing for summer."),
+    ("will not be intimated by the Kremlin", "will not be intimidated by the Kremlin"),
+]
+README_NOTE = (
+    "\nCorrection: An earlier version of this article misspelled the name of the Berlaymont building, the European "
+    "Commission's headquarters in Brussels.\n"
+)
+
+
+def test_the_readme_walkthrough_is_what_the_command_prints(workdir: Path, capsys):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## When an article changes") :]
+    shown = section[section.index("```text\n") + 8 : section.index("\n```", section.index("```text\n"))]
+    text = (workdir / "seeds" / "kyivindependent-2023-02-03.txt").read_text(encoding="utf-8")
+    for old, new in README_EDITS:
+        assert text.count(old) == 1
+        text = text.replace(old, new)
+    at = text.index("\n", text.index("Michel has earlier pressed")) + 1
+    new_file = workdir / "ki-corrected.txt"
+    new_file.write_text(text[:at] + README_NOTE + text[at:], encoding="utf-8")
+    args = ["--seeds", str(workdir / "seeds"), "--facts", str(workdir / "facts.yml")]
+    assert main(["reanchor", "kyivindependent-2023-02-03", str(new_file), *args]) == 0
+    out = capsys.readouterr().out.splitlines()
+    expected = [line for line in shown.splitlines() if line.strip() != "..." and not line.startswith("wrote ")]
+    assert [line for line in out if line in expected] == expected  # every line shown, in the order printed
+    assert_provenance(workdir)
