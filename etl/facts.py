@@ -309,12 +309,18 @@ def _check_supersession_cycles(c: Curated, lines: Lines) -> None:
             cur = successor.get(cur)
 
 
+def occurrences(text: str, quote: str) -> list[int]:
+    """Every start of ``quote`` in ``text``, overlapping ones too: what ``occurrence: N`` counts."""
+    out, i = [], text.find(quote)
+    while i != -1:
+        out.append(i)
+        i = text.find(quote, i + 1)
+    return out
+
+
 def locate(ref: QuoteRef, source: Source, path: Path) -> Span:
     """Find a quote in its source, exactly once (or its ``occurrence``-th time)."""
-    text, starts, i = source.text, [], source.text.find(ref.quote)
-    while i != -1:
-        starts.append(i)
-        i = text.find(ref.quote, i + 1)
+    text, starts = source.text, occurrences(source.text, ref.quote)
     short = ref.quote if len(ref.quote) <= 60 else ref.quote[:57] + "..."
     if not starts:
         raise InputError(

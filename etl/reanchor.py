@@ -35,7 +35,7 @@ from ruamel.yaml.scalarstring import FoldedScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from etl.errors import InputError
-from etl.facts import QuoteRef, Span, load_entities, load_facts, locate
+from etl.facts import QuoteRef, Span, load_entities, load_facts, locate, occurrences
 from etl.sources import Source, decode_seed, load_sources
 
 MAX_EDITS = 32
@@ -82,15 +82,6 @@ def relocate(span: Span, old: str, new: str, ops: list | None = None) -> Found |
         best = min(starts, key=lambda s: (abs(s - hint), -_context(span, new, s, s + len(exact))))
         return Found(best, best + len(exact), exact, 0)
     return _approximate(span, old, new, hint, map_offset(ops, span.end - 1) + 1)
-
-
-def occurrences(text: str, words: str) -> list[int]:
-    """Every start of ``words`` in ``text``, overlapping ones included, as ``facts.locate`` counts them."""
-    out, i = [], text.find(words)
-    while i != -1:
-        out.append(i)
-        i = text.find(words, i + 1)
-    return out
 
 
 def _approximate(span: Span, old: str, new: str, hint: int, hint_end: int) -> Found | None:
