@@ -12,7 +12,7 @@ annotations on changed pages:
    distance from the expected place (Hypothesis's weights). Edit distances and alignments are RapidFuzz's.
 
 A span found by 3 is *re-worded*: facts.yml gets its new words. Nothing is found: the span is *lost*. Lost spans,
-and re-worded ones whose figures or dates changed (as the extractors read them), need a human: ``apply`` refuses
+and re-worded ones whose figures or dates changed (as the extractors read them), need a human: ``run`` refuses
 them unless accepted, and then lists them under ``review:`` in facts.yml, which the build refuses until a human
 resolves each and deletes it. Files are edited with ruamel.yaml's round trip: comments and layout stay as written.
 """
