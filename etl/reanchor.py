@@ -54,7 +54,7 @@ def max_edits(length: int) -> int:
 
 @dataclass(frozen=True)
 class Found:
-    """Where a span is in the new text, and how it was found."""
+    """Where a span is in the new text, and how many edits its words are from the old ones."""
 
     start: int
     end: int
