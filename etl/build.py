@@ -36,7 +36,7 @@ from etl.errors import InputError
 from etl.extract import Extraction, extract
 from etl.facts import Curated, Fact, Span, load_facts, locate
 from etl.segment import Segment, segment
-from etl.sources import Source, load_sources, revisions_json
+from etl.sources import Source, load_sources
 
 # Tables whose rows come from one article each (keyed by its source_id); every other table is rewritten per build.
 ARTICLE_TABLES = ("sources", "segments", "quantities", "dates", "quotes", "entity_mentions")
@@ -155,7 +155,7 @@ def _source_row(s: Source) -> dict:
         "credits": json.dumps(list(s.credits)), "published": s.published.isoformat(), "url": s.url,
         "language": s.language, "sha256": s.sha256, "chars": len(s.text), "file": s.file, "text": s.text,
         "archive_url": s.archive and s.archive.url, "archived_at": s.archive and s.archive.captured,
-        "revisions": revisions_json(s),
+        "revisions": s.revisions_json(),
     }  # fmt: skip
 
 

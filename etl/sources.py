@@ -65,6 +65,14 @@ class Source:
     archive: Archive | None = None
     revisions: tuple[Revision, ...] = ()
 
+    def revisions_json(self) -> str:
+        """The revisions as the sources table stores them: a JSON list, oldest first."""
+        return json.dumps([
+            {"sha256": r.sha256, "date": r.date}
+            | ({"archive_url": r.archive.url, "archived_at": r.archive.captured} if r.archive else {})
+            for r in self.revisions
+        ])  # fmt: skip
+
 
 def load_sources(seeds: Path) -> list[Source]:
     """Every entry of ``seeds/sources.yml`` with its verified, decoded text."""
@@ -158,15 +166,6 @@ def _revisions(entry: dict, published: dt.date, path: Path, lines: Lines, i: int
             raise InputError(path, lines.of((*at, "date")), "revision 'date' must be a day like 2023-02-04") from None
         out.append(Revision(str(rev["sha256"]), day.isoformat(), _archive(rev, published, path, lines, at)))
     return tuple(out)
-
-
-def revisions_json(s: Source) -> str:
-    """The revisions as the sources table stores them: a JSON list, oldest first."""
-    return json.dumps([
-        {"sha256": r.sha256, "date": r.date} | ({"archive_url": r.archive.url, "archived_at": r.archive.captured}
-                                               if r.archive else {})
-        for r in s.revisions
-    ])  # fmt: skip
 
 
 def _read_seed(file: Path, sha256: str, listing: Path, line: int | None) -> str:
