@@ -162,6 +162,8 @@ def _source_row(s: Source) -> dict:
         "id": s.id, "title": s.title, "publisher": s.publisher, "authors": json.dumps(list(s.authors)),
         "credits": json.dumps(list(s.credits)), "published": s.published.isoformat(), "url": s.url,
         "language": s.language, "sha256": s.sha256, "chars": len(s.text), "file": s.file, "text": s.text,
+        "archive_url": s.archive and s.archive.url, "archived_at": s.archive and s.archive.captured,
+        "revisions": s.revisions_json(),
     }  # fmt: skip
 
 

@@ -13,12 +13,14 @@ from pathlib import Path
 
 import frictionless
 import pytest
+import sqlite_utils
+from datasette.utils import tilde_decode, tilde_encode
 
 from etl import export, load
 from etl.cli import main
 from etl.errors import InputError
 from etl.publish import read_metadata
-from tests.conftest import METADATA
+from tests.conftest import METADATA, SEEDS
 
 META = read_metadata(METADATA)
 DESCRIBED = META["databases"]["facts"]["tables"]
@@ -210,4 +212,81 @@ def test_same_database_gives_byte_identical_files(db_path: Path, dist: Path, tmp
     names = sorted(p.name for p in dist.iterdir())
     assert names == sorted(p.name for p in again.iterdir())  # stale.csv removed
     match, mismatch, errors = filecmp.cmpfiles(dist, again, names, shallow=False)
-    assert (mismatch, errors) == ([], []) and len(match) == len(load.TABLES) + len(load.DERIVED) + 1
+    assert (mismatch, errors) == ([], []) and len(match) == len(load.TABLES) + len(load.DERIVED) + 2
+
+
+# --- the evidence as W3C Web Annotations -----------------------------------------------------------------------
+
+# What the Web Annotation Data Model requires of an annotation, of a textual body, and of each selector.
+ANNOTATION_KEYS = {"@context", "id", "type", "body", "target"}
+SELECTOR_KEYS = {"TextQuoteSelector": {"exact"}, "TextPositionSelector": {"start", "end"}}
+MOTIVATIONS = {"describing", "assessing"}  # the two of the model's motivations evidence can have
+
+
+@pytest.fixture(scope="module")
+def annotations(dist: Path) -> list[dict]:
+    return json.loads((dist / export.ANNOTATIONS).read_text(encoding="utf-8"))
+
+
+def test_every_evidence_row_is_a_web_annotation(annotations: list[dict], db):
+    evidence = {
+        r["id"]: r for r in db.query("select e.*, f.statement from fact_evidence e join facts f on f.id = e.fact_id")
+    }
+    assert len(annotations) == len(evidence) == 39
+    urls = {r["id"]: r["url"] for r in db.query("select id, url from sources")}
+    for a in annotations:
+        assert set(a) >= ANNOTATION_KEYS and a["@context"] == "http://www.w3.org/ns/anno.jsonld"
+        assert a["type"] == "Annotation" and a["motivation"] in MOTIVATIONS
+        row_id = a["id"].removeprefix("http://127.0.0.1:8001/facts/fact_evidence/")
+        e = evidence[tilde_decode(row_id)]
+        text, link = a["body"][:2]
+        assert (text["type"], text["value"], text["format"]) == ("TextualBody", e["statement"], "text/plain")
+        assert link == {"id": f"http://127.0.0.1:8001/facts/facts/{tilde_encode(e['fact_id'])}", "type": "Text",
+                        "format": "text/html"}  # fmt: skip
+        assert a["target"]["source"] == urls[e["source_id"]]
+        assert a["motivation"] == "describing" and len(a["body"]) == 2  # the seeds agree: no disagreements
+    assert len({a["id"] for a in annotations}) == len(annotations)
+
+
+def test_every_selector_re_anchors_in_the_seed_text(annotations: list[dict], db):
+    """From the seed files alone: the quote selector finds one place, and it is the position selector's."""
+    files = {
+        r["url"]: (SEEDS / r["file"]).read_text(encoding="utf-8") for r in db.query("select url, file from sources")
+    }
+    for a in annotations:
+        text = files[a["target"]["source"]]
+        quote, position = a["target"]["selector"]
+        assert SELECTOR_KEYS[quote["type"]] <= set(quote) and SELECTOR_KEYS[position["type"]] <= set(position)
+        whole = quote["prefix"] + quote["exact"] + quote["suffix"]
+        assert text.count(whole) == 1, a["id"]
+        assert text.index(whole) + len(quote["prefix"]) == position["start"]
+        assert text[position["start"] : position["end"]] == quote["exact"]
+
+
+def test_an_archived_copy_is_the_targets_state(db_path: Path, tmp_path: Path):
+    copy = tmp_path / "facts.db"
+    shutil.copy(db_path, copy)
+    archive = "https://web.archive.org/web/20230203194012/https://www.rferl.org/a/32253748.html"
+    sqlite_utils.Database(copy)["sources"].update(
+        "rferl-2023-02-03", {"archive_url": archive, "archived_at": "2023-02-03T19:40:12Z"}
+    )
+    notes = export.annotations(sqlite_utils.Database(copy), "https://facts.example.org/", "https://x/")
+    states = {a["target"]["source"]: a["target"].get("state") for a in notes}
+    assert states["https://www.rferl.org/amp/russia-offensive-ukraine-east/32253748.html"] == {
+        "type": "TimeState", "cached": archive, "sourceDate": "2023-02-03T19:40:12Z"
+    }  # fmt: skip
+    assert None in states.values()  # the other source has no archived copy
+    assert all(a["id"].startswith("https://facts.example.org/facts/fact_evidence/") for a in notes)
+
+
+def test_disagreeing_evidence_is_assessing(db_path: Path, tmp_path: Path):
+    copy = tmp_path / "facts.db"
+    shutil.copy(db_path, copy)
+    db = sqlite_utils.Database(copy)
+    db["disagreements"].insert({"fact_id": "eu-training-target-initial", "field": "value", "curated": "15000 troops",
+                                "source_id": "rferl-2023-02-03", "source_says": "12,000"})  # fmt: skip
+    notes = export.annotations(db, export.BASE_URL, "https://x/")
+    [assessing] = [a for a in notes if a["motivation"] == "assessing"]
+    assert "eu-training-target-initial" in tilde_decode(assessing["id"])
+    assert assessing["body"][2]["purpose"] == "assessing"
+    assert "gives 12,000 where the fact has 15000 troops" in assessing["body"][2]["value"]
