@@ -115,15 +115,19 @@ def annotations(db: sqlite_utils.Database, base_url: str, rights: str) -> list[d
     """Every fact_evidence row as a Web Annotation (W3C Web Annotation Data Model, JSON-LD): the fact's statement
     and row page as body, the article's address with a quote selector (exact, prefix, suffix) and a position
     selector (code points, as the Web Annotation model counts them, of the captured text) as target, and the
-    archived copy, if recorded, as the target's state. Its id is the evidence row's page. Evidence whose figures or
-    dates disagree with the fact (the ``disagreements`` table) is ``assessing``: a second body says how."""
+    archived copy, if recorded, as the target's state. Its id is the evidence row's page. Evidence that contradicts
+    its fact (``fact_evidence.contradicts``; the ``disagreements`` table says how) is ``assessing``: a second body
+    says how."""
     base = base_url.rstrip("/")
 
     def row(table: str, id_: str) -> str:
         return f"{base}/{DATABASE}/{table}/{tilde_encode(id_)}"
 
-    disagree = {(d["fact_id"], d["source_id"]): d for d in db.query("select * from disagreements")}
-    sql = """select e.id, e.fact_id, e.source_id, e.start, e."end", e.exact, e.prefix, e.suffix, f.statement,
+    disagree: dict[tuple[str, str], list[dict]] = {}
+    for d in db.query("select * from disagreements order by fact_id, source_id, field"):
+        disagree.setdefault((d["fact_id"], d["source_id"]), []).append(d)
+    sql = """select e.id, e.fact_id, e.source_id, e.start, e."end", e.exact, e.prefix, e.suffix, e.contradicts,
+                    f.statement,
                     s.url, s.archive_url, s.archived_at
              from fact_evidence e join facts f on f.id = e.fact_id join sources s on s.id = e.source_id
              order by e.id"""
@@ -133,9 +137,11 @@ def annotations(db: sqlite_utils.Database, base_url: str, rights: str) -> list[d
             {"type": "TextualBody", "purpose": "describing", "value": e["statement"], "format": "text/plain"},
             {"id": row("facts", e["fact_id"]), "type": "Text", "format": "text/html"},
         ]
-        d = disagree.get((e["fact_id"], e["source_id"]))
+        d = disagree.get((e["fact_id"], e["source_id"])) if e["contradicts"] else None
         if d:
-            says = f"This source gives {d['source_says']} where the fact has {d['curated']} ({d['field']})."
+            says = " ".join(
+                f"This source gives {x['source_says']} where the fact has {x['curated']} ({x['field']})." for x in d
+            )
             body.append({"type": "TextualBody", "purpose": "assessing", "value": says, "format": "text/plain"})
         target = {
             "source": e["url"],

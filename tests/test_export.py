@@ -20,7 +20,7 @@ from etl import export, load
 from etl.cli import main
 from etl.errors import InputError
 from etl.publish import read_metadata
-from tests.conftest import METADATA, SEEDS
+from tests.conftest import METADATA, ROOT, SEEDS
 
 META = read_metadata(METADATA)
 DESCRIBED = META["databases"]["facts"]["tables"]
@@ -232,7 +232,7 @@ def test_every_evidence_row_is_a_web_annotation(annotations: list[dict], db):
     evidence = {
         r["id"]: r for r in db.query("select e.*, f.statement from fact_evidence e join facts f on f.id = e.fact_id")
     }
-    assert len(annotations) == len(evidence) == 39
+    assert len(annotations) == len(evidence) == 76
     urls = {r["id"]: r["url"] for r in db.query("select id, url from sources")}
     for a in annotations:
         assert set(a) >= ANNOTATION_KEYS and a["@context"] == "http://www.w3.org/ns/anno.jsonld"
@@ -279,14 +279,18 @@ def test_an_archived_copy_is_the_targets_state(db_path: Path, tmp_path: Path):
     assert all(a["id"].startswith("https://facts.example.org/facts/fact_evidence/") for a in notes)
 
 
-def test_disagreeing_evidence_is_assessing(db_path: Path, tmp_path: Path):
-    copy = tmp_path / "facts.db"
-    shutil.copy(db_path, copy)
-    db = sqlite_utils.Database(copy)
-    db["disagreements"].insert({"fact_id": "eu-training-target-initial", "field": "value", "curated": "15000 troops",
-                                "source_id": "rferl-2023-02-03", "source_says": "12,000"})  # fmt: skip
-    notes = export.annotations(db, export.BASE_URL, "https://x/")
+def test_contradicting_evidence_is_assessing(tmp_path: Path):
+    from etl.build import build
+    from tests.test_corroboration import _add_wire_copy
+
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    shutil.copy(ROOT / "facts.yml", tmp_path / "facts.yml")
+    facts = _add_wire_copy(tmp_path)  # marks "an initial 30 000 soldiers" as contradicting the 15,000-troops fact
+    build(tmp_path / "seeds", facts, tmp_path / "facts.db")
+    notes = export.annotations(sqlite_utils.Database(tmp_path / "facts.db"), export.BASE_URL, "https://x/")
     [assessing] = [a for a in notes if a["motivation"] == "assessing"]
-    assert "eu-training-target-initial" in tilde_decode(assessing["id"])
+    assert tilde_decode(assessing["id"]).endswith(
+        "fact_evidence/eu-training-target-initial@wirecopy-2023-02-03:238-270"
+    )
     assert assessing["body"][2]["purpose"] == "assessing"
-    assert "gives 12,000 where the fact has 15000 troops" in assessing["body"][2]["value"]
+    assert "gives 30 000 where the fact has 15000 troops (value)" in assessing["body"][2]["value"]
