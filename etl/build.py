@@ -244,7 +244,7 @@ class _SpanIndex:
 
 # What facts and quote variants need of an unchanged article's extracted rows.
 _STORED_COLUMNS = {
-    "quantities": 'id, source_id, start, "end", surface, value, unit',
+    "quantities": 'id, source_id, start, "end", surface, value, value_max, unit',
     "dates": 'id, source_id, start, "end", surface, value, earliest, latest',
     "quotes": 'id, source_id, start, "end", surface, text, speaker_id',
     "entity_mentions": 'id, source_id, start, "end", surface, entity_id',
