@@ -20,6 +20,7 @@ import jsonschema
 from etl import edtf
 from etl.errors import InputError
 from etl.extract.base import Entity
+from etl.extract.entities import too_broad
 from etl.sources import Source
 from etl.yamlfile import Lines, read_yaml
 
@@ -112,6 +113,7 @@ def load_entities(path: Path) -> list[Entity]:
     """Just the entities of facts.yml (schema-checked): all the extractors need to know."""
     data, lines = read_yaml(path)
     _validate_schema(path, data, lines)
+    _check_aliases(path, data, lines)
     return _entities(data)
 
 
@@ -123,12 +125,36 @@ def _entities(data: dict) -> list[Entity]:
     ]
 
 
+def _check_aliases(path: Path, data: dict, lines: Lines) -> None:
+    """Refuse an alias that would match almost everywhere (a typo like "a", or "May" for Theresa May) unless the
+    entity lists it under ``intended_aliases``: every one of its matches would become a mention of the entity."""
+    for i, e in enumerate(data["entities"]):
+        at = ("entities", i)
+        aliases = e.get("aliases") or []
+        intended = e.get("intended_aliases") or []
+        for j, alias in enumerate(intended):
+            if alias not in aliases:
+                raise InputError(
+                    path, lines.of((*at, "intended_aliases", j)),
+                    f"intended alias '{alias}' of '{e['id']}' is not in its aliases; add it there or remove it here",
+                )  # fmt: skip
+        spellings = [(alias, (*at, "aliases", j)) for j, alias in enumerate(aliases)] or [(e["name"], (*at, "name"))]
+        for alias, where in spellings:
+            reason = too_broad(alias) if alias not in intended else None
+            if reason:
+                raise InputError(
+                    path, lines.of(where), f"alias '{alias}' of '{e['id']}' {reason}: it would match almost "
+                    f"everywhere; use a longer spelling, or add intended_aliases: [{alias}] if that is meant",
+                )  # fmt: skip
+
+
 def load_facts(path: Path, sources: Sequence[Source]) -> Curated:
     """Read and check facts.yml against the schema and the sources."""
     data, lines = read_yaml(path)
     _validate_schema(path, data, lines)
     units = {u["id"]: u for u in data.get("units", [])}
     topics = {t["id"]: t["description"] for t in data.get("topics", [])}
+    _check_aliases(path, data, lines)
     entities = _entities(data)
     facts = [_fact(f, ("facts", i), path, lines) for i, f in enumerate(data["facts"])]
     ignores = [Ignore(_quote_ref(g, ("ignore", i), lines), g["reason"]) for i, g in enumerate(data.get("ignore", []))]

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from etl.errors import InputError
 from etl.yamlfile import read_yaml
 
+# C0 control characters but tab and newline (CR has its own message): NUL and the like are capture errors,
+# invisible in a browser, and would sit inside quotes and offsets.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 REQUIRED = ("id", "file", "sha256", "title", "publisher", "published", "url", "language")
 
 
@@ -58,7 +62,9 @@ def load_sources(seeds: Path) -> list[Source]:
             published = dt.date.fromisoformat(str(entry["published"]))
         except ValueError:
             raise InputError(path, lines.of((i, "published")), "'published' must be a date like 2023-02-03") from None
-        text = _read_seed(seeds / str(entry["file"]), str(entry["sha256"]), path, lines.of((i, "file")))
+        text = _read_seed(
+            seeds / str(entry["file"]), str(entry["sha256"]), path, lines.of((i, "file")), lines.of((i, "sha256"))
+        )
         sources.append(
             Source(
                 id=sid,
@@ -77,25 +83,28 @@ def load_sources(seeds: Path) -> list[Source]:
         )
     listed = {s.file for s in sources}
     for extra in sorted(p.name for p in seeds.glob("*.txt")):
-        if extra not in listed:
+        if extra not in listed:  # named where the entry goes: the end of the listing
             raise InputError(
-                seeds / extra, None, f"seed has no entry in {path}; add one with its id, sha256 and metadata"
-            )
+                path, path.read_text(encoding="utf-8").count("\n") or 1,
+                f"seed {seeds / extra} has no entry; add one with its id, file, sha256 and metadata",
+            )  # fmt: skip
     return sources
 
 
-def _read_seed(file: Path, sha256: str, listing: Path, line: int | None) -> str:
+def _read_seed(file: Path, sha256: str, listing: Path, line: int | None, sha_line: int | None) -> str:
     try:
         raw = file.read_bytes()
     except FileNotFoundError:
         raise InputError(listing, line, f"seed file {file} not found; add it or remove its entry") from None
+    except OSError as e:  # a folder, or unreadable
+        raise InputError(listing, line, f"seed file {file} cannot be read ({e.strerror}); name an article file") from None
     digest = hashlib.sha256(raw).hexdigest()
-    if digest != sha256:
+    if digest != sha256:  # named at the line that records it: either side may be the one changed
         raise InputError(
-            file,
-            None,
-            f"sha256 is {digest} but {listing} says {sha256}; restore the original file, "
-            "or update sha256 if the change is deliberate (curated quotes may then need fixing)",
+            listing,
+            sha_line,
+            f"sha256 of {file.name} is {digest} but this line says {sha256}; restore the original {file}, "
+            "or update sha256 here if the change is deliberate (curated quotes may then need fixing)",
         )
     if not raw.strip():
         raise InputError(file, None, "seed is empty; capture the article text into it")
@@ -109,4 +118,13 @@ def _read_seed(file: Path, sha256: str, listing: Path, line: int | None) -> str:
     if "\r" in text:
         line_no = text.count("\n", 0, text.index("\r")) + 1
         raise InputError(file, line_no, "seed has CR line endings; convert to LF (e.g. sed -i 's/\\r$//' FILE)")
+    control = _CONTROL.search(text)
+    if control:
+        at = control.start()
+        line_no = text.count("\n", 0, at) + 1
+        column = at - text.rfind("\n", 0, at)
+        raise InputError(
+            file, line_no, f"seed has control character U+{ord(control[0]):04X} at column {column} (a capture error: "
+            f"no text holds one); `grep -naP '{_CONTROL.pattern}' {file} | cat -A` shows every one; remove them",
+        )
     return text

@@ -208,7 +208,10 @@ def _seed_missing(w: Path):
 
 def _seed_changed(w: Path):
     edit(w / "seeds" / "rferl-2023-02-03.txt", "15,000 troops", "16,000 troops")
-    return "rferl-2023-02-03.txt", None, "sha256 is "
+    listing = w / "seeds" / "sources.yml"
+    sha_line = line_of(listing, "rferl-2023-02-03.txt") + 1
+    assert listing.read_text(encoding="utf-8").splitlines()[sha_line - 1].startswith("  sha256: ")
+    return "sources.yml", sha_line, "sha256 of rferl-2023-02-03.txt is "
 
 
 def _rehash(w: Path, name: str, data: bytes) -> None:
@@ -243,7 +246,8 @@ def _seed_empty(w: Path):
 
 def _seed_without_entry(w: Path):
     (w / "seeds" / "extra-2023-02-04.txt").write_text("An article nobody listed.\n")
-    return "extra-2023-02-04.txt", None, "seed has no entry in"
+    last = (w / "seeds" / "sources.yml").read_text(encoding="utf-8").count("\n")
+    return "sources.yml", last, "extra-2023-02-04.txt has no entry; add one"
 
 
 def _entry_without_file(w: Path):
