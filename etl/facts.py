@@ -214,6 +214,9 @@ def _inline_refs(node: object, defs: dict) -> object:
 
 
 def _validate_schema(path: Path, data: object, lines: Lines) -> None:
+    if data is None:
+        raise InputError(path, lines.of(()), "the file holds no data (empty, or only comments); it needs entities: "
+                         "and facts:")  # fmt: skip
     errors = sorted(_validator().iter_errors(data), key=lambda e: lines.of(tuple(e.absolute_path)) or 0)
     if errors:
         error = errors[0]
@@ -257,6 +260,8 @@ def _dotted(at: Iterable) -> str:
 
 def _check_references(c: Curated, data: dict, lines: Lines, source_ids: set[str]) -> None:
     path = c.path
+    for section in ("units", "topics"):  # read into dicts by id: a second entry would silently replace the first
+        _unique(path, lines, section, [x["id"] for x in data.get(section, [])])
     entity_ids = _unique(path, lines, "entities", [e.id for e in c.entities])
     fact_ids = _unique(path, lines, "facts", [f.id for f in c.facts])
     for i, f in enumerate(c.facts):

@@ -26,6 +26,7 @@ from urllib.parse import parse_qsl
 
 from etl.errors import InputError
 from etl.yamlfile import read_yaml
+
 DATABASE = "facts"
 # Read-only publishing: immutable database, counts from an inspect file, bounded queries.
 SETTINGS = {
@@ -90,13 +91,15 @@ def check_port(host: str, port: int) -> None:
     try:
         bound = _bindable(host, port)
     except socket.gaierror:
-        raise InputError(host, None, "unknown host; serve on 127.0.0.1 (the default) or a name of this machine") from None
+        raise InputError(host, None, "unknown host; serve on 127.0.0.1 (the default) or a name of this host") from None
     if bound is not None:
         spare = next((p for p in range(port + 1, min(port + 100, 65536)) if _bindable(host, p) is None), None)
         pick = f"make serve PORT={spare}" if spare else "make serve PORT=N"
         raise InputError(
-            f"{host}:{port}", None, f"port {port} is {bound}; stop the server holding it, or serve on another port: "
-            f"{pick} (python -m etl serve --port N)"
+            f"{host}:{port}",
+            None,
+            f"port {port} is {bound}; stop the server holding it, or serve on another port: "
+            f"{pick} (python -m etl serve --port N)",
         )
 
 

@@ -97,7 +97,7 @@ def _read_seed(file: Path, sha256: str, listing: Path, line: int | None, sha_lin
     except FileNotFoundError:
         raise InputError(listing, line, f"seed file {file} not found; add it or remove its entry") from None
     except OSError as e:  # a folder, or unreadable
-        raise InputError(listing, line, f"seed file {file} cannot be read ({e.strerror}); name an article file") from None
+        raise InputError(listing, line, f"seed file {file} cannot be read ({e.strerror}); name a text file") from None
     digest = hashlib.sha256(raw).hexdigest()
     if digest != sha256:  # named at the line that records it: either side may be the one changed
         raise InputError(
@@ -124,7 +124,9 @@ def _read_seed(file: Path, sha256: str, listing: Path, line: int | None, sha_lin
         line_no = text.count("\n", 0, at) + 1
         column = at - text.rfind("\n", 0, at)
         raise InputError(
-            file, line_no, f"seed has control character U+{ord(control[0]):04X} at column {column} (a capture error: "
+            file,
+            line_no,
+            f"seed has control character U+{ord(control[0]):04X} at column {column} (a capture error: "
             f"no text holds one); `grep -naP '{_CONTROL.pattern}' {file} | cat -A` shows every one; remove them",
         )
     return text

@@ -44,7 +44,8 @@ def read_yaml(path: Path) -> tuple[Any, Lines]:
     lines = Lines()
     try:  # one parse: the data is built from the very nodes that give the line numbers
         node = loader.get_single_node()
-        if node is None:
+        if node is None:  # nothing but comments: what is missing is missing from the top
+            lines[()] = 1
             return None, lines
         try:
             data = _build(node, (), lines, loader)
@@ -53,8 +54,15 @@ def read_yaml(path: Path) -> tuple[Any, Lines]:
             data = loader.construct_document(node)
     except _Duplicate as d:
         raise InputError(
-            path, d.line, f"duplicate key '{d.key}' (first on line {d.first}); YAML keeps only the last value, "
-            "so remove or rename one"
+            path,
+            d.line,
+            f"duplicate key '{d.key}' (first on line {d.first}); YAML keeps only the last value, "
+            "so remove or rename one",
+        ) from None
+    except yaml.reader.ReaderError as e:  # a character YAML does not allow anywhere, such as NUL
+        line = text.count("\n", 0, text.find(chr(e.character))) + 1  # its first (libyaml counts bytes, not these)
+        raise InputError(
+            path, line, f"character U+{e.character:04X} is not allowed in YAML ({e.reason}); remove it"
         ) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
