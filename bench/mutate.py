@@ -126,7 +126,7 @@ def message_kind(message: str) -> str:
     text = re.sub(r"'[^']*'|\"[^\"]*\"", "'…'", text)
     text = re.sub(r"\S*/\S*", "<file>", text)
     text = re.sub(r"\b(?=\w*\d)(?=\w*[a-z])\w{16,}\b", "<sha256>", text)
-    return re.sub(r"\b\d+(?:\.\d+)?(?:e[+-]\d+)?\b", "N", text)
+    return re.sub(r"(?<!U\+)\b\d+(?:\.\d+)?(?:e[+-]\d+)?\b", "N", text)  # code points kept: U+0000
 
 
 def prepare(work: Path, seeds: Path, facts: Path, db: Path) -> None:

@@ -101,6 +101,7 @@ def test_the_harness_reports_every_kind_of_violation(work, monkeypatch, capsys, 
             "duplicate key '…' (first on line N)",
         ),
         ("seed file /tmp/x/seeds/a.txt not found; add it", "seed file <file> not found"),
+        ("character U+0000 is not allowed in YAML; remove it", "character U+0000 is not allowed in YAML"),
         ("quote not found in rferl-2023-02-03: 'raising'; copy it", "quote not found in rferl-N-N-N: '…'"),
     ],
 )
