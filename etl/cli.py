@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     p_serve.add_argument("--metadata", type=Path, default=ROOT / "metadata.yml")
     p_serve.add_argument("--inspect", type=Path, default=None, help="inspect file with precomputed counts")
     p_serve.add_argument("--host", default="127.0.0.1")
-    p_serve.add_argument("--port", type=int, default=8001)
+    p_serve.add_argument("--port", type=_port, default=8001, help="0 for any free port (the one chosen is printed)")
     p_shots = sub.add_parser(
         "screenshots", help="screenshot every chart link and each source's viewer page (headless Chromium)"
     )
@@ -111,6 +111,12 @@ def _iso_date(s: str) -> dt.date:
         return dt.date.fromisoformat(s)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{s}' is not a date like 2023-02-03") from None
+
+
+def _port(s: str) -> int:
+    if not s.isdigit() or int(s) > 65535:
+        raise argparse.ArgumentTypeError(f"'{s}' is not a port number (0-65535)")
+    return int(s)
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -186,11 +192,16 @@ def _reanchor(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import os
 
-    from etl.publish import serve_command
+    from etl.publish import check_inspect, check_port, free_port, read_metadata, serve_command
 
     _need_db(args.db)
-    print(f"Serving http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
-    cmd = serve_command(args.db, args.metadata, args.host, args.port, args.inspect)
+    read_metadata(args.metadata)  # Datasette would read a key written twice without a word
+    if args.inspect is not None:
+        check_inspect(args.inspect, args.db)
+    port = args.port or free_port(args.host)  # --port 0 (PORT=0): any free port, said below
+    check_port(args.host, port)
+    print(f"Serving {args.db} on http://{args.host}:{port}/ (Ctrl-C to stop)", flush=True)
+    cmd = serve_command(args.db, args.metadata, args.host, port, args.inspect)
     os.execv(cmd[0], cmd)
     return 0  # pragma: no cover
 
@@ -230,8 +241,10 @@ def _package(args: argparse.Namespace) -> int:
     import secrets
 
     from etl.package import build_context
+    from etl.publish import read_metadata
 
     _need_db(args.db)
+    read_metadata(args.metadata)
     # The same variable `datasette publish` reads; by default a new random secret per image, as it does.
     secret = os.environ.get("DATASETTE_PUBLISH_SECRET") or secrets.token_hex(32)
     files = build_context(args.db, args.metadata, args.out, secret)
@@ -244,9 +257,11 @@ def _publish(args: argparse.Namespace) -> int:
     import shlex
 
     from etl.package import publish_command
+    from etl.publish import read_metadata
 
     if not args.print:  # printing the command needs no database (the tests run on a fresh clone without one)
         _need_db(args.db)
+    read_metadata(args.metadata)
     cmd = publish_command(args.platform, args.db, args.metadata, args.passthrough)
     print(shlex.join(["datasette", *cmd[3:]]), flush=True)
     if not args.print:

@@ -7,8 +7,10 @@ is tested is what is served.
 from __future__ import annotations
 
 import contextlib
+import errno
 import html
 import importlib.util
+import json
 import os
 import re
 import socket
@@ -22,7 +24,8 @@ from pathlib import Path
 from types import ModuleType
 from urllib.parse import parse_qsl
 
-import yaml
+from etl.errors import InputError
+from etl.yamlfile import read_yaml
 
 DATABASE = "facts"
 # Read-only publishing: immutable database, counts from an inspect file, bounded queries.
@@ -77,10 +80,54 @@ def serve_options(relative_to: Path | None = None) -> list[str]:
     return options
 
 
-def free_port() -> int:
+def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind((host, 0))
         return s.getsockname()[1]
+
+
+def check_port(host: str, port: int) -> None:
+    """Refuse, in one line, a port another server holds (Datasette would fail with a traceback), naming a free one."""
+    try:
+        bound = _bindable(host, port)
+    except socket.gaierror:
+        raise InputError(host, None, "unknown host; serve on 127.0.0.1 (the default) or a name of this host") from None
+    if bound is not None:
+        spare = next((p for p in range(port + 1, min(port + 100, 65536)) if _bindable(host, p) is None), None)
+        pick = f"make serve PORT={spare}" if spare else "make serve PORT=N"
+        raise InputError(
+            f"{host}:{port}",
+            None,
+            f"port {port} is {bound}; stop the server holding it, or serve on another port: "
+            f"{pick} (python -m etl serve --port N)",
+        )
+
+
+def _bindable(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be listened on, or None when it can. SO_REUSEADDR as uvicorn sets it, so a port
+    a server just stopped left in TIME_WAIT counts as free."""
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    with socket.socket(family, kind, proto) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(address)
+        except OSError as e:
+            return "already in use" if e.errno == errno.EADDRINUSE else (e.strerror or str(e)).lower()
+    return None
+
+
+def check_inspect(inspect: Path, db: Path) -> None:
+    """An inspect file that Datasette can read and that describes this database (its counts are shown as is)."""
+    fix = f"make it with `datasette inspect {db} --inspect-file {inspect}` (make serve does)"
+    try:
+        data = json.loads(inspect.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(inspect, None, f"inspect file not found; {fix}") from None
+    except (UnicodeDecodeError, ValueError):
+        raise InputError(inspect, None, f"not an inspect file (invalid JSON); {fix}") from None
+    entry = data.get(db.stem) if isinstance(data, dict) else None
+    if not isinstance(entry, dict) or entry.get("size") != db.stat().st_size:
+        raise InputError(inspect, None, f"inspect file is not of {db} as it is now (stale or another database); {fix}")
 
 
 @contextlib.contextmanager
@@ -158,7 +205,11 @@ def _state(fragment: str) -> dict[str, str]:
 
 
 def read_metadata(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    """metadata.yml as Datasette reads it, refusing what Datasette would read wrong (a key written twice)."""
+    data, lines = read_yaml(path)
+    if not isinstance(data, dict):
+        raise InputError(path, lines.of(()), "expected a mapping (title:, databases:, ...); fix the YAML")
+    return data
 
 
 def query_params(source_id: str) -> dict[str, str]:

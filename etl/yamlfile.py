@@ -44,13 +44,26 @@ def read_yaml(path: Path) -> tuple[Any, Lines]:
     lines = Lines()
     try:  # one parse: the data is built from the very nodes that give the line numbers
         node = loader.get_single_node()
-        if node is None:
+        if node is None:  # nothing but comments: what is missing is missing from the top
+            lines[()] = 1
             return None, lines
         try:
             data = _build(node, (), lines, loader)
         except _Unusual:
+            _walk(node, (), lines, loader)  # first: constructing merges the ``<<`` mappings into the nodes
             data = loader.construct_document(node)
-            _walk(node, (), lines)
+    except _Duplicate as d:
+        raise InputError(
+            path,
+            d.line,
+            f"duplicate key '{d.key}' (first on line {d.first}); YAML keeps only the last value, "
+            "so remove or rename one",
+        ) from None
+    except yaml.reader.ReaderError as e:  # a character YAML does not allow anywhere, such as NUL
+        line = text.count("\n", 0, text.find(chr(e.character))) + 1  # its first (libyaml counts bytes, not these)
+        raise InputError(
+            path, line, f"character U+{e.character:04X} is not allowed in YAML ({e.reason}); remove it"
+        ) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
@@ -58,6 +71,30 @@ def read_yaml(path: Path) -> tuple[Any, Lines]:
     finally:
         loader.dispose()
     return data, lines
+
+
+class _Duplicate(Exception):
+    """A key written twice in one mapping: PyYAML keeps the last value without a word, so the first would be lost."""
+
+    def __init__(self, key: str, first: int, line: int):
+        super().__init__(key)
+        self.key, self.first, self.line = key, first, line
+
+
+def _pairs(node: yaml.MappingNode, loader: _Loader) -> list[tuple[yaml.Node, yaml.Node]]:
+    """The (key, value) node pairs of a mapping, refusing a key written twice; every reader goes through here.
+    Keys compare as the values they construct (``1`` and ``01`` are one key); merge keys (``<<``) and non-scalar
+    keys are left out: overriding a merged value is what merging is for."""
+    seen: dict[object, int] = {}
+    for key, _ in node.value:
+        if not isinstance(key, yaml.ScalarNode) or key.tag == _MERGE:
+            continue
+        k = key.value if key.tag == _STR else loader.construct_object(key)
+        line = key.start_mark.line + 1
+        if k in seen:
+            raise _Duplicate(key.value, seen[k], line)
+        seen[k] = line
+    return node.value
 
 
 class _Unusual(Exception):
@@ -74,7 +111,7 @@ def _build(node: yaml.Node, path: tuple, lines: Lines, loader: _Loader) -> Any:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out = {}
-        for key, value in node.value:
+        for key, value in _pairs(node, loader):
             if not isinstance(key, yaml.ScalarNode) or key.tag == _MERGE:
                 raise _Unusual
             k = key.value if key.tag == _STR else loader.construct_object(key)
@@ -87,13 +124,13 @@ def _build(node: yaml.Node, path: tuple, lines: Lines, loader: _Loader) -> Any:
     return node.value if node.tag == _STR else loader.construct_object(node)
 
 
-def _walk(node: yaml.Node, path: tuple, lines: Lines) -> None:
+def _walk(node: yaml.Node, path: tuple, lines: Lines, loader: _Loader) -> None:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
+        for key, value in _pairs(node, loader):
             lines[(*path, key.value)] = key.start_mark.line + 1
-            _walk(value, (*path, key.value), lines)
+            _walk(value, (*path, key.value), lines, loader)
             lines[(*path, key.value)] = key.start_mark.line + 1
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, (*path, i), lines)
+            _walk(item, (*path, i), lines, loader)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import concurrent.futures
 import json
+import re
 import shutil
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -90,3 +93,26 @@ def test_no_writable_canned_queries_or_writing_plugins(served):
     for name, q in read_metadata(METADATA)["databases"]["facts"]["queries"].items():
         assert not q.get("write"), name
         assert q["sql"].lstrip().lower().startswith(("select", "with")), name
+
+
+def test_serve_prints_the_address_it_serves_on(db_path: Path, tmp_path: Path):
+    """`python -m etl serve --port 0` (make serve PORT=0) takes a free port and says which: the printed URL answers."""
+    db = tmp_path / "facts.db"
+    shutil.copy(db_path, db)
+    cmd = [sys.executable, "-m", "etl", "serve", "--db", str(db), "--port", "0"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        first = proc.stdout.readline()
+        m = re.fullmatch(r"Serving \S+ on (http://127\.0\.0\.1:(\d+)/) \(Ctrl-C to stop\)\n", first)
+        assert m and int(m[2]) > 0, first
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                assert fetch(m[1] + "-/versions.json")[0] == 200
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, "the server did not answer at its URL"
+                time.sleep(0.1)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from etl.extract.base import Entity, Mention
+from etl.extract.english import CLOSED_CLASS
 
-__all__ = ["alternation", "find_mentions", "mention_finder"]
+__all__ = ["alternation", "find_mentions", "mention_finder", "too_broad"]
 
 
 def find_mentions(text: str, entities: Sequence[Entity]) -> list[Mention]:
@@ -35,6 +36,17 @@ def mention_finder(entities: Sequence[Entity]) -> Callable[[str], list[Mention]]
     """``find_mentions`` bound to one entity list, compiled once: for callers looking up many short phrases."""
     matcher = _matcher(tuple(entities))
     return matcher.find if matcher is not None else lambda _text: []
+
+
+def too_broad(alias: str) -> str | None:
+    """Why ``alias`` would match in almost any article, or None. Read as the matcher reads it, first letter in
+    any case: "May" matches "may" and is too broad, "US" matches only "US" (and "uS") and is not."""
+    if sum(ch.isalnum() for ch in alias) < 2:
+        return "is shorter than two letters"
+    words = _fold_first(alias.strip()).split()
+    if words and all(w in CLOSED_CLASS for w in words):
+        return f"matches the common English word{'s' if len(words) > 1 else ''} '{' '.join(words)}'"
+    return None
 
 
 def _fold_first(s: str) -> str:
