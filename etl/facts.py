@@ -7,6 +7,7 @@ wrong in the file is reported as one line naming facts.yml, the line and the fix
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import json
@@ -24,6 +25,8 @@ from etl.sources import Source
 from etl.yamlfile import Lines, read_yaml
 
 CONTEXT = 32  # characters of prefix and suffix, as in a W3C TextQuoteSelector
+# Entity fields that identify it outside the dataset: a Wikidata id, and coordinates for places.
+ENTITY_REFS = ("wikidata", "latitude", "longitude")
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,9 @@ class Curated:
     facts: list[Fact]
     ignores: list[Ignore]
     statements: list[Statement]
+    # Wikidata id and coordinates per entity id, as facts.yml gives them. Kept out of Entity, which the extractors
+    # see and incremental builds hash: a corrected coordinate changes the entities table, not every article.
+    entity_refs: dict[str, dict] = dataclasses.field(default_factory=dict)
 
     def same_unit(self, extracted: str, unit: str | None) -> bool:
         """Equal, or the text leaves the noun out ("to up to 30,000") and the fact names what was counted."""
@@ -133,7 +139,8 @@ def load_facts(path: Path, sources: Sequence[Source]) -> Curated:
     facts = [_fact(f, ("facts", i), path, lines) for i, f in enumerate(data["facts"])]
     ignores = [Ignore(_quote_ref(g, ("ignore", i), lines), g["reason"]) for i, g in enumerate(data.get("ignore", []))]
     statements = [_statement(st, ("statements", i), lines) for i, st in enumerate(data.get("statements", []))]
-    curated = Curated(path, units, topics, entities, facts, ignores, statements)
+    refs = {e["id"]: {k: e.get(k) for k in ENTITY_REFS} for e in data["entities"]}
+    curated = Curated(path, units, topics, entities, facts, ignores, statements, refs)
     _check_references(curated, data, lines, {s.id for s in sources})
     return curated
 

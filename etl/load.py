@@ -14,6 +14,10 @@ from pathlib import Path
 
 import sqlite_utils
 
+# Figures: declared ANY, which is NUMERIC affinity in an ordinary table, so an integral figure is stored (and served
+# as HTML, JSON and CSV) as the integer 15000, not the REAL 15000.0, while 0.5 stays a real number.
+NUMBER = "ANY"
+
 # name -> (columns, primary key, foreign keys as (column, other table, other column))
 TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, str, str]]]] = {
     "sources": (
@@ -25,14 +29,18 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         {"id": str, "source_id": str, "ordinal": int, "kind": str, "start": int, "end": int, "text": str},
         "id", [("source_id", "sources", "id")],
     ),
-    "entities": ({"id": str, "name": str, "type": str, "description": str}, "id", []),
+    "entities": (
+        {"id": str, "name": str, "type": str, "description": str, "wikidata": str, "latitude": float,
+         "longitude": float},
+        "id", [],
+    ),
     "entity_aliases": (
         {"entity_id": str, "alias": str}, ("entity_id", "alias"), [("entity_id", "entities", "id")],
     ),
     "units": ({"id": str, "kind": str, "description": str}, "id", []),
     "topics": ({"id": str, "description": str}, "id", []),
     "facts": (
-        {"id": str, "statement": str, "subject_id": str, "predicate": str, "value": float, "unit": str, "per": str,
+        {"id": str, "statement": str, "subject_id": str, "predicate": str, "value": NUMBER, "unit": str, "per": str,
          "approx": int, "qualifier": str, "date": str, "date_modifier": str, "date_earliest": str,
          "date_latest": str, "topic": str, "claimant_id": str, "supersedes": str},
         "id",
@@ -57,8 +65,8 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         "id", [("source_id", "sources", "id"), ("segment_id", "segments", "id")],
     ),
     "quantities": (
-        {"id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "surface": str, "value": float,
-         "value_max": float, "unit": str, "per": str, "approx": int, "qualifier": str},
+        {"id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "surface": str, "value": NUMBER,
+         "value_max": NUMBER, "unit": str, "per": str, "approx": int, "qualifier": str},
         "id", [("source_id", "sources", "id"), ("segment_id", "segments", "id")],
     ),
     "dates": (
@@ -95,6 +103,16 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     "build_info": ({"key": str, "value": str}, "key", []),
 }  # fmt: skip
 
+# Full-text search (FTS5, porter stemming): what readers search for, each table with the columns searched. Datasette
+# finds these tables, so ``?_search=`` works on their pages and the home page's search box searches them all.
+FTS = {
+    "segments": ["text"],
+    "facts": ["statement"],
+    "quotes": ["text", "speaker"],
+    "entities": ["name", "description"],
+    "entity_aliases": ["alias"],
+}
+
 # Columns people filter, facet and sort on (metadata.yml facets and sort, canned queries), beyond the foreign
 # keys (which are indexed too): on a large database a facet or sort without an index reads the whole table.
 INDEXES = {
@@ -107,6 +125,7 @@ INDEXES = {
     "quotes": ["speaker"],
     "quote_variants": ["confirmed"],
     "single_source_facts": ["source_id", "topic"],  # a derived table: indexed when _derive makes it
+    "fact_places": ["place_id"],
 }
 
 # Derived tables: SQL over the tables above, materialized once per build (``create table as select``) rather
@@ -206,6 +225,52 @@ DERIVED = {
 }
 
 
+# Derived tables with keys, so their rows link like base tables' and their row URLs are permanent: name ->
+# (columns, primary key, foreign keys, select). Facts link to places without a word in facts.yml: a place is where a
+# fact happens when its evidence names it (entity_mentions inside an evidence span) or when it is the subject.
+KEYED_DERIVED: dict[str, tuple[dict[str, type], tuple[str, ...], list[tuple[str, str, str]], str]] = {
+    "fact_places": (
+        {"fact_id": str, "place_id": str, "how": str},
+        ("fact_id", "place_id"),
+        [("fact_id", "facts", "id"), ("place_id", "entities", "id")],
+        """
+        select fact_id, place_id,
+               case when max(subject) = 1 then 'subject' else 'named in its evidence' end as how
+        from (
+            select e.fact_id, m.entity_id as place_id, 0 as subject
+            from fact_evidence e join entity_mentions m
+                 on m.source_id = e.source_id and m.start >= e.start and m."end" <= e."end"
+            join entities p on p.id = m.entity_id and p.type = 'place'
+            union all
+            select f.id, f.subject_id, 1 from facts f join entities p on p.id = f.subject_id and p.type = 'place'
+        )
+        group by fact_id, place_id order by fact_id, place_id""",
+    ),
+    "places": (
+        {
+            "id": str,
+            "name": str,
+            "description": str,
+            "wikidata": str,
+            "latitude": float,
+            "longitude": float,
+            "n_facts": int,
+            "facts": str,
+        },
+        ("id",),
+        [("id", "entities", "id")],
+        """
+        select p.id, p.name, p.description, p.wikidata, p.latitude, p.longitude, count(fp.fact_id) as n_facts,
+               (select group_concat(statement, ' · ') from
+                   (select f.statement from fact_places x join facts f on f.id = x.fact_id
+                    where x.place_id = p.id order by f.id)) as facts
+        from entities p left join fact_places fp on fp.place_id = p.id
+        where p.type = 'place'
+        group by p.id order by p.id""",
+    ),
+}
+
+
 def write(path: Path, rows: dict[str, Iterable[dict]]) -> None:
     """Create every table, fill it from ``rows`` (table -> dicts), and add indexes, FTS and the derived tables."""
     db = _open(path)
@@ -217,7 +282,8 @@ def write(path: Path, rows: dict[str, Iterable[dict]]) -> None:
         if table in TABLES:
             for col in cols:
                 db[table].create_index([col])
-    db["segments"].enable_fts(["text"], tokenize="porter")
+    for table, cols in FTS.items():
+        db[table].enable_fts(cols, tokenize="porter")
     _derive(db)
     db.execute("analyze")
     db.close()
@@ -225,16 +291,14 @@ def write(path: Path, rows: dict[str, Iterable[dict]]) -> None:
 
 def update(path: Path, stale: Iterable[str], rows: dict[str, Iterable[dict]], per_source: Iterable[str]) -> None:
     """Patch a copy of a previous build: drop the ``stale`` sources' rows from the ``per_source`` tables, insert
-    ``rows``, and replace every other table outright. Full-text search follows the segments it indexes."""
+    ``rows``, and replace every other table outright. Full-text indexes follow the rows they index."""
     db = _open(path)
     per_source = set(per_source)
+    patched = [t for t in FTS if t in per_source]  # the index follows the rows: stale ones out, fresh ones in
     with db.conn:
         for source_id in stale:
-            db.execute(
-                "insert into segments_fts(segments_fts, rowid, text) "
-                "select 'delete', rowid, text from segments where source_id = ?",
-                [source_id],
-            )
+            for name in patched:
+                _fts_rows(db, name, "delete", [source_id])
             for name in per_source:
                 db.execute(f"delete from [{name}] where {'id' if name == 'sources' else 'source_id'} = ?", [source_id])
         for name in TABLES:
@@ -243,14 +307,28 @@ def update(path: Path, stale: Iterable[str], rows: dict[str, Iterable[dict]], pe
         for name in TABLES:
             _insert(db, name, rows.get(name, ()))
         fresh = sorted({r["source_id"] for r in rows.get("segments", ())})
-        db.execute(
-            "insert into segments_fts(rowid, text) select rowid, text from segments "
-            "where source_id in (select value from json_each(?))",
-            [json.dumps(fresh)],
-        )
+        for name in patched:
+            _fts_rows(db, name, "insert", fresh)
+        for name in FTS:
+            if name not in per_source:  # a table rewritten outright: its index too
+                db.execute(f"insert into [{name}_fts]([{name}_fts]) values ('rebuild')")
         _derive(db)
     db.execute("analyze")
     db.close()
+
+
+def _fts_rows(db: sqlite_utils.Database, table: str, action: str, source_ids: list[str]) -> None:
+    """Delete (the stale) or insert (the fresh) index entries of the rows of ``source_ids`` in a per-source table."""
+    cols = ", ".join(f"[{c}]" for c in FTS[table])
+    fts = f"[{table}_fts]"
+    target, head = (
+        (f"{fts}({fts}, rowid, {cols})", "'delete', ") if action == "delete" else (f"{fts}(rowid, {cols})", "")
+    )
+    db.execute(
+        f"insert into {target} select {head}rowid, {cols} from [{table}] "
+        "where source_id in (select value from json_each(?))",
+        [json.dumps(source_ids)],
+    )
 
 
 def _derive(db: sqlite_utils.Database) -> None:
@@ -258,6 +336,12 @@ def _derive(db: sqlite_utils.Database) -> None:
     for name, sql in DERIVED.items():
         db.execute(f"drop table if exists [{name}]")
         db.execute(f"create table [{name}] as {sql.strip()}")
+        for col in INDEXES.get(name, ()):
+            db[name].create_index([col])
+    for name, (columns, pk, fks, sql) in KEYED_DERIVED.items():
+        db.execute(f"drop table if exists [{name}]")
+        db[name].create(columns, pk=pk, foreign_keys=fks, not_null=set(pk))
+        db.execute(f"insert into [{name}] ({', '.join(f'[{c}]' for c in columns)}) {sql.strip()}")
         for col in INDEXES.get(name, ()):
             db[name].create_index([col])
 

@@ -166,6 +166,7 @@ def query_params(source_id: str) -> dict[str, str]:
     return {
         "facts_by_topic": "topic=sanctions",
         "search_paragraphs": "q=Bakhmut",
+        "search_all": "q=Bakhmut",
         "source_paragraphs": f"source={source_id}",
         "facts_one_source_states": f"source={source_id}",
     }

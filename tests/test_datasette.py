@@ -63,7 +63,7 @@ def test_metadata_has_title_license_and_sources(get):
 
 def test_every_table_view_and_column_is_described():
     tables = META["databases"]["facts"]["tables"]
-    assert set(load.TABLES) | set(load.DERIVED) == set(tables)
+    assert set(load.TABLES) | set(load.DERIVED) | set(load.KEYED_DERIVED) == set(tables)
     for name, (columns, _, _) in load.TABLES.items():
         assert tables[name]["description"]
         assert set(tables[name]["columns"]) == set(columns), name
@@ -120,7 +120,7 @@ def test_canned_query_results(get):
     topic = get("/facts/facts_by_topic.json?_shape=array&topic=sanctions").json()
     assert {r["topic"] for r in topic} == {"sanctions"} and len(topic) == 3
     hits = get("/facts/search_paragraphs.json?_shape=array&q=Soledar").json()
-    assert [h["source_id"] for h in hits] == ["kyivindependent-2023-02-03"] and "[Soledar]" in hits[0]["snippet"]
+    assert [h["source_id"] for h in hits] == ["kyivindependent-2023-02-03"] and "⟦Soledar⟧" in hits[0]["snippet"]
     paras = get("/facts/source_paragraphs.json?_shape=array&source=rferl-2023-02-03").json()
     assert [p["ordinal"] for p in paras] == list(range(1, len(paras) + 1)) and paras[0]["kind"] == "headline"
     both = get("/facts/facts_by_source_count.json?_shape=array").json()

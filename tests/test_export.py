@@ -63,7 +63,8 @@ def validate(path: Path, only: str | None = None) -> list[tuple[str, str, str]]:
 def test_frictionless_validates_the_whole_package(dist: Path, package: dict):
     assert validate(dist / export.DATAPACKAGE) == []
     fks = sum(len(r["schema"].get("foreignKeys", [])) for r in package["resources"])
-    assert fks == sum(len(fks) for _, _, fks in load.TABLES.values())  # so the validation checked every one
+    keyed = sum(len(fks) for _, _, fks, _ in load.KEYED_DERIVED.values())
+    assert fks == sum(len(fks) for _, _, fks in load.TABLES.values()) + keyed  # so the validation checked every one
 
 
 def edited_copy(dist: Path, tmp_path: Path, name: str, old: str, new: str, record: bool = True) -> Path:
@@ -104,7 +105,7 @@ def test_a_changed_file_fails_its_recorded_hash(dist: Path, tmp_path: Path):
 
 def test_resources_are_every_table_and_view_without_search_machinery(package: dict):
     names = [r["name"] for r in package["resources"]]
-    assert names == [*load.TABLES, *load.DERIVED]
+    assert names == [*load.TABLES, *load.DERIVED, *load.KEYED_DERIVED]
     assert not any(n.startswith(("segments_fts", "sqlite")) for n in names)
 
 
@@ -114,7 +115,7 @@ def test_keys_mirror_the_sqlite_ones(package: dict):
         if r["name"] in load.DERIVED:
             assert "primaryKey" not in schema and "foreignKeys" not in schema
             continue
-        _, pk, fks = load.TABLES[r["name"]]
+        _, pk, fks = load.TABLES[r["name"]] if r["name"] in load.TABLES else load.KEYED_DERIVED[r["name"]][:3]
         assert schema["primaryKey"] == ([pk] if isinstance(pk, str) else list(pk))
         got = {(fk["fields"][0], fk["reference"]["resource"] or r["name"], fk["reference"]["fields"][0])
                for fk in schema.get("foreignKeys", [])}  # fmt: skip
@@ -156,7 +157,9 @@ def test_types_days_are_dates_and_edtf_stays_string(package: dict):
     edtf = {key for key, f in fields(package).items() if "EDTF" in f["description"]}
     assert {("facts", "date"), ("dates", "value"), ("timeline", "date"), ("figures", "date")} <= edtf
     assert all(fields(package)[key]["type"] == "string" for key in edtf)
-    assert ("quantities", "value") in by_type["number"] and ("facts", "approx") in by_type["integer"]
+    # figures keep their type: the seeds' are all integral, so integers (15000, not 15000.0) in CSV and schema
+    assert {("quantities", "value"), ("facts", "value"), ("figures", "value")} <= by_type["integer"]
+    assert ("facts", "approx") in by_type["integer"]
     assert ("corroboration", "n_sources") in by_type["integer"]  # a view column typed from its values
 
 
@@ -207,4 +210,4 @@ def test_same_database_gives_byte_identical_files(db_path: Path, dist: Path, tmp
     names = sorted(p.name for p in dist.iterdir())
     assert names == sorted(p.name for p in again.iterdir())  # stale.csv removed
     match, mismatch, errors = filecmp.cmpfiles(dist, again, names, shallow=False)
-    assert (mismatch, errors) == ([], []) and len(match) == len(load.TABLES) + len(load.DERIVED) + 1
+    assert (mismatch, errors) == ([], []) and len(match) == len(load.TABLES) + len(load.DERIVED) + len(load.KEYED_DERIVED) + 1
