@@ -120,14 +120,18 @@ def serving(cmd: list[str], port: int, timeout: float = 30, cwd: Path | None = N
 
 @dataclass(frozen=True)
 class Chart:
-    """A datasette-vega chart link: a page path and the ``g.*`` state in its fragment."""
+    """A chart: a page path and either the ``g.*`` state of a datasette-vega link's fragment, or the Vega-Lite
+    ``spec`` of a canned query's ``chart:`` (drawn by plugins/charts.py)."""
 
     title: str
     path: str
     state: dict[str, str]
+    spec: dict | None = None
 
     @property
     def url(self) -> str:
+        if self.spec is not None:
+            return self.path
         return f"{self.path}#" + "&".join(f"g.{k}={v}" for k, v in self.state.items())
 
     @property
@@ -136,7 +140,23 @@ class Chart:
 
     @property
     def columns(self) -> list[str]:
+        if self.spec is not None:
+            return sorted(_fields(self.spec) - {None})
         return [self.state[k] for k in ("x_column", "y_column", "color_column", "size_column") if k in self.state]
+
+
+def _fields(spec: object) -> set:
+    """Every ``field`` a Vega-Lite spec encodes (in layers too), less those its transforms compute."""
+    if isinstance(spec, list):
+        return set().union(*(_fields(x) for x in spec)) if spec else set()
+    if not isinstance(spec, dict):
+        return set()
+    computed = {t.get("as") for t in spec.get("transform", [])}
+    found = {spec["field"]} if isinstance(spec.get("field"), str) else set()
+    for key, value in spec.items():
+        if key != "transform":
+            found |= _fields(value)
+    return found - computed
 
 
 def chart_links(metadata: dict) -> list[Chart]:
@@ -147,8 +167,10 @@ def chart_links(metadata: dict) -> list[Chart]:
         charts[path] = Chart(title, path, _state(fragment))
     for db_name, db in metadata.get("databases", {}).items():
         for name, q in db.get("queries", {}).items():
-            if "fragment" in q:
-                path = f"/{db_name}/{name}"
+            path = f"/{db_name}/{name}"
+            if "chart" in q:
+                charts[path] = Chart(q.get("title", name), path, {}, q["chart"])
+            elif "fragment" in q:
                 charts[path] = Chart(q.get("title", name), path, _state(q["fragment"]))
     return list(charts.values())
 

@@ -316,8 +316,15 @@ async def _index_vars(datasette):
     s = database_summary(datasette)
     if s is None:
         return {}
+    queries = await datasette.get_canned_queries("facts", None)
+    charts = [
+        {"title": q.get("title", name), "url": datasette.urls.path(f"/facts/{name}")
+         + (f"#{q['fragment']}" if "fragment" in q and "chart" not in q else "")}
+        for name, q in queries.items() if "chart" in q or "fragment" in q
+    ]  # fmt: skip
     return {
         "summary": s,
+        "charts": charts,
         "summary_range": f"{date_in_words(s['earliest'])} to {date_in_words(s['latest'])}" if s["earliest"] else "",
     }
 
