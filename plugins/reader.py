@@ -12,6 +12,7 @@ from datetime import date as Date
 
 from datasette import hookimpl
 from datasette.utils import escape_fts, tilde_encode, urlsafe_components
+from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 # --- Search ------------------------------------------------------------------------------------------------
@@ -327,6 +328,25 @@ async def _index_vars(datasette):
         "charts": charts,
         "summary_range": f"{date_in_words(s['earliest'])} to {date_in_words(s['latest'])}" if s["earliest"] else "",
     }
+
+
+# --- The About page ------------------------------------------------------------------------------------------
+
+
+async def about(datasette, request):
+    s = database_summary(datasette)
+    context = {"summary": s, "description": describe(s) if s else "", "home_url": datasette.absolute_url(request, "/")}
+    if s is not None:
+        version = await datasette.get_database("facts").execute(
+            "select value from build_info where key = 'etl_version'"
+        )
+        context["version"] = version.rows[0][0] if version.rows else ""
+    return Response.html(await datasette.render_template("about.html", context, request=request))
+
+
+@hookimpl
+def register_routes():
+    return [(r"^/about$", about)]
 
 
 # --- Table pages: the column dictionary below a summary line, not above the data ------------------------------
