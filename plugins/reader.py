@@ -146,6 +146,8 @@ def render_cell(row, value, column, table, database, datasette):
             return Markup(
                 f'<a href="{escape(datasette.urls.row(database, target, tilde_encode(value)))}">{escape(value)}</a>'
             )
+    if column == "wikidata" and isinstance(value, str) and re.fullmatch(r"Q[1-9]\d*", value):
+        return Markup(f'<a href="https://www.wikidata.org/wiki/{value}">{value}</a>')
     if table == "facts" and column == "value" and value is not None:
         unit, per, qualifier = (_cell(row, c) for c in ("unit", "per", "qualifier"))
         return Markup(f'<span title="{escape(value)}">{escape(figure(value, unit, per, qualifier))}</span>')
@@ -166,11 +168,14 @@ SUMMARY_SQL = {
     "facts": "select count(*) from facts",
     "evidence": "select count(*) from fact_evidence",
     "quotes": "select count(*) from quotes",
-    "places": "select count(*) from entities where type = 'place'",
+    "places": "select count(*) from entities where type = 'place' and latitude is not null",
     "first_published": "select min(published) from sources",
     "last_published": "select max(published) from sources",
-    "earliest": "select min(coalesce(date_earliest, date_latest)) from facts",
-    "latest": "select max(coalesce(date_latest, date_earliest)) from facts",
+    # the EDTF dates of the earliest and the latest dated fact ("2014", "2023-10")
+    "earliest": "select date from facts where date is not null "
+    "order by coalesce(date_earliest, date_latest), id limit 1",
+    "latest": "select date from facts where date is not null "
+    "order by coalesce(date_latest, date_earliest) desc, id limit 1",
 }
 # Facts stated by two or more independent origins (issue 11's corroboration.n_origins), or by two or more sources
 # where that column is not there.
@@ -196,10 +201,15 @@ def summary(conn: sqlite3.Connection) -> dict:
     return out
 
 
+def outlets_in_words(s: dict) -> str:
+    """'A, B and C': the outlets, by name, in alphabetical order."""
+    outlets = sorted({o["publisher"] for o in s["outlet_names"]})
+    return ", ".join(outlets[:-1]) + (" and " if len(outlets) > 1 else "") + outlets[-1] if outlets else "no outlet"
+
+
 def describe(s: dict) -> str:
     """One sentence, from the numbers, that says what the dataset holds."""
-    outlets = sorted({o["publisher"] for o in s["outlet_names"]})
-    names = ", ".join(outlets[:-1]) + (" and " if len(outlets) > 1 else "") + outlets[-1] if outlets else "no outlet"
+    names = outlets_in_words(s)
     when = (
         day_in_words(s["first_published"])
         if s["first_published"] == s["last_published"]
@@ -237,10 +247,9 @@ def get_metadata(datasette, key, database, table):
     s = database_summary(datasette)
     if s is None:
         return {}
-    outlets = sorted({o["publisher"] for o in s["outlet_names"]})
     return {
         "description": describe(s),
-        "source": f"{s['sources']} articles from {', '.join(outlets)}",
+        "source": f"{s['sources']} articles from {outlets_in_words(s)}",
         "source_url": "/facts/sources",
     }
 
