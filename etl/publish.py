@@ -46,8 +46,13 @@ def viewer() -> ModuleType:
     """The source viewer plugin as a module, for the tests and the screenshots. Datasette loads plugin files by
     path, and a replica's image has them but not this package, so the plugin is one self-contained file (and,
     loaded as Datasette loads it, outside sys.modules: no ``from __future__ import annotations`` there)."""
-    path = PLUGINS_DIR / "source_viewer.py"
-    spec = importlib.util.spec_from_file_location("source_viewer", path)
+    return plugin("source_viewer")
+
+
+def plugin(name: str) -> ModuleType:
+    """One of plugins/*.py as a module, loaded by path as Datasette loads it (reader, charts, source_viewer)."""
+    path = PLUGINS_DIR / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import html
+import sqlite3
 from pathlib import Path
 
 import pytest
 from datasette.app import Datasette
 
-from etl import load
+from etl import load, publish
 from etl.publish import PLUGINS_DIR, SETTINGS, TEMPLATES_DIR, chart_links, query_params, read_metadata, viewer
-from tests.conftest import METADATA
+from tests.conftest import METADATA, ROOT
 from tests.markup import parse as parse_page
 from tests.markup import select
 
@@ -187,3 +188,61 @@ def test_evidence_figure_and_date_cells_link_to_their_place_in_the_viewer(get, d
     assert len(links) == db[table].count
     ids = {page: {e.attrs.get("id") for e in parse_page(get(page).text)} for page in {p for p, _ in links}}
     assert all(anchor in ids[page] for page, anchor in links)
+
+
+reader = publish.plugin("reader")
+
+
+def test_readme_opens_with_the_numbers_of_the_database(db_path: Path):
+    s = reader.summary(sqlite3.connect(db_path))
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text[text.index("<!-- numbers") : text.index("<!-- /numbers -->")].splitlines()[1:]
+    assert block[0] == reader.describe(s)
+    assert f"- {s['several']} of the {s['facts']} facts are stated by more than one independent origin" in block[2]
+    assert f"{s['evidence']} quoted spans" in block[2]
+    years = f"from {reader.date_in_words(s['earliest'])} to {reader.date_in_words(s['latest'])}"
+    assert years in block[3] and f"{s['places']} places carry coordinates" in block[3]
+
+
+def test_home_page_says_what_the_database_holds(get, db):
+    home = get("/").text
+    assert reader.describe(reader.summary(db.conn)) in home
+    assert "<strong>30</strong> facts" in home and "12 places on the map" in home
+    for source in db["sources"].rows:
+        assert f'href="{source["url"]}">{source["publisher"]}</a>' in home
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "per", "qualifier", "words"),
+    [
+        (15000, "troops", None, None, "15,000 troops"),
+        (176000000, "USD", "day", "about", "about $176 million per day"),
+        (300000000000, "USD", None, None, "$300 billion"),
+        (7, "requirements", None, None, "7 requirements"),
+        (24, "ordinal", None, None, "24th"),
+        (11, "ordinal", None, None, "11th"),
+        (1, "ordinal", None, None, "1st"),
+        (15, "km", None, "roughly", "roughly 15 km"),
+        (2.5, "count", None, None, "2.5"),
+    ],
+)
+def test_figures_read_as_written(value, unit, per, qualifier, words):
+    assert reader.figure(value, unit, per, qualifier) == words
+
+
+@pytest.mark.parametrize(
+    ("edtf", "modifier", "words"),
+    [("2023-02-03", None, "3 February 2023"), ("2022-02", "late", "late February 2022"),
+     ("2022-22", "since", "since summer 2022"), ("2014", "since", "since 2014"), ("2023-10", None, "October 2023")],
+)  # fmt: skip
+def test_dates_read_as_written(edtf, modifier, words):
+    assert reader.date_in_words(edtf, modifier) == words
+
+
+def test_facts_table_shows_figures_and_dates_in_words_and_json_keeps_integers(get):
+    page = get("/facts/facts?id=oil-price-cap-cost-to-russia").text
+    assert ">about $176 million per day</span>" in page
+    raised = get("/facts/facts.json?_shape=array&id=eu-training-target-raised").json()[0]
+    assert raised["value"] == 30000 and isinstance(raised["value"], int)
+    assert ">3 February 2023</span>" in get("/facts/facts?id=eu-training-target-raised").text
+    assert "30000.0" not in get("/facts/facts.csv?id=eu-training-target-raised").text
