@@ -122,6 +122,11 @@ ID_COLUMNS = {
     "speaker_id": "entities",
     "claimant_id": "entities",
     "statement_id": "statements",
+    "quote_variant_id": "quote_variants",
+    "quantity_id": "quantities",
+    "date_id": "dates",
+    "quote_id": "quotes",
+    "evidence_id": "fact_evidence",
 }
 VIEWER_ANCHORS = {"fact_evidence": "ev", "quantities": "q", "dates": "d"}  # as in source_viewer.anchor_id
 

@@ -246,3 +246,12 @@ def test_facts_table_shows_figures_and_dates_in_words_and_json_keeps_integers(ge
     assert raised["value"] == 30000 and isinstance(raised["value"], int)
     assert ">3 February 2023</span>" in get("/facts/facts?id=eu-training-target-raised").text
     assert "30000.0" not in get("/facts/facts.csv?id=eu-training-target-raised").text
+
+
+def test_ids_in_query_results_link_to_their_rows(get):
+    page = get("/facts/facts_by_topic?topic=sanctions").text
+    assert '<a href="/facts/facts/oil-price-cap-cost-to-russia">oil-price-cap-cost-to-russia</a>' in page
+    search = get("/facts/search_all?q=Soledar").text
+    assert '<a href="/facts/entities/soledar">soledar</a>' in search
+    paras = get("/facts/source_paragraphs?source=rferl-2023-02-03").text
+    assert f'<a href="{row_url("segments", "rferl-2023-02-03:1")}">rferl-2023-02-03:1</a>' in paras
