@@ -153,6 +153,8 @@ def render_cell(row, value, column, table, database, datasette):
             )
     if column == "wikidata" and isinstance(value, str) and re.fullmatch(r"Q[1-9]\d*", value):
         return Markup(f'<a href="https://www.wikidata.org/wiki/{value}">{value}</a>')
+    if table == "facts" and column == "statement" and isinstance(value, str):
+        return _statement_with_evidence(datasette, database, _cell(row, "id"), value)
     if table == "facts" and column == "value" and value is not None:
         unit, per, qualifier = (_cell(row, c) for c in ("unit", "per", "qualifier"))
         return Markup(f'<span title="{escape(value)}">{escape(figure(value, unit, per, qualifier))}</span>')
@@ -163,6 +165,32 @@ def render_cell(row, value, column, table, database, datasette):
         source = datasette.urls.row(database, "sources", tilde_encode(str(_cell(row, "id"))))
         return Markup(f'<a href="{escape(source)}">{len(value or ""):,} characters: read it in the viewer</a>')
     return None
+
+
+QUOTE_CHARS = 140  # of each quote shown under a statement on the facts table; the fact page shows them whole
+
+
+async def _statement_with_evidence(datasette, database, fact_id, statement):
+    """A statement on the facts table, with its credibility and each quote's outlet, date and link into the article."""
+    db = datasette.get_database(database)
+    evidence = await db.execute(EVIDENCE_SQL, {"id": fact_id})
+    try:
+        grade = (await db.execute("select grade, grade_label from corroboration where fact_id = ?", [fact_id])).rows
+    except Exception:  # no graded corroboration in this database
+        grade = []
+    items = []
+    for e in evidence.rows:
+        source = datasette.urls.row(database, "sources", tilde_encode(e["source_id"]))
+        quote = e["exact"] if len(e["exact"]) <= QUOTE_CHARS else e["exact"][:QUOTE_CHARS].rstrip() + "…"
+        items.append(
+            f"<li><q>{escape(quote)}</q> {escape(e['publisher'])}, {escape(day_in_words(e['published']))} "
+            f'<a href="{escape(source)}#{VIEWER_ANCHORS["fact_evidence"]}-{escape(e["id"])}">in the article</a></li>'
+        )
+    head = f'<span class="grade">{grade[0][0]}: {escape(grade[0][1])}</span> ' if grade and grade[0][0] else ""
+    return Markup(
+        f'{escape(statement)}<div class="fact-evidence">{head}<ul style="margin: 0.3em 0 0 1em; font-size: 0.85em;">'
+        f"{''.join(items)}</ul></div>"
+    )
 
 
 # --- Numbers from the database ---------------------------------------------------------------------------------

@@ -255,3 +255,12 @@ def test_ids_in_query_results_link_to_their_rows(get):
     assert '<a href="/facts/entities/soledar">soledar</a>' in search
     paras = get("/facts/source_paragraphs?source=rferl-2023-02-03").text
     assert f'<a href="{row_url("segments", "rferl-2023-02-03:1")}">rferl-2023-02-03:1</a>' in paras
+
+
+def test_facts_table_lists_each_statements_quotes_with_outlet_date_and_viewer_link(get, db):
+    page = get("/facts/facts?id=soledar-distance-from-bakhmut").text
+    [e] = db["fact_evidence"].rows_where("fact_id = ?", ["soledar-distance-from-bakhmut"])
+    assert f"<q>{html.escape(e['exact'], quote=False)}</q> The Kyiv Independent, 3 February 2023" in page.replace(
+        "&#39;", "'"
+    )
+    assert f'href="{row_url("sources", e["source_id"])}#ev-{e["id"]}">in the article</a>' in page
