@@ -264,3 +264,49 @@ def test_facts_table_lists_each_statements_quotes_with_outlet_date_and_viewer_li
         "&#39;", "'"
     )
     assert f'href="{row_url("sources", e["source_id"])}#ev-{e["id"]}">in the article</a>' in page
+
+
+def test_fact_page_shows_graded_corroboration_attribution_and_said_on(db_path: Path, tmp_path: Path):
+    """Against a copy of the build with the columns of issue 11 (credibility grades, attribution, said_on) added, as
+    that build will have them: the fact page shows each where it is present."""
+    import shutil
+
+    path = tmp_path / "facts.db"
+    shutil.copy(db_path, path)
+    fact = "oil-price-cap-cost-to-russia"
+    with sqlite3.connect(path) as conn:
+        conn.execute("alter table facts add column said_on text")
+        conn.execute("update facts set said_on = '2023-02-02' where id = ?", [fact])
+        for col in ("attribution text", "states_value integer", "states_date integer", "contradicts integer"):
+            conn.execute(f"alter table fact_evidence add column {col}")
+        conn.execute(
+            "update fact_evidence set attribution = 'reported speech', states_value = 1, contradicts = 0 "
+            "where fact_id = ?",
+            [fact],
+        )
+        conn.execute("drop table corroboration")
+        conn.execute(
+            "create table corroboration as select id as fact_id, 1 as n_sources, 'kyivindependent-2023-02-03' as "
+            "sources, 0 as n_partial, 1 as n_origins, 0 as n_contradicting, 3 as grade, 'possibly true' as "
+            "grade_label from facts"
+        )
+    ds = Datasette([str(path)], metadata=META, plugins_dir=str(PLUGINS_DIR), template_dir=str(TEMPLATES_DIR))
+
+    async def run():
+        return (await ds.client.get(row_url("facts", fact))).text, (await ds.client.get("/facts/facts")).text
+
+    page, table = asyncio.run(run())
+    assert '<span class="grade">3: possibly true</span>' in page
+    assert "stated by 1 source (The Kyiv Independent), 1 independent origin." in " ".join(page.split())
+    assert "said on 2 February 2023" in page
+    assert "· reported speech · states the value" in " ".join(page.split())
+    assert '<span class="grade">3: possibly true</span>' in table
+
+
+def test_plumbing_tables_are_hidden_but_reachable_and_spans_read_in_text_order(get):
+    listing = get("/facts").text
+    for name in ("evidence_quantities", "evidence_dates", "build_info"):
+        assert f'href="/facts/{name}"' not in listing.split("hidden table")[0], name
+        assert get(f"/facts/{name}").status_code == 200
+    starts = [r["start"] for r in get("/facts/quotes.json?_shape=array&source_id=rferl-2023-02-03").json()]
+    assert starts == sorted(starts) and len(starts) >= 5
