@@ -296,6 +296,8 @@ FACT_SQL = """select f.*, subj.name as subject_name, cl.name as claimant_name
 EVIDENCE_SQL = """select e.*, s.publisher, s.published, s.title as source_title, s.url as source_url
     from fact_evidence e join sources s on s.id = e.source_id
     where e.fact_id = :id order by s.published, e.source_id, e.start"""
+PLACES_SQL = """select p.id, p.name, p.latitude from fact_places fp join entities p on p.id = fp.place_id
+    where fp.fact_id = :id order by p.name"""
 ATTRIBUTION_PARTS = ("states_value", "states_date", "states_subject")
 
 
@@ -337,6 +339,10 @@ async def _fact_vars(datasette, database, request):
         corroboration = dict(found.rows[0]) if found.rows else {}
     except Exception:  # a database built without the derived table
         corroboration = {}
+    try:
+        places = [dict(r) for r in await db.execute(PLACES_SQL, {"id": fact_id})]
+    except Exception:  # a database built before fact_places
+        places = []
     names = {r["id"]: r["publisher"] for r in await db.execute("select id, publisher from sources")}
     for key in ("sources", "partial_sources", "origins"):
         if corroboration.get(key):
@@ -350,6 +356,7 @@ async def _fact_vars(datasette, database, request):
         "fact_date": date_in_words(fact["date"], fact["date_modifier"]),
         "said_on": day_in_words(fact["said_on"]) if fact.get("said_on") else "",
         "evidence": evidence,
+        "places": places,
         "corroboration": corroboration,
         "citation": citation(fact, evidence, permalink),
     }

@@ -310,3 +310,9 @@ def test_plumbing_tables_are_hidden_but_reachable_and_spans_read_in_text_order(g
         assert get(f"/facts/{name}").status_code == 200
     starts = [r["start"] for r in get("/facts/quotes.json?_shape=array&source_id=rferl-2023-02-03").json()]
     assert starts == sorted(starts) and len(starts) >= 5
+
+
+def test_fact_page_names_the_places_its_evidence_names(get):
+    page = get(row_url("facts", "soledar-distance-from-bakhmut")).text
+    where = page[page.index('<dd class="places">') :].split("</dd>")[0]
+    assert ">Bakhmut</a>" in where and ">Soledar</a>" in where and "on the map" in where
