@@ -111,3 +111,9 @@ def test_source_viewer_marks_every_evidence_figure_and_date(server, db, source):
             assert links and "".join(a.text for a in links) == r["surface"], r["id"]
     chrome = db["segments"].count_where("source_id = ? and kind = 'chrome'", [source])
     assert chrome and len(select(dom, "div", "kind-chrome")) == chrome
+
+
+def test_table_pages_show_rows_first_with_the_column_dictionary_collapsed(server):
+    dom = parse(dump_dom(server + "/facts/facts", budget_ms=1000))
+    [details] = select(dom, "details", "column-dictionary")
+    assert "open" not in details.attrs and [e for e in dom if e.tag == "dl" and e.inside("details")]

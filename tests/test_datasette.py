@@ -316,3 +316,10 @@ def test_fact_page_names_the_places_its_evidence_names(get):
     page = get(row_url("facts", "soledar-distance-from-bakhmut")).text
     where = page[page.index('<dd class="places">') :].split("</dd>")[0]
     assert ">Bakhmut</a>" in where and ">Soledar</a>" in where and "on the map" in where
+
+
+def test_sources_listing_links_the_viewer_instead_of_the_full_text(get, db):
+    page = get("/facts/sources").text
+    for source in db["sources"].rows:
+        assert source["text"][200:400] not in page
+        assert f"{len(source['text']):,} characters: read it in the viewer</a>" in page
