@@ -11,6 +11,8 @@ FACTS ?= facts.yml
 INSPECT := inspect.json
 METADATA := metadata.yml
 DIST := dist
+# Where the database is served: the ids of the Web Annotations `make export` writes are its row pages.
+BASE_URL ?= http://$(HOST):$(PORT)
 # Publishing (make publish-cloudrun / publish-fly): names and scale of the deployment.
 SERVICE ?= bakhmut-facts
 MAX_INSTANCES ?= 10
@@ -81,9 +83,10 @@ $(VENV)/.installed-eval: $(VENV)/.installed
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,eval]'
 	touch $@
 
-# Frictionless data package in $(DIST)/: one CSV per table and view and datapackage.json, then validated.
+# Frictionless data package in $(DIST)/: one CSV per table and view and datapackage.json, then validated; and
+# annotations.jsonld, the evidence as W3C Web Annotations.
 export: $(DB)
-	$(BIN)/python -m etl export --db $(DB) --metadata $(METADATA) --out $(DIST)
+	$(BIN)/python -m etl export --db $(DB) --metadata $(METADATA) --out $(DIST) --base-url $(BASE_URL)
 	$(BIN)/frictionless validate $(DIST)/datapackage.json
 
 # Docker build context of a read-only replica in $(DIST)/package, as `datasette package` builds it.

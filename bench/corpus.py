@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from etl.facts import occurrences
 from etl.text import paragraphs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +46,8 @@ def _seed_material(seeds: Path, facts: Path) -> tuple[list[dict], dict, list[str
     pool = sorted({p for ps in paras.values() for p in ps if p not in {s["title"] for s in listing}})
     pinned = []
     for f in curated["facts"]:
-        if len(f["evidence"]) != 1 or f["evidence"][0].get("occurrence"):
+        # Facts with a figure or a date, so that checking each fact against its evidence does real work.
+        if len(f["evidence"]) != 1 or f["evidence"][0].get("occurrence") or not ({"value", "date"} & set(f)):
             continue
         ev = f["evidence"][0]
         holders = [p for p in paras[ev["source"]] if ev["quote"] in p]
@@ -96,21 +98,13 @@ def article(i: int, seed: int, material: tuple) -> tuple[dict, str, list[dict]]:
     facts = []
     for p in picks:
         quote = p.fact["evidence"][0]["quote"]
-        starts = _starts(text, quote)
+        starts = occurrences(text, quote)
         evidence = {"source": sid, "quote": quote}
         if len(starts) > 1:  # found the way the build finds quotes, overlapping matches too
             evidence["occurrence"] = sum(s < text.index(p.paragraph) for s in starts) + 1
         fact = {k: v for k, v in p.fact.items() if k not in ("supersedes", "evidence")}
         facts.append({**fact, "id": f"{p.fact['id']}-{sid}", "evidence": [evidence]})
     return entry, text, facts
-
-
-def _starts(text: str, quote: str) -> list[int]:
-    out, i = [], text.find(quote)
-    while i != -1:
-        out.append(i)
-        i = text.find(quote, i + 1)
-    return out
 
 
 def generate(n: int, out: Path, seed: int = 5, seeds: Path = SEEDS, facts: Path = FACTS) -> int:

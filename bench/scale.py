@@ -46,7 +46,7 @@ from bench.loadtest import load
 from etl import build, evaluate
 from etl.extract import extract
 from etl.facts import load_facts
-from etl.load import DERIVED, FTS
+from etl.load import DERIVED, FTS, register_functions
 from etl.publish import endpoints, read_metadata, running
 from etl.segment import segment
 from etl.sources import load_sources
@@ -285,9 +285,10 @@ def derived_costs(db: Path) -> dict[str, dict]:
     ``count(*)`` over it on every page, the inspect file holding counts for tables only), and a first page of it."""
     out = {}
     with sqlite3.connect(f"file:{db}?mode=ro&immutable=1", uri=True) as conn:
-        for name, sql in DERIVED.items():
+        register_functions(conn)
+        for name, derived in DERIVED.items():
             t0 = time.perf_counter()
-            n = conn.execute(f"select count(*) from ({sql})").fetchone()[0]
+            n = conn.execute(f"select count(*) from ({derived.sql})").fetchone()[0]
             t1 = time.perf_counter()
             conn.execute(f"select * from [{name}] limit 101").fetchall()
             out[name] = {"rows": n, "query_ms": (t1 - t0) * 1000, "page_ms": (time.perf_counter() - t1) * 1000}

@@ -23,6 +23,7 @@ import hashlib
 import itertools
 import json
 import os
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -31,15 +32,16 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 import etl
-from etl import corroborate, load
+from etl import corroborate, load, support
 from etl.errors import InputError
 from etl.extract import Extraction, extract
 from etl.facts import Curated, Fact, Span, load_facts, locate
 from etl.segment import Segment, segment
 from etl.sources import Source, load_sources
+from etl.text import sentences
 
 # Tables whose rows come from one article each (keyed by its source_id); every other table is rewritten per build.
-ARTICLE_TABLES = ("sources", "segments", "quantities", "dates", "quotes", "entity_mentions")
+ARTICLE_TABLES = ("sources", "segments", "sentences", "quantities", "dates", "quotes", "entity_mentions")
 
 
 @dataclass(frozen=True)
@@ -96,14 +98,20 @@ def rows(
             out["segments"] += [
                 {"id": f"{a.source.id}:{s.ordinal}", "source_id": a.source.id, **_fields(s)} for s in a.segments
             ]
+            out["sentences"] += _sentence_rows(a)
             _extraction_rows(a, curated, out)
     for e in curated.entities:
         row = {"id": e.id, "name": e.name, "type": e.type, "description": e.description}
         out["entities"].append(row | curated.entity_refs.get(e.id, {}))
         out["entity_aliases"] += [{"entity_id": e.id, "alias": alias} for alias in e.aliases]
-    out["units"] = [{"id": k, "kind": u.get("kind"), "description": u["description"]} for k, u in curated.units.items()]
+    out["units"] = [
+        {"id": k, "kind": u.get("kind"), "description": u["description"], "aliases": json.dumps(u.get("aliases", []))}
+        for k, u in curated.units.items()
+    ]
+    origin = support.origins((a.source.id, a.source.publisher, a.source.credits) for a in articles)
+    out["source_origins"] = [{"source_id": sid, "origin_id": o} for sid, o in origin.items()]
     out["topics"] = [{"id": k, "description": v} for k, v in curated.topics.items()]
-    inside = _SpanIndex(out, by_id)
+    inside = _SpanIndex(out, by_id, {q.source for f in curated.facts for q in f.evidence})
     for fact in curated.facts:
         out["facts"].append(_fact_row(fact))
         spans = [locate(q, by_id[q.source].source, curated.path) for q in fact.evidence]
@@ -111,7 +119,7 @@ def rows(
         for row in evidence:
             row["fact_id"] = fact.id
         out["fact_evidence"] += evidence
-        _link_and_check(fact, evidence, inside, out, curated)
+        _read_evidence(fact, evidence, inside, out, curated, by_id)
     _statement_rows(by_id, curated, out)
     for g in curated.ignores:
         span = locate(g.ref, by_id[g.ref.source].source, curated.path)
@@ -155,15 +163,18 @@ def _source_row(s: Source) -> dict:
         "id": s.id, "title": s.title, "publisher": s.publisher, "authors": json.dumps(list(s.authors)),
         "credits": json.dumps(list(s.credits)), "published": s.published.isoformat(), "url": s.url,
         "language": s.language, "sha256": s.sha256, "chars": len(s.text), "file": s.file, "text": s.text,
+        "archive_url": s.archive and s.archive.url, "archived_at": s.archive and s.archive.captured,
+        "revisions": s.revisions_json(),
     }  # fmt: skip
 
 
 def _fact_row(f: Fact) -> dict:
     return {
         "id": f.id, "statement": f.statement, "subject_id": f.subject, "predicate": f.predicate, "value": f.value,
-        "unit": f.unit, "per": f.per, "approx": int(f.approx), "qualifier": f.qualifier, "date": f.date,
-        "date_modifier": f.date_modifier, "date_earliest": f.date_earliest, "date_latest": f.date_latest,
-        "topic": f.topic, "claimant_id": f.claimant, "supersedes": f.supersedes,
+        "unit": f.unit, "per": f.per, "approx": None if f.value is None else int(f.approx), "qualifier": f.qualifier,
+        "date": f.date, "date_modifier": f.date_modifier, "date_earliest": f.date_earliest,
+        "date_latest": f.date_latest, "topic": f.topic, "claimant_id": f.claimant, "said_on": f.said_on,
+        "supersedes": f.supersedes,
     }  # fmt: skip
 
 
@@ -174,6 +185,16 @@ def _span_row(a: Article | StoredArticle, s: Span, id_: str, context: bool = Tru
         "exact": s.exact,
     }  # fmt: skip
     return row | {"prefix": s.prefix, "suffix": s.suffix} if context else row
+
+
+def _sentence_rows(a: Article) -> list[dict]:
+    """Every sentence of every body paragraph: what `sentence_coverage` accounts for, one by one."""
+    text, sid = a.source.text, a.source.id
+    return [
+        {"id": f"{sid}:{s}-{e}", "source_id": sid, "segment_id": f"{sid}:{seg.ordinal}", "start": s, "end": e,
+         "exact": text[s:e]}
+        for seg in a.segments if seg.kind == "body" for s, e in sentences(text, seg.start, seg.end)
+    ]  # fmt: skip
 
 
 def _extraction_rows(a: Article, curated: Curated, out: dict[str, list[dict]]) -> None:
@@ -198,10 +219,10 @@ def _fields(item: object) -> dict:
 class _SpanIndex:
     """Extracted rows by table and source, sorted by start, to find those inside a span quickly."""
 
-    def __init__(self, out: dict[str, list[dict]], by_id: dict[str, Article | StoredArticle]):
+    def __init__(self, out: dict[str, list[dict]], by_id: dict[str, Article | StoredArticle], only: set[str]):
         self._rows: dict[tuple[str, str], list[dict]] = {}
-        for table in ("quantities", "dates"):
-            for row in _all_rows(table, out, by_id):  # each article's rows come in start order
+        for table in _STORED_COLUMNS:
+            for row in _all_rows(table, out, by_id, only):  # each article's rows come in start order
                 self._rows.setdefault((table, row["source_id"]), []).append(row)
         self._starts = {k: [r["start"] for r in v] for k, v in self._rows.items()}
 
@@ -215,12 +236,19 @@ class _SpanIndex:
             i += 1
         return found
 
+    def overlapping(self, table: str, source_id: str, start: int, end: int) -> list[dict]:
+        """Rows that share a character with text[start:end] (quotations are not nested: a linear scan back)."""
+        rows, starts = self._rows.get((table, source_id), []), self._starts.get((table, source_id), [])
+        i = bisect.bisect_left(starts, end)
+        return [r for r in rows[:i] if r["end"] > start]
+
 
 # What facts and quote variants need of an unchanged article's extracted rows.
 _STORED_COLUMNS = {
     "quantities": 'id, source_id, start, "end", surface, value, unit',
-    "dates": 'id, source_id, start, "end", surface, value',
+    "dates": 'id, source_id, start, "end", surface, value, earliest, latest',
     "quotes": 'id, source_id, start, "end", surface, text, speaker_id',
+    "entity_mentions": 'id, source_id, start, "end", surface, entity_id',
 }
 
 
@@ -249,36 +277,126 @@ def _all_rows(
     return fresh + [r for rows in _stored_rows(db, table, stored).values() for r in rows]
 
 
-def _link_and_check(
-    fact: Fact, evidence: list[dict], inside: _SpanIndex, out: dict[str, list[dict]], curated: Curated
+def _read_evidence(
+    fact: Fact,
+    evidence: list[dict],
+    inside: _SpanIndex,
+    out: dict[str, list[dict]],
+    curated: Curated,
+    by_id: dict[str, Article | StoredArticle],
 ) -> None:
-    """Link evidence to the figures and dates inside it, and make sure the fact's own are among them."""
-    seen_q, seen_d = [], []
-    for ev in evidence:
-        for table, link, key, seen in (
-            ("quantities", "evidence_quantities", "quantity_id", seen_q),
-            ("dates", "evidence_dates", "date_id", seen_d),
-        ):
-            for item in inside.within(table, ev["source_id"], ev["start"], ev["end"]):
-                out[link].append({"evidence_id": ev["id"], key: item["id"]})
-                seen.append(item)
-    found_value = fact.value is None or any(
-        q["value"] == fact.value and curated.same_unit(q["unit"], fact.unit) for q in seen_q
-    )
-    found_date = fact.date is None or any(d["value"] == fact.date for d in seen_d)
-    line = fact.line
-    if not found_value:
-        got = ", ".join(f"{q['surface']!r} = {q['value']:g} {q['unit']}" for q in seen_q) or "no figures"
+    """Link each evidence span to the figures and dates inside it and record what it states of the fact, how the
+    source conveys it, and whether it contradicts it; then refuse what a human must decide."""
+    readings = []
+    for ref, ev in zip(fact.evidence, evidence, strict=True):
+        sid, start, end = ev["source_id"], ev["start"], ev["end"]
+        text = by_id[sid].source.text
+        figures = inside.within("quantities", sid, start, end)
+        dates = inside.within("dates", sid, start, end)
+        out["evidence_quantities"] += [{"evidence_id": ev["id"], "quantity_id": q["id"]} for q in figures]
+        out["evidence_dates"] += [{"evidence_id": ev["id"], "date_id": d["id"]} for d in dates]
+        s_start, s_end = support.sentence_bounds(text, start, end)
+        quotes = inside.overlapping("quotes", sid, start, end)
+        mentions = inside.within("entity_mentions", sid, s_start, s_end)
+        subject = _names_subject(fact.subject, curated, mentions, quotes, text[s_start:s_end])
+        reading = support.read_span(fact, figures, dates, subject, curated.same_unit)
+        ev |= {
+            "attribution": ref.attribution or support.attribution(text, start, end, quotes),
+            "states_value": _flag(reading.states_value), "states_date": _flag(reading.states_date),
+            "states_subject": int(reading.states_subject), "contradicts": int(bool(reading.contradicted)),
+            "contradicted_parts": ", ".join(reading.contradicted) or None,
+        }  # fmt: skip
+        readings.append(reading)
+    _check_readings(fact, evidence, readings, inside, curated)
+    out["disagreements"] += _disagreements(fact, evidence, readings)
+
+
+def _check_readings(
+    fact: Fact, evidence: list[dict], readings: list[support.Reading], inside: _SpanIndex, curated: Curated
+) -> None:
+    """The fact's own figure and date must be stated by some evidence (else the fact is likely wrong); then each
+    span must state a part of it or be marked as contradicting it, and a claim needs its claimant."""
+    agreeing = [r for ref, r in zip(fact.evidence, readings, strict=True) if not ref.contradicts]
+    if fact.value is not None and not any(r.states_value for r in agreeing):
+        found = [q for ev in evidence for q in inside.within("quantities", ev["source_id"], ev["start"], ev["end"])]
+        got = ", ".join(f"{q['surface']!r} = {q['value']:g} {q['unit']}" for q in found) or "no figures"
         raise InputError(
-            curated.path, line, f"fact '{fact.id}': value {fact.value:g} {fact.unit} is not among the figures "
+            curated.path, fact.line, f"fact '{fact.id}': value {fact.value:g} {fact.unit} is not among the figures "
             f"in its evidence ({got}); fix value/unit or quote the words that state it",
         )  # fmt: skip
-    if not found_date:
-        got = ", ".join(f"{d['surface']!r} = {d['value']}" for d in seen_d) or "no dates"
+    if fact.date is not None and not any(r.states_date for r in agreeing):
+        found = [d for ev in evidence for d in inside.within("dates", ev["source_id"], ev["start"], ev["end"])]
+        got = ", ".join(f"{d['surface']!r} = {d['value']}" for d in found) or "no dates"
         raise InputError(
-            curated.path, line, f"fact '{fact.id}': date {fact.date} is not among the dates in its evidence "
+            curated.path, fact.line, f"fact '{fact.id}': date {fact.date} is not among the dates in its evidence "
             f"({got}); fix the date or quote the words that state it",
         )  # fmt: skip
+    for ref, r in zip(fact.evidence, readings, strict=True):
+        said = ", ".join(repr(x) for words in r.contradicted.values() for x in words)
+        if r.contradicted and not ref.contradicts:
+            raise InputError(
+                curated.path, ref.line, f"fact '{fact.id}': this quote gives its {' and '.join(r.contradicted)} "
+                f"differently ({said}); mark the evidence 'contradicts: true' or fix the fact",
+            )  # fmt: skip
+        if ref.contradicts and not r.contradicted:
+            raise InputError(
+                curated.path, ref.line, f"fact '{fact.id}': evidence marked 'contradicts: true' gives no other figure "
+                "or date; remove the mark",
+            )  # fmt: skip
+        if not r.states_any and not r.contradicted:
+            raise InputError(
+                curated.path, ref.line, f"fact '{fact.id}': this quote states no part of the fact (no figure, date "
+                f"or mention of '{fact.subject}' in its sentence); quote words that state it",
+            )  # fmt: skip
+    if fact.claimant is None and all(ev["attribution"] != support.OUTLET for ev in evidence if not ev["contradicts"]):
+        kinds = sorted({ev["attribution"] for ev in evidence})
+        raise InputError(
+            curated.path, fact.line, f"fact '{fact.id}' is given only as someone's words ({', '.join(kinds)}); add "
+            "'claimant:' (who says it, an entity) or 'attribution: outlet' on evidence the outlet states itself",
+        )  # fmt: skip
+
+
+def _names_subject(subject: str, curated: Curated, mentions: list[dict], quotes: list[dict], sentence: str) -> bool:
+    """A mention of the subject (or of what stands for it, or its demonym) in the sentence, or a quotation its
+    speaker is the subject of."""
+    names = {subject} | curated.stand_ins.get(subject, frozenset())
+    if any(m["entity_id"] in names for m in mentions) or any(q["speaker_id"] == subject for q in quotes):
+        return True
+    demonym = curated.demonyms.get(subject)
+    return demonym is not None and re.search(rf"\b{demonym}\b", sentence) is not None
+
+
+def _disagreements(fact: Fact, evidence: list[dict], readings: list[support.Reading]) -> list[dict]:
+    """Per part and contradicting source: what the fact says, what the source's words say, who states the fact's."""
+    value = (
+        None
+        if fact.value is None
+        else f"{int(fact.value) if fact.value == int(fact.value) else fact.value} {fact.unit}"
+    )
+    curated = {"value": value, "date": fact.date}
+    says: dict[tuple[str, str], list[str]] = {}
+    for ev, r in zip(evidence, readings, strict=True):
+        for part, words in r.contradicted.items():
+            says.setdefault((part, ev["source_id"]), []).extend(words)
+    rows = []
+    for (part, sid), words in sorted(says.items()):
+        agreeing = sorted(
+            {
+                ev["source_id"]
+                for ev, r in zip(evidence, readings, strict=True)
+                if getattr(r, f"states_{part}") and not r.contradicted
+            }
+        )
+        rows.append({
+            "fact_id": fact.id, "statement": fact.statement, "field": part, "curated": curated[part],
+            "source_id": sid, "source_says": "; ".join(dict.fromkeys(words)),
+            "agreeing_sources": ", ".join(agreeing) or None,
+        })  # fmt: skip
+    return rows
+
+
+def _flag(value: bool | None) -> int | None:
+    return None if value is None else int(value)
 
 
 def input_hashes(seeds: Path, facts_path: Path, known: dict[str, str] | None = None) -> dict[str, str]:

@@ -46,6 +46,18 @@ def main(argv: list[str] | None = None) -> int:
     p_suggest.add_argument("source_id", help="the source's id in seeds/sources.yml")
     inputs(p_suggest)
 
+    p_reanchor = sub.add_parser(
+        "reanchor", help="carry every curated quote of a source over to its corrected text, and write it to seeds/"
+    )
+    p_reanchor.add_argument("source_id", help="the source's id in seeds/sources.yml")
+    p_reanchor.add_argument("new_file", type=Path, help="the corrected article's text (UTF-8, LF line endings)")
+    inputs(p_reanchor)
+    p_reanchor.add_argument(
+        "--accept", action="store_true", help="write even if spans are lost or a figure or date changed; they are "
+        "then listed under review: in facts.yml, which the build refuses until a human resolves them",
+    )  # fmt: skip
+    p_reanchor.add_argument("--date", type=_iso_date, help="the day recorded for the replaced text (default: today)")
+
     p_serve = sub.add_parser("serve", help="publish the database read-only with Datasette")
     p_serve.add_argument("--db", type=Path, default=ROOT / "facts.db")
     p_serve.add_argument("--metadata", type=Path, default=ROOT / "metadata.yml")
@@ -63,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     p_export.add_argument("--db", type=Path, default=ROOT / "facts.db")
     p_export.add_argument("--metadata", type=Path, default=ROOT / "metadata.yml", help="descriptions come from here")
     p_export.add_argument("--out", type=Path, default=ROOT / "dist")
+    p_export.add_argument("--base-url", help="where the database is served, for the annotations' ids (default: "
+                          "where `make serve` serves it)")  # fmt: skip
     p_package = sub.add_parser("package", help="write the Docker build context of a read-only replica (Dockerfile, db)")
     p_package.add_argument("--db", type=Path, default=ROOT / "facts.db")
     p_package.add_argument("--metadata", type=Path, default=ROOT / "metadata.yml")
@@ -82,8 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     if cut < len(argv) and args.command != "publish":
         parser.error("only publish passes options after -- on to another command")
     commands = {
-        "build": _build, "check": _check, "extract": _extract, "suggest": _suggest, "serve": _serve,
-        "screenshots": _screenshots, "export": _export, "package": _package, "publish": _publish,
+        "build": _build, "check": _check, "extract": _extract, "suggest": _suggest, "reanchor": _reanchor,
+        "serve": _serve, "screenshots": _screenshots, "export": _export, "package": _package, "publish": _publish,
     }  # fmt: skip
     try:
         return commands[args.command](args)
@@ -155,6 +169,20 @@ def _suggest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reanchor(args: argparse.Namespace) -> int:
+    from etl.reanchor import ReviewNeeded, run
+
+    try:
+        report = run(args.source_id, args.new_file, args.seeds, args.facts, args.accept, args.date)
+    except ReviewNeeded as e:
+        print("\n".join(e.report.lines()))
+        raise
+    print("\n".join(report.lines()))
+    print("wrote " + ", ".join(report.written), end="")
+    print(f"; {len(report.review)} span(s) to review under 'review:' in {args.facts}" if report.review else "")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     import os
 
@@ -205,11 +233,12 @@ def _screenshots(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from etl.export import DATAPACKAGE, write
+    from etl.export import ANNOTATIONS, BASE_URL, DATAPACKAGE, write
 
     _need_db(args.db)
-    counts = write(args.db, args.metadata, args.out)
-    print(f"wrote {args.out / DATAPACKAGE}: {len(counts)} resources, {sum(counts.values())} rows")
+    counts = write(args.db, args.metadata, args.out, args.base_url or BASE_URL)
+    print(f"wrote {args.out / DATAPACKAGE}: {len(counts)} resources, {sum(counts.values())} rows; "
+          f"{args.out / ANNOTATIONS}: {counts['fact_evidence']} Web Annotations")  # fmt: skip
     return 0
 
 

@@ -1,5 +1,8 @@
 """Export stage: the built database as a Frictionless Data Package for R, pandas and spreadsheets.
 
+Beside it, ``annotations.jsonld``: every piece of fact evidence as a W3C Web Annotation, so annotation tools and
+other datasets can anchor it on the original pages.
+
 One CSV per table and view, and a ``datapackage.json`` (Data Package v1 with Table Schema) whose
 tables, columns, types and keys are read from SQLite's own catalogue and whose descriptions are the
 ones Datasette shows, from metadata.yml. Nothing is listed twice, so a new table or view is exported,
@@ -14,6 +17,7 @@ import json
 from pathlib import Path
 
 import sqlite_utils
+from datasette.utils import tilde_encode
 
 from etl.errors import InputError
 from etl.publish import DATABASE
@@ -22,6 +26,9 @@ from etl.yamlfile import read_yaml
 NAME = "bakhmut-facts"
 LICENSE_ID = "CC-BY-4.0"  # SPDX identifier of the licence metadata.yml names for the curated data
 DATAPACKAGE = "datapackage.json"
+ANNOTATIONS = "annotations.jsonld"
+ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+BASE_URL = "http://127.0.0.1:8001"  # where `make serve` publishes; a deployment passes its own (--base-url)
 # Declared SQLite column types, and for view columns computed by an expression (no declared type) the
 # storage classes found in the data.
 DECLARED = {"INTEGER": "integer", "INT": "integer", "REAL": "number", "TEXT": "string"}  # INT, REAL: create table as
@@ -80,8 +87,8 @@ def describe(db: sqlite_utils.Database, metadata_path: Path) -> dict:
     }
 
 
-def write(db_path: Path, metadata_path: Path, out: Path) -> dict[str, int]:
-    """Write every CSV and datapackage.json into ``out``; returns the rows per resource.
+def write(db_path: Path, metadata_path: Path, out: Path, base_url: str = BASE_URL) -> dict[str, int]:
+    """Write every CSV, datapackage.json and annotations.jsonld into ``out``; returns the rows per resource.
 
     The descriptor is complete (every field described) before any file is written, and CSVs of
     tables that no longer exist are removed, so ``out`` is the package and nothing else at top level.
@@ -99,7 +106,57 @@ def write(db_path: Path, metadata_path: Path, out: Path) -> dict[str, int]:
         resource |= {"bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest()}
     text = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
     (out / DATAPACKAGE).write_text(text, encoding="utf-8")
+    notes = annotations(db, base_url, package["licenses"][0]["path"])
+    (out / ANNOTATIONS).write_text(json.dumps(notes, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return counts
+
+
+def annotations(db: sqlite_utils.Database, base_url: str, rights: str) -> list[dict]:
+    """Every fact_evidence row as a Web Annotation (W3C Web Annotation Data Model, JSON-LD): the fact's statement
+    and row page as body, the article's address with a quote selector (exact, prefix, suffix) and a position
+    selector (code points, as the Web Annotation model counts them, of the captured text) as target, and the
+    archived copy, if recorded, as the target's state. Its id is the evidence row's page. Evidence that contradicts
+    its fact (``fact_evidence.contradicts``; the ``disagreements`` table says how) is ``assessing``: a second body
+    says how."""
+    base = base_url.rstrip("/")
+
+    def row(table: str, id_: str) -> str:
+        return f"{base}/{DATABASE}/{table}/{tilde_encode(id_)}"
+
+    disagree: dict[tuple[str, str], list[dict]] = {}
+    for d in db.query("select * from disagreements order by fact_id, source_id, field"):
+        disagree.setdefault((d["fact_id"], d["source_id"]), []).append(d)
+    sql = """select e.id, e.fact_id, e.source_id, e.start, e."end", e.exact, e.prefix, e.suffix, e.contradicts,
+                    f.statement,
+                    s.url, s.archive_url, s.archived_at
+             from fact_evidence e join facts f on f.id = e.fact_id join sources s on s.id = e.source_id
+             order by e.id"""
+    out = []
+    for e in db.query(sql):
+        body = [
+            {"type": "TextualBody", "purpose": "describing", "value": e["statement"], "format": "text/plain"},
+            {"id": row("facts", e["fact_id"]), "type": "Text", "format": "text/html"},
+        ]
+        d = disagree.get((e["fact_id"], e["source_id"])) if e["contradicts"] else None
+        if d:
+            says = " ".join(
+                f"This source gives {x['source_says']} where the fact has {x['curated']} ({x['field']})." for x in d
+            )
+            body.append({"type": "TextualBody", "purpose": "assessing", "value": says, "format": "text/plain"})
+        target = {
+            "source": e["url"],
+            "selector": [
+                {"type": "TextQuoteSelector", "exact": e["exact"], "prefix": e["prefix"], "suffix": e["suffix"]},
+                {"type": "TextPositionSelector", "start": e["start"], "end": e["end"]},
+            ],
+        }
+        if e["archive_url"]:
+            target["state"] = {"type": "TimeState", "cached": e["archive_url"], "sourceDate": e["archived_at"]}
+        out.append({
+            "@context": ANNO_CONTEXT, "id": row("fact_evidence", e["id"]), "type": "Annotation",
+            "motivation": "assessing" if d else "describing", "rights": rights, "body": body, "target": target,
+        })  # fmt: skip
+    return out
 
 
 def _write_csv(db: sqlite_utils.Database, resource: dict, path: Path) -> int:

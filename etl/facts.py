@@ -8,6 +8,7 @@ wrong in the file is reported as one line naming facts.yml, the line and the fix
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
 import functools
 import json
@@ -37,6 +38,8 @@ class QuoteRef:
     quote: str
     occurrence: int | None
     line: int
+    contradicts: bool = False  # evidence only: a human marked these words as giving the fact differently
+    attribution: str | None = None  # evidence only: a human's reading where the automatic one is wrong
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class Fact:
     date_latest: str | None
     topic: str
     claimant: str | None
+    said_on: str | None  # the day the claimant said it, where that differs from what the fact is dated
     supersedes: str | None
     evidence: tuple[QuoteRef, ...]
     line: int
@@ -105,13 +109,29 @@ class Curated:
     facts: list[Fact]
     ignores: list[Ignore]
     statements: list[Statement]
+    # How the text may name an entity besides its aliases, for telling whether a sentence names a fact's subject:
+    # entities that stand for it ("Kyiv" for Ukraine's government, "Moscow" for Russia's) and its demonym
+    # ("Russian attacks" name Russia). Not extracted as mentions: "Kyiv" is still the city.
+    stand_ins: dict[str, frozenset[str]]
+    demonyms: dict[str, str]
     # Wikidata id and coordinates per entity id, as facts.yml gives them. Kept out of Entity, which the extractors
     # see and incremental builds hash: a corrected coordinate changes the entities table, not every article.
     entity_refs: dict[str, dict] = dataclasses.field(default_factory=dict)
 
     def same_unit(self, extracted: str, unit: str | None) -> bool:
-        """Equal, or the text leaves the noun out ("to up to 30,000") and the fact names what was counted."""
-        return extracted == unit or (extracted == "count" and self.units.get(unit or "", {}).get("kind") == "count")
+        """Equal or an alias ("soldiers" for troops), or the text leaves the noun out ("to up to 30,000") and the
+        fact names what was counted."""
+        return self.unit_of(extracted) == unit or (
+            extracted == "count" and self.units.get(unit or "", {}).get("kind") == "count"
+        )
+
+    def unit_of(self, extracted: str) -> str:
+        """The curated unit an extracted unit word stands for: its id, or the unit that lists it as an alias."""
+        return self._unit_aliases.get(extracted.lower(), extracted)
+
+    @functools.cached_property
+    def _unit_aliases(self) -> dict[str, str]:
+        return {a.lower(): uid for uid, u in self.units.items() for a in u.get("aliases", [])}
 
 
 def load_entities(path: Path) -> list[Entity]:
@@ -133,16 +153,47 @@ def load_facts(path: Path, sources: Sequence[Source]) -> Curated:
     """Read and check facts.yml against the schema and the sources."""
     data, lines = read_yaml(path)
     _validate_schema(path, data, lines)
+    if data.get("review"):  # left by `python -m etl reanchor --accept`: spans a human must look at first
+        n, first = len(data["review"]), data["review"][0]
+        raise InputError(path, lines.of(("review", 0)), f"{n} span(s) under 'review:' after an article changed, "
+                         f"first {first['at']} in {first['source']}; fix each, then delete it")  # fmt: skip
     units = {u["id"]: u for u in data.get("units", [])}
     topics = {t["id"]: t["description"] for t in data.get("topics", [])}
     entities = _entities(data)
     facts = [_fact(f, ("facts", i), path, lines) for i, f in enumerate(data["facts"])]
     ignores = [Ignore(_quote_ref(g, ("ignore", i), lines), g["reason"]) for i, g in enumerate(data.get("ignore", []))]
     statements = [_statement(st, ("statements", i), lines) for i, st in enumerate(data.get("statements", []))]
+    stand_ins: dict[str, set[str]] = {}
+    for e in data["entities"]:
+        if "stands_for" in e:
+            stand_ins.setdefault(e["stands_for"], set()).add(e["id"])
+    demonyms = {e["id"]: e["demonym"] for e in data["entities"] if "demonym" in e}
     refs = {e["id"]: {k: e.get(k) for k in ENTITY_REFS} for e in data["entities"]}
-    curated = Curated(path, units, topics, entities, facts, ignores, statements, refs)
+    curated = Curated(
+        path, units, topics, entities, facts, ignores, statements,
+        {k: frozenset(v) for k, v in stand_ins.items()}, demonyms, refs,
+    )  # fmt: skip
     _check_references(curated, data, lines, {s.id for s in sources})
+    _check_said_on(curated, lines, {s.id: s.published for s in sources})
     return curated
+
+
+def _check_said_on(c: Curated, lines: Lines, published: dict[str, dt.date]) -> None:
+    """A claim is said before any report of it is published."""
+    for i, f in enumerate(c.facts):
+        if f.said_on is None:
+            continue
+        at = lines.of(("facts", i, "said_on"))
+        try:
+            day = dt.date.fromisoformat(f.said_on)
+        except ValueError:
+            raise InputError(c.path, at, f"said_on {f.said_on!r} is not a day; write it like 2023-02-03") from None
+        for q in f.evidence:
+            if day > published[q.source]:
+                raise InputError(
+                    c.path, at, f"fact '{f.id}': said_on {f.said_on} is after {q.source} was published "
+                    f"({published[q.source]}); fix the day",
+                )  # fmt: skip
 
 
 def _fact(f: dict, at: tuple, path: Path, lines: Lines) -> Fact:
@@ -161,7 +212,8 @@ def _fact(f: dict, at: tuple, path: Path, lines: Lines) -> Fact:
         id=f["id"], statement=f["statement"], subject=f["subject"], predicate=f["predicate"],
         value=f.get("value"), unit=f.get("unit"), per=f.get("per"), qualifier=f.get("qualifier"),
         date=None if date is None else str(date), date_modifier=modifier, date_earliest=earliest,
-        date_latest=latest, topic=f["topic"], claimant=f.get("claimant"), supersedes=f.get("supersedes"),
+        date_latest=latest, topic=f["topic"], claimant=f.get("claimant"), said_on=f.get("said_on"),
+        supersedes=f.get("supersedes"),
         evidence=evidence, line=lines.of(at),
     )  # fmt: skip
 
@@ -172,7 +224,10 @@ def _statement(st: dict, at: tuple, lines: Lines) -> Statement:
 
 
 def _quote_ref(q: dict, at: tuple, lines: Lines) -> QuoteRef:
-    return QuoteRef(q["source"], q["quote"], q.get("occurrence"), lines.of((*at, "quote")))
+    return QuoteRef(
+        q["source"], q["quote"], q.get("occurrence"), lines.of((*at, "quote")), q.get("contradicts", False),
+        q.get("attribution"),
+    )  # fmt: skip
 
 
 @functools.cache
@@ -239,6 +294,11 @@ def _dotted(at: Iterable) -> str:
 def _check_references(c: Curated, data: dict, lines: Lines, source_ids: set[str]) -> None:
     path = c.path
     entity_ids = _unique(path, lines, "entities", [e.id for e in c.entities])
+    for i, e in enumerate(data["entities"]):
+        if e.get("stands_for") is not None and e["stands_for"] not in entity_ids:
+            raise InputError(
+                path, lines.of(("entities", i, "stands_for")), _unknown("entity", e["stands_for"], entity_ids)
+            )
     fact_ids = _unique(path, lines, "facts", [f.id for f in c.facts])
     for i, f in enumerate(c.facts):
         at = ("facts", i)
@@ -312,12 +372,18 @@ def _check_supersession_cycles(c: Curated, lines: Lines) -> None:
             cur = successor.get(cur)
 
 
+def occurrences(text: str, quote: str) -> list[int]:
+    """Every start of ``quote`` in ``text``, overlapping ones too: what ``occurrence: N`` counts."""
+    out, i = [], text.find(quote)
+    while i != -1:
+        out.append(i)
+        i = text.find(quote, i + 1)
+    return out
+
+
 def locate(ref: QuoteRef, source: Source, path: Path) -> Span:
     """Find a quote in its source, exactly once (or its ``occurrence``-th time)."""
-    text, starts, i = source.text, [], source.text.find(ref.quote)
-    while i != -1:
-        starts.append(i)
-        i = text.find(ref.quote, i + 1)
+    text, starts = source.text, occurrences(source.text, ref.quote)
     short = ref.quote if len(ref.quote) <= 60 else ref.quote[:57] + "..."
     if not starts:
         raise InputError(

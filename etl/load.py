@@ -9,10 +9,14 @@ same inputs give the same database.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
+
+from etl import support
 
 # Figures: declared ANY, which is NUMERIC affinity in an ordinary table, so an integral figure is stored (and served
 # as HTML, JSON and CSV) as the integer 15000, not the REAL 15000.0, while 0.5 stays a real number.
@@ -22,7 +26,8 @@ NUMBER = "ANY"
 TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, str, str]]]] = {
     "sources": (
         {"id": str, "title": str, "publisher": str, "authors": str, "credits": str, "published": str, "url": str,
-         "language": str, "sha256": str, "chars": int, "file": str, "text": str},
+         "language": str, "sha256": str, "chars": int, "file": str, "text": str, "archive_url": str,
+         "archived_at": str, "revisions": str},
         "id", [],
     ),
     "segments": (
@@ -37,20 +42,34 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     "entity_aliases": (
         {"entity_id": str, "alias": str}, ("entity_id", "alias"), [("entity_id", "entities", "id")],
     ),
-    "units": ({"id": str, "kind": str, "description": str}, "id", []),
+    "sentences": (
+        {"id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "exact": str},
+        "id", [("source_id", "sources", "id"), ("segment_id", "segments", "id")],
+    ),
+    "source_origins": (
+        {"source_id": str, "origin_id": str}, "source_id",
+        [("source_id", "sources", "id"), ("origin_id", "sources", "id")],
+    ),
+    "units": ({"id": str, "kind": str, "description": str, "aliases": str}, "id", []),
     "topics": ({"id": str, "description": str}, "id", []),
     "facts": (
         {"id": str, "statement": str, "subject_id": str, "predicate": str, "value": NUMBER, "unit": str, "per": str,
          "approx": int, "qualifier": str, "date": str, "date_modifier": str, "date_earliest": str,
-         "date_latest": str, "topic": str, "claimant_id": str, "supersedes": str},
+         "date_latest": str, "topic": str, "claimant_id": str, "said_on": str, "supersedes": str},
         "id",
         [("subject_id", "entities", "id"), ("unit", "units", "id"), ("topic", "topics", "id"),
          ("claimant_id", "entities", "id"), ("supersedes", "facts", "id")],
     ),
     "fact_evidence": (
         {"id": str, "fact_id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "exact": str,
-         "prefix": str, "suffix": str},
+         "prefix": str, "suffix": str, "attribution": str, "states_value": int, "states_date": int,
+         "states_subject": int, "contradicts": int, "contradicted_parts": str},
         "id", [("fact_id", "facts", "id"), ("source_id", "sources", "id"), ("segment_id", "segments", "id")],
+    ),
+    "disagreements": (
+        {"fact_id": str, "statement": str, "field": str, "curated": str, "source_id": str, "source_says": str,
+         "agreeing_sources": str},
+        ("fact_id", "field", "source_id"), [("fact_id", "facts", "id"), ("source_id", "sources", "id")],
     ),
     "statements": (
         {"id": str, "speaker_id": str, "fact_id": str, "note": str},
@@ -124,16 +143,58 @@ INDEXES = {
     "dates": ["value", "precision", "modifier"],
     "quotes": ["speaker"],
     "quote_variants": ["confirmed"],
-    "single_source_facts": ["source_id", "topic"],  # a derived table: indexed when _derive makes it
+    # derived tables: indexed when _derive makes them
+    "single_source_facts": ["source_id", "topic"],
+    "fact_sources": ["source_id", "support"],
+    "corroboration": ["grade", "topic"],
+    "sentence_coverage": ["status"],
     "fact_places": ["place_id"],
 }
 
-# Derived tables: SQL over the tables above, materialized once per build (``create table as select``) rather
-# than left as views. A page of a view recomputes the whole query, and a count(*) over it, on every request
-# (0.6 s for coverage on a 10,000-article database); a derived table is read by page like any other, with its
-# row count in the inspect file. The queries stay here, the one definition.
+
+# Derived tables: SQL over the tables above, materialized once per build rather than left as views. A page of a
+# view recomputes the whole query, and a count(*) over it, on every request (0.6 s for coverage on a 10,000-article
+# database); a derived table is read by page like any other, with its row count in the inspect file. Each has a
+# primary key that means something (a fact id, a topic and grade), so its row URLs are permanent links, and foreign
+# keys, so Datasette links its ids. The queries stay here, the one definition.
+@dataclass(frozen=True)
+class Derived:
+    sql: str
+    pk: str | tuple[str, ...]
+    fks: tuple[tuple[str, str, str], ...] = ()
+
+
+_FACT = ("fact_id", "facts", "id")
+_TOPIC = ("topic", "topics", "id")
+_SOURCE = ("source_id", "sources", "id")
+_SEGMENT = ("segment_id", "segments", "id")
+
+# The parts of fact f, as a list ("value, date, subject"); and of one source's spans p (sv, sd, ss: 1 where stated).
+_PARTS = "trim(iif(f.value is not null, 'value, ', '') || iif(f.date is not null, 'date, ', '') || 'subject', ', ')"
+
+
+def _count(where: str, what: str = "*") -> str:
+    """How many of fact f's fact_sources rows match ``where``."""
+    return f"(select count({what}) from fact_sources s where s.fact_id = f.id and {where})"
+
+
+def _list(what: str, where: str) -> str:
+    """Those rows' ``what``, comma-separated in order."""
+    return (
+        f"(select group_concat(x, ', ') from (select {what} as x from fact_sources s"
+        f" where s.fact_id = f.id and {where} order by x))"
+    )
+
+
+# Partly supporting origins that are not among the stating ones: another origin consistent with the fact.
+_PARTIAL_ELSEWHERE = (
+    "s.support = 'partly supports' and s.origin_id not in "
+    "(select x.origin_id from fact_sources x where x.fact_id = f.id and x.support = 'states')"
+)
+
 DERIVED = {
-    "timeline": """
+    "timeline": Derived(
+        """
         select coalesce(f.date_earliest, f.date_latest) as day, f.date, f.date_modifier, f.date_earliest,
                f.date_latest, f.id as fact_id, f.statement, f.topic,
                (select group_concat(source_id, ', ') from
@@ -141,68 +202,112 @@ DERIVED = {
                ) as sources
         from facts f where f.date is not null
         order by day, f.id""",
-    "figures": """
+        "fact_id",
+        (_FACT, _TOPIC),
+    ),
+    "figures": Derived(
+        """
         select f.id as fact_id, f.statement, e.name as subject, f.predicate, f.value, f.unit, f.per, f.approx,
                f.qualifier, f.date, f.topic
         from facts f join entities e on e.id = f.subject_id
         where f.value is not null
         order by f.topic, f.id""",
-    "corroboration": """
-        select f.id as fact_id, f.statement, f.topic, count(distinct e.source_id) as n_sources,
-               case when count(distinct e.source_id) = (select count(*) from sources) then 'every source'
-                    when count(distinct e.source_id) = 1 then 'only ' || min(e.source_id)
-                    else 'several sources' end as stated_by,
-               (select group_concat(source_id, ', ') from
-                   (select distinct source_id from fact_evidence x where x.fact_id = f.id order by source_id)
-               ) as sources,
-               count(*) as n_spans
-        from facts f join fact_evidence e on e.fact_id = f.id
-        group by f.id
-        order by n_sources desc, f.id""",
-    "single_source_facts": """
+        "fact_id",
+        (_FACT, _TOPIC),
+    ),
+    # Per fact and source: does the source state every part of the fact (its spans together), only some, or
+    # contradict it? A contradicting span never counts as support, whatever else the source says.
+    "fact_sources": Derived(
+        f"""
+        with per as (
+            select e.fact_id, e.source_id, count(*) as n_spans, max(e.contradicts) as contradicts,
+                   coalesce(max(iif(e.contradicts = 0, e.states_value, null)), 0) as sv,
+                   coalesce(max(iif(e.contradicts = 0, e.states_date, null)), 0) as sd,
+                   coalesce(max(iif(e.contradicts = 0, e.states_subject, null)), 0) as ss
+            from fact_evidence e group by e.fact_id, e.source_id
+        )
+        select p.fact_id, p.source_id, o.origin_id,
+               case when p.contradicts then 'contradicts'
+                    when p.ss and (f.value is null or p.sv) and (f.date is null or p.sd) then 'states'
+                    else 'partly supports' end as support,
+               {_PARTS} as parts,
+               nullif(trim(iif(p.sv, 'value, ', '') || iif(p.sd, 'date, ', '') || iif(p.ss, 'subject', ''), ', '), '')
+                   as parts_stated,
+               nullif(trim(iif(f.value is not null and not p.sv, 'value, ', '')
+                   || iif(f.date is not null and not p.sd, 'date, ', '') || iif(not p.ss, 'subject', ''), ', '), '')
+                   as parts_missing,
+               p.n_spans
+        from per p join facts f on f.id = p.fact_id join source_origins o on o.source_id = p.source_id
+        order by p.fact_id, p.source_id""",
+        ("fact_id", "source_id"),
+        (_FACT, _SOURCE, ("origin_id", "sources", "id")),
+    ),
+    # n_sources and sources count only the sources that state every part; origins count independent ones.
+    "corroboration": Derived(
+        f"""
+        with c as (
+            select f.id as fact_id, f.statement, f.topic, {_PARTS} as parts,
+                   {_count("s.support = 'states'")} as n_sources,
+                   {_list("source_id", "s.support = 'states'")} as sources,
+                   {_count("s.support = 'partly supports'")} as n_partial,
+                   {_list("source_id || ' (' || parts_stated || ')'", "s.support = 'partly supports'")}
+                       as partial_sources,
+                   {_count("s.support = 'states'", "distinct origin_id")} as n_origins,
+                   {_list("distinct origin_id", "s.support = 'states'")} as origins,
+                   {_count(_PARTIAL_ELSEWHERE, "distinct origin_id")} as n_partial_origins,
+                   {_count("s.support = 'contradicts'")} as n_contradicting,
+                   {_list("source_id", "s.support = 'contradicts'")} as contradicting_sources,
+                   {_count("s.support = 'contradicts'", "distinct origin_id")} as n_contradicting_origins,
+                   (select count(*) from fact_evidence e where e.fact_id = f.id) as n_spans
+            from facts f
+        )
+        select c.*, credibility_grade(n_origins, n_partial_origins, n_contradicting_origins) as grade,
+               credibility_label(credibility_grade(n_origins, n_partial_origins, n_contradicting_origins))
+                   as grade_label,
+               case when n_sources = 0 then 'no source'
+                    when n_sources = (select count(*) from sources) then 'every source'
+                    when n_sources = 1 then 'only ' || sources
+                    else 'several sources' end as stated_by
+        from c
+        order by grade, n_origins desc, n_sources desc, fact_id""",
+        "fact_id",
+        (_FACT, _TOPIC),
+    ),
+    "single_source_facts": Derived(
+        """
         select c.sources as source_id, c.fact_id, c.statement, c.topic, c.n_spans
         from corroboration c where c.n_sources = 1
         order by source_id, c.topic, c.fact_id""",
-    "topic_corroboration": """
-        select topic, stated_by, count(*) as facts
-        from corroboration group by topic, stated_by
-        order by topic, stated_by""",
-    "quote_variant_pairs": """
+        "fact_id",
+        (_FACT, _SOURCE, _TOPIC),
+    ),
+    "topic_corroboration": Derived(
+        """
+        select topic, grade, grade_label, count(*) as facts
+        from corroboration group by topic, grade
+        order by topic, grade""",
+        ("topic", "grade"),
+        (_TOPIC,),
+    ),
+    "quote_variant_pairs": Derived(
+        """
         select v.id, v.statement_id, ent.name as speaker, v.score, v.confirmed,
                v.a_source_id, v.a_exact, v.b_source_id, v.b_exact, s.fact_id
         from quote_variants v
         left join entities ent on ent.id = v.speaker_id
         left join statements s on s.id = v.statement_id
         order by v.confirmed desc, v.score desc, v.id""",
-    "disagreements": """
-        with said as (
-            select f.id as fact_id, 'value' as field,
-                   case when f.value = cast(f.value as integer) then cast(f.value as integer) else f.value end
-                       || ' ' || f.unit as curated,
-                   e.source_id,
-                   q.surface as says, q.value = f.value
-                       or (q.value_max is not null and f.value between q.value and q.value_max) as agrees
-            from facts f join fact_evidence e on e.fact_id = f.id
-            join evidence_quantities eq on eq.evidence_id = e.id join quantities q on q.id = eq.quantity_id
-            left join units u on u.id = f.unit
-            where f.value is not null and (q.unit = f.unit or (q.unit = 'count' and u.kind = 'count'))
-            union all
-            select f.id, 'date', f.date, e.source_id, d.surface,
-                   d.value = f.date or coalesce(d.earliest >= f.date_earliest and d.latest <= f.date_latest, 0)
-            from facts f join fact_evidence e on e.fact_id = f.id
-            join evidence_dates ed on ed.evidence_id = e.id join dates d on d.id = ed.date_id
-            where f.date is not null
-        )
-        select s.fact_id, f.statement, s.field, s.curated, s.source_id, group_concat(s.says, '; ') as source_says,
-               (select group_concat(source_id, ', ') from
-                   (select distinct a.source_id from said a
-                    where a.fact_id = s.fact_id and a.field = s.field and a.agrees order by a.source_id)
-               ) as agreeing_sources
-        from said s join facts f on f.id = s.fact_id
-        group by s.fact_id, s.field, s.source_id
-        having max(s.agrees) = 0
-        order by s.fact_id, s.field, s.source_id""",
-    "coverage": """
+        "id",
+        (
+            ("id", "quote_variants", "id"),
+            ("statement_id", "statements", "id"),
+            _FACT,
+            ("a_source_id", "sources", "id"),
+            ("b_source_id", "sources", "id"),
+        ),
+    ),
+    "coverage": Derived(
+        """
         select 'quantity' as kind, q.id, q.source_id, q.segment_id, q.surface,
                q.value || ' ' || q.unit as reading
         from quantities q join segments s on s.id = q.segment_id
@@ -218,21 +323,37 @@ DERIVED = {
         where s.kind = 'body'
           and not exists (select 1 from evidence_dates ed join fact_evidence e on e.id = ed.evidence_id
                           join facts f on f.id = e.fact_id
-                          where ed.date_id = d.id and f.date = d.value)
+                          where ed.date_id = d.id and (f.date = d.value or f.said_on = d.value))
           and not exists (select 1 from ignored_spans i where i.source_id = d.source_id
                           and i.start <= d.start and d."end" <= i."end")
         order by 3, 2""",
-}
-
-
-# Derived tables with keys, so their rows link like base tables' and their row URLs are permanent: name ->
-# (columns, primary key, foreign keys, select). Facts link to places without a word in facts.yml: a place is where a
-# fact happens when its evidence names it (entity_mentions inside an evidence span) or when it is the subject.
-KEYED_DERIVED: dict[str, tuple[dict[str, type], tuple[str, ...], list[tuple[str, str, str]], str]] = {
-    "fact_places": (
-        {"fact_id": str, "place_id": str, "how": str},
-        ("fact_id", "place_id"),
-        [("fact_id", "facts", "id"), ("place_id", "entities", "id")],
+        ("kind", "id"),
+        (_SOURCE, _SEGMENT),
+    ),
+    # Every body sentence with what accounts for it: a fact's evidence, a statement rendering or a reasoned ignore.
+    "sentence_coverage": Derived(
+        """
+        select *, iif(coalesce(facts, statements, ignored) is null, 'uncovered', 'covered') as status from (
+            select s.id as sentence_id, s.source_id, s.segment_id, s.start, s."end", s.exact,
+                   (select group_concat(fact_id, ', ') from (select distinct e.fact_id from fact_evidence e
+                        where e.source_id = s.source_id and e.start < s."end" and e."end" > s.start
+                        order by e.fact_id)) as facts,
+                   (select group_concat(statement_id, ', ') from (select distinct r.statement_id
+                        from statement_renderings r
+                        where r.source_id = s.source_id and r.start < s."end" and r."end" > s.start
+                        order by r.statement_id)) as statements,
+                   (select group_concat(reason, '; ') from (select distinct i.reason from ignored_spans i
+                        where i.source_id = s.source_id and i.start < s."end" and i."end" > s.start
+                        order by i.reason)) as ignored
+            from sentences s
+        )
+        order by source_id, start""",
+        "sentence_id",
+        (("sentence_id", "sentences", "id"), _SOURCE, _SEGMENT),
+    ),
+    # Facts link to places without a word in facts.yml: a fact is at a place when its evidence names the place
+    # (entity_mentions inside an evidence span) or the place is its subject.
+    "fact_places": Derived(
         """
         select fact_id, place_id,
                case when max(subject) = 1 then 'subject' else 'named in its evidence' end as how
@@ -245,20 +366,10 @@ KEYED_DERIVED: dict[str, tuple[dict[str, type], tuple[str, ...], list[tuple[str,
             select f.id, f.subject_id, 1 from facts f join entities p on p.id = f.subject_id and p.type = 'place'
         )
         group by fact_id, place_id order by fact_id, place_id""",
+        ("fact_id", "place_id"),
+        (_FACT, ("place_id", "entities", "id")),
     ),
-    "places": (
-        {
-            "id": str,
-            "name": str,
-            "description": str,
-            "wikidata": str,
-            "latitude": float,
-            "longitude": float,
-            "n_facts": int,
-            "facts": str,
-        },
-        ("id",),
-        [("id", "entities", "id")],
+    "places": Derived(
         """
         select p.id, p.name, p.description, p.wikidata, p.latitude, p.longitude, count(fp.fact_id) as n_facts,
                (select group_concat(statement, ' · ') from
@@ -267,6 +378,8 @@ KEYED_DERIVED: dict[str, tuple[dict[str, type], tuple[str, ...], list[tuple[str,
         from entities p left join fact_places fp on fp.place_id = p.id
         where p.type = 'place'
         group by p.id order by p.id""",
+        "id",
+        (("id", "entities", "id"),),
     ),
 }
 
@@ -331,19 +444,37 @@ def _fts_rows(db: sqlite_utils.Database, table: str, action: str, source_ids: li
     )
 
 
+def register_functions(conn: sqlite3.Connection) -> None:
+    """The SQL functions DERIVED uses: the credibility grade has one definition, in Python (etl.support)."""
+    conn.create_function("credibility_grade", 3, support.grade, deterministic=True)
+    conn.create_function("credibility_label", 1, support.grade_label, deterministic=True)
+
+
 def _derive(db: sqlite_utils.Database) -> None:
     """(Re)compute every derived table from the tables, in DERIVED's order (later ones may read earlier ones)."""
-    for name, sql in DERIVED.items():
+    register_functions(db.conn)
+    for name, d in DERIVED.items():
         db.execute(f"drop table if exists [{name}]")
-        db.execute(f"create table [{name}] as {sql.strip()}")
+        db.execute(f"create table [{name}] as {d.sql.strip()}")
+        db[name].transform(types=_untyped(db, name), pk=d.pk, add_foreign_keys=d.fks)
         for col in INDEXES.get(name, ()):
             db[name].create_index([col])
-    for name, (columns, pk, fks, sql) in KEYED_DERIVED.items():
-        db.execute(f"drop table if exists [{name}]")
-        db[name].create(columns, pk=pk, foreign_keys=fks, not_null=set(pk))
-        db.execute(f"insert into [{name}] ({', '.join(f'[{c}]' for c in columns)}) {sql.strip()}")
-        for col in INDEXES.get(name, ()):
-            db[name].create_index([col])
+
+
+_AFFINITY = {"integer": int, "real": float, "text": str}
+
+
+def _untyped(db: sqlite_utils.Database, name: str) -> dict[str, type]:
+    """Types for the columns ``create table as select`` left untyped (counts, case expressions), read off their
+    values: without them a rebuilt table would store 2 as '2'."""
+    types = {}
+    for col in db[name].columns:
+        if col.type == "NUM":  # a figure column (NUMBER) copied by ``create table as``: keep integers integers
+            types[col.name] = NUMBER
+        elif not col.type:
+            kind = db.execute(f"select typeof([{col.name}]) from [{name}] where [{col.name}] is not null limit 1")
+            types[col.name] = _AFFINITY.get(next(iter(kind.fetchone() or ()), "text"), str)
+    return types
 
 
 def _open(path: Path) -> sqlite_utils.Database:

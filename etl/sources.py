@@ -10,13 +10,42 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from etl.errors import InputError
-from etl.yamlfile import read_yaml
+from etl.yamlfile import Lines, read_yaml
 
 REQUIRED = ("id", "file", "sha256", "title", "publisher", "published", "url", "language")
+# Archived copies the build links to (never fetches): the Wayback Machine, with its 14-digit capture time, or
+# archive.today under any of its domains, by short id or capture time.
+ARCHIVES = (
+    re.compile(r"https://web\.archive\.org/web/(?P<stamp>\d{14})(?:id_|if_)?/https?://\S+"),
+    re.compile(
+        r"https://archive\.(?:today|ph|is|li|md|vn|fo)/(?:(?P<day>\d{4}\.\d\d\.\d\d)-(?P<time>\d{6})/https?://\S+"
+        r"|[A-Za-z0-9]{4,10})"
+    ),
+)
+SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass(frozen=True)
+class Archive:
+    """An archived copy of the page the text was captured from, and when the archive captured it (UTC)."""
+
+    url: str
+    captured: str  # ISO 8601, e.g. 2023-02-03T19:40:12Z
+
+
+@dataclass(frozen=True)
+class Revision:
+    """An earlier text of the source, replaced by ``python -m etl reanchor`` on ``date``."""
+
+    sha256: str
+    date: str
+    archive: Archive | None = None
 
 
 @dataclass(frozen=True)
@@ -33,6 +62,16 @@ class Source:
     language: str
     text: str
     line: int  # of the entry in sources.yml
+    archive: Archive | None = None
+    revisions: tuple[Revision, ...] = ()
+
+    def revisions_json(self) -> str:
+        """The revisions as the sources table stores them: a JSON list, oldest first."""
+        return json.dumps([
+            {"sha256": r.sha256, "date": r.date}
+            | ({"archive_url": r.archive.url, "archived_at": r.archive.captured} if r.archive else {})
+            for r in self.revisions
+        ])  # fmt: skip
 
 
 def load_sources(seeds: Path) -> list[Source]:
@@ -73,6 +112,8 @@ def load_sources(seeds: Path) -> list[Source]:
                 language=str(entry["language"]),
                 text=text,
                 line=line,
+                archive=_archive(entry, published, path, lines, (i,)),
+                revisions=_revisions(entry, published, path, lines, i),
             )
         )
     listed = {s.file for s in sources}
@@ -82,6 +123,49 @@ def load_sources(seeds: Path) -> list[Source]:
                 seeds / extra, None, f"seed has no entry in {path}; add one with its id, sha256 and metadata"
             )
     return sources
+
+
+def _archive(entry: dict, published: dt.date, path: Path, lines: Lines, at: tuple) -> Archive | None:
+    """``archive_url`` and ``archived_at``, both or neither: a known archive's address, a UTC capture time no
+    earlier than publication, and the same time as the address states where it states one."""
+    url, when = entry.get("archive_url"), entry.get("archived_at")
+    if url is None and when is None:
+        return None
+    if url is None or when is None:
+        missing = "archive_url" if url is None else "archived_at"
+        raise InputError(path, lines.of(at), f"archive_url and archived_at go together; add '{missing}'")
+    match = next((m for p in ARCHIVES if (m := p.fullmatch(str(url)))), None)
+    if match is None:
+        raise InputError(path, lines.of((*at, "archive_url")), f"archive_url {url!r} is not a Wayback Machine "
+                         "(https://web.archive.org/web/<14-digit time>/<url>) or archive.today address")  # fmt: skip
+    where = lines.of((*at, "archived_at"))
+    try:
+        captured = dt.datetime.fromisoformat(str(when))
+    except ValueError:
+        captured = None
+    if captured is None or captured.utcoffset() != dt.timedelta(0):
+        raise InputError(path, where, f"archived_at {when!r} must be a UTC time like 2023-02-03T19:40:12Z")
+    if captured.date() < published:
+        raise InputError(path, where, f"archived_at {when} is before publication ({published}); check both")
+    stamp = match.groupdict().get("stamp") or "".join(v for k, v in match.groupdict().items() if k != "stamp" and v)
+    if stamp and stamp.replace(".", "") != captured.strftime("%Y%m%d%H%M%S"):
+        raise InputError(path, where, f"archived_at {when} differs from the capture time in archive_url ({stamp})")
+    return Archive(str(url), captured.strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+
+def _revisions(entry: dict, published: dt.date, path: Path, lines: Lines, i: int) -> tuple[Revision, ...]:
+    """Earlier texts: each a mapping with the old sha256 and the day it was replaced (and its archived copy)."""
+    out = []
+    for j, rev in enumerate(entry.get("revisions") or []):
+        at = (i, "revisions", j)
+        if not isinstance(rev, dict) or not SHA256.fullmatch(str(rev.get("sha256", ""))):
+            raise InputError(path, lines.of(at), "each revision needs 'sha256' (64 hex digits) and 'date'")
+        try:
+            day = dt.date.fromisoformat(str(rev.get("date")))
+        except ValueError:
+            raise InputError(path, lines.of((*at, "date")), "revision 'date' must be a day like 2023-02-04") from None
+        out.append(Revision(str(rev["sha256"]), day.isoformat(), _archive(rev, published, path, lines, at)))
+    return tuple(out)
 
 
 def _read_seed(file: Path, sha256: str, listing: Path, line: int | None) -> str:
@@ -94,9 +178,14 @@ def _read_seed(file: Path, sha256: str, listing: Path, line: int | None) -> str:
         raise InputError(
             file,
             None,
-            f"sha256 is {digest} but {listing} says {sha256}; restore the original file, "
-            "or update sha256 if the change is deliberate (curated quotes may then need fixing)",
+            f"sha256 is {digest} but {listing} says {sha256}; restore the original file, and give the corrected "
+            f"text to `python -m etl reanchor <source-id> NEW_FILE`, which carries every curated quote over to it",
         )
+    return decode_seed(raw, file)
+
+
+def decode_seed(raw: bytes, file: Path) -> str:
+    """A seed's text, refused unless offsets into it can be exact: UTF-8, no byte-order mark, LF line endings."""
     if not raw.strip():
         raise InputError(file, None, "seed is empty; capture the article text into it")
     if raw.startswith(b"\xef\xbb\xbf"):

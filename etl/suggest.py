@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from etl import support
 from etl.build import Article
 from etl.facts import Curated, Fact, locate
 from etl.text import sentences
@@ -57,11 +58,15 @@ def suggest(article: Article, all_articles: Sequence[Article], curated: Curated)
     split = {s.start: sentences(src.text, s.start, s.end) for s in body}  # once per paragraph, not per figure
     out = Suggestions(src.id)
     ids = {f.id for f in curated.facts}
-    drafted: set[tuple[int, int]] = set()
+    dated: set[tuple[tuple[int, int], str]] = set()  # (sentence, date) a draft already carries
     mentions = Counter(m.entity_id for m in ex.entities)
+    types = {e.id: e.type for e in curated.entities}
     for item, is_date in [*((q, False) for q in ex.quantities), *((d, True) for d in ex.dates)]:
         seg = next((s for s in body if s.start <= item.start < s.end), None)
-        if seg is None or any(_states(f, item, is_date) and sp.start <= item.start < sp.end for f, sp in cited):
+        if seg is None or any(
+            (_states(f, item, is_date) or (is_date and item.value == f.said_on)) and sp.start <= item.start < sp.end
+            for f, sp in cited
+        ):  # already cited: the fact's figure or date, or the day its claim was said
             continue
         sent = next(((s, e) for s, e in split[seg.start] if s <= item.start < e), (seg.start, seg.end))
         quote = _quote(src.text, src.id, *sent)
@@ -70,9 +75,8 @@ def suggest(article: Article, all_articles: Sequence[Article], curated: Curated)
         for f in known:
             if quote not in out.evidence.get(f.id, []):
                 out.evidence.setdefault(f.id, []).append(quote)
-        if known or (is_date and sent in drafted):
+        if known or (is_date and (sent, item.value) in dated):
             continue
-        drafted.add(sent)
         subject = (named or [e for e, _ in mentions.most_common(1)] or [curated.entities[0].id])[0]
         draft = {
             "id": _unique_slug(src.text[sent[0] : sent[1]], ids),
@@ -81,21 +85,27 @@ def suggest(article: Article, all_articles: Sequence[Article], curated: Curated)
             "predicate": "reported",
         }
         if not is_date:
-            draft |= {"value": int(item.value) if item.value.is_integer() else item.value, "unit": item.unit}
+            unit = curated.unit_of(item.unit)  # "soldiers" is the known unit troops
+            draft |= {"value": int(item.value) if item.value.is_integer() else item.value, "unit": unit}
             if item.per:
                 draft["per"] = item.per
             if item.qualifier:
                 draft["qualifier"] = item.qualifier
-            if item.unit not in curated.units and all(u["id"] != item.unit for u in out.units):
-                out.units.append({"id": item.unit, "description": f"{item.unit} (review: describe the unit)"})
+            if unit not in curated.units and all(u["id"] != unit for u in out.units):
+                out.units.append({"id": unit, "description": f"{unit} (review: describe the unit)"})
             date = next((d for d in ex.dates if sent[0] <= d.start < sent[1]), None)
         else:
             date = item
         if date is not None:
+            dated.add((sent, date.value))
             draft["date"] = date.value
             if date.modifier:
                 draft["date_modifier"] = date.modifier
         draft["topic"] = _topic(subject, curated)
+        quotes = [{"start": q.start, "end": q.end} for q in ex.quotes if q.start < sent[1] and q.end > sent[0]]
+        if support.attribution(src.text, *sent, quotes) != support.OUTLET:  # someone's words: whose (review)
+            speakers = [e for e in named if types.get(e) in ("person", "organization")]
+            draft["claimant"] = (speakers or [subject])[0]
         draft["evidence"] = [quote.to_yaml()]
         ids.add(draft["id"])
         out.facts.append(draft)
@@ -103,22 +113,22 @@ def suggest(article: Article, all_articles: Sequence[Article], curated: Curated)
 
 
 def _states(f: Fact, item, is_date: bool) -> bool:
-    """The fact's value, or its date: the same, or a more precise one within its closed bounds of at most a
-    month ("Feb. 28, 2022" states "late February 2022"; any day of 2023 would be too loose a match for "2023")."""
+    """The fact's value; or its date, by the rule corroboration counts by (etl.support), within bounds of at most
+    a month ("Feb. 28, 2022" states "late February 2022"; any day of 2023 would be too loose a match for "2023")."""
     if not is_date:
         return f.value == item.value
-    if f.date == item.value:
-        return True
-    bounds = (f.date_earliest, item.earliest, item.latest, f.date_latest)
-    if None in bounds or bounds != tuple(sorted(bounds)):
+    if f.date is None or not support.date_states(f, item.value, item.earliest, item.latest):
         return False
-    return (dt.date.fromisoformat(f.date_latest) - dt.date.fromisoformat(f.date_earliest)).days <= 31
+    return (
+        f.date == item.value
+        or (dt.date.fromisoformat(f.date_latest) - dt.date.fromisoformat(f.date_earliest)).days <= 31
+    )
 
 
 def _matches(f: Fact, item, is_date: bool, named: list[str], curated: Curated) -> bool:
-    """Same value and unit; or the same date, and the sentence names the fact's subject."""
-    if is_date:
-        return _states(f, item, is_date) and f.subject in named
+    """Same value and unit; or, for a fact without a figure, the same date, and the sentence names its subject."""
+    if is_date:  # a date alone cannot state a fact with a figure: such a span would only partly support it
+        return f.value is None and _states(f, item, is_date) and f.subject in named
     return _states(f, item, is_date) and curated.same_unit(item.unit, f.unit)
 
 

@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 
 # Rows the viewer needs, by name; each takes :source. Shared by the plugin and the tests.
 QUERIES = {
-    "source": "select id, title, text from sources where id = :source",
+    "source": "select id, title, text, archive_url, archived_at from sources where id = :source",
     "segments": 'select id, kind, start, "end" from segments where source_id = :source order by start',
     "evidence": """select e.id, e.fact_id, f.statement, e.start, e."end", e.exact
         from fact_evidence e join facts f on f.id = e.fact_id
@@ -87,7 +87,7 @@ def render_source(rows: dict[str, list[dict]], url: Callable[[str, str], str] = 
         seg["id"]: [e for e in rows["evidence"] if seg["start"] <= e["start"] < seg["end"]] for seg in rows["segments"]
     }
     split = {s.evidence["id"] for s in spans if s.evidence is not None and s.parts > 1}
-    out = [_legend()]
+    out = [_legend(), *_archive(rows["source"][0])]
     for seg, tokens in bodies:
         kind = seg["kind"]
         notes = [_note(e, numbers[e["fact_id"]], e["id"] in split, url) for e in by_paragraph[seg["id"]]]
@@ -220,6 +220,15 @@ def _note(e: dict, n: int, split: bool, url: Callable[[str, str], str]) -> str:
         else ""
     )
     return f'<li value="{n}" data-evidence="{escape(e["id"])}">{link}{whole}</li>'
+
+
+def _archive(source: dict) -> list[str]:
+    """A link to the archived copy of the page, when sources.yml records one: the live page may have changed."""
+    if not source.get("archive_url"):
+        return []
+    url = escape(source["archive_url"])
+    return [f'<p class="archive">Archived copy of the page: <a href="{url}">{url}</a>, captured '
+            f'<time datetime="{escape(source["archived_at"])}">{escape(source["archived_at"])}</time></p>']  # fmt: skip
 
 
 def _legend() -> str:

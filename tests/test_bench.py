@@ -114,7 +114,7 @@ def test_benchmark_smoke_run(tiny: Path, tmp_path: Path, db_path: Path):
     r |= {"machine": "test", "python": "3", "total_s": 1.0}
     r["serving"] = {p: {"big": v, "seed": v, "ratio_p95": 1.0} for p, v in served.items()}
     r["derived_costs"] = scale.derived_costs(seed)
-    assert r["derived_costs"]["coverage"]["rows"] == 0 and r["derived_costs"]["timeline"]["rows"] == 19
+    assert r["derived_costs"]["coverage"]["rows"] == 0 and r["derived_costs"]["timeline"]["rows"] == 18
     r["summary"] = scale.summary(r)
     md = scale.markdown(r)
     assert "| incremental_s |" in md and "`/facts/facts.json?_shape=array`" in md and "| timeline |" in md

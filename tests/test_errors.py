@@ -64,8 +64,9 @@ def _misspelt_field(w: Path):
 def _missing_required(w: Path):
     edit(
         w / "facts.yml",
-        "    topic: military-aid\n    evidence:\n      - source: rferl-2023-02-03\n        quote: raising",
-        "    evidence:\n      - source: rferl-2023-02-03\n        quote: raising",
+        "    topic: military-aid\n    claimant: european-union\n    evidence:\n      - source: rferl-2023-02-03\n"
+        "        quote: raising",
+        "    claimant: european-union\n    evidence:\n      - source: rferl-2023-02-03\n        quote: raising",
     )
     return "facts.yml", line_of(w / "facts.yml", "  - id: eu-training-target-initial"), "missing required field 'topic'"
 
@@ -147,8 +148,9 @@ def _supersedes_nowhere(w: Path):
 def _supersedes_cycle(w: Path):
     edit(
         w / "facts.yml",
-        "    unit: troops\n    topic: military-aid\n    evidence:",
-        "    unit: troops\n    topic: military-aid\n    supersedes: eu-training-target-raised\n    evidence:",
+        "    unit: troops\n    topic: military-aid\n    claimant: european-union\n    evidence:",
+        "    unit: troops\n    topic: military-aid\n    claimant: european-union\n"
+        "    supersedes: eu-training-target-raised\n    evidence:",
     )
     line = line_of(w / "facts.yml", "    supersedes: eu-training-target-raised")
     return (

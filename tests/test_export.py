@@ -13,12 +13,14 @@ from pathlib import Path
 
 import frictionless
 import pytest
+import sqlite_utils
+from datasette.utils import tilde_decode, tilde_encode
 
 from etl import export, load
 from etl.cli import main
 from etl.errors import InputError
 from etl.publish import read_metadata
-from tests.conftest import METADATA
+from tests.conftest import METADATA, ROOT, SEEDS
 
 META = read_metadata(METADATA)
 DESCRIBED = META["databases"]["facts"]["tables"]
@@ -63,8 +65,8 @@ def validate(path: Path, only: str | None = None) -> list[tuple[str, str, str]]:
 def test_frictionless_validates_the_whole_package(dist: Path, package: dict):
     assert validate(dist / export.DATAPACKAGE) == []
     fks = sum(len(r["schema"].get("foreignKeys", [])) for r in package["resources"])
-    keyed = sum(len(fks) for _, _, fks, _ in load.KEYED_DERIVED.values())
-    assert fks == sum(len(fks) for _, _, fks in load.TABLES.values()) + keyed  # so the validation checked every one
+    declared = sum(len(fks) for _, _, fks in load.TABLES.values()) + sum(len(d.fks) for d in load.DERIVED.values())
+    assert fks == declared  # so the validation checked every one
 
 
 def edited_copy(dist: Path, tmp_path: Path, name: str, old: str, new: str, record: bool = True) -> Path:
@@ -105,7 +107,7 @@ def test_a_changed_file_fails_its_recorded_hash(dist: Path, tmp_path: Path):
 
 def test_resources_are_every_table_and_view_without_search_machinery(package: dict):
     names = [r["name"] for r in package["resources"]]
-    assert names == [*load.TABLES, *load.DERIVED, *load.KEYED_DERIVED]
+    assert names == [*load.TABLES, *load.DERIVED]
     assert not any(n.startswith(("segments_fts", "sqlite")) for n in names)
 
 
@@ -113,9 +115,10 @@ def test_keys_mirror_the_sqlite_ones(package: dict):
     for r in package["resources"]:
         schema = r["schema"]
         if r["name"] in load.DERIVED:
-            assert "primaryKey" not in schema and "foreignKeys" not in schema
-            continue
-        _, pk, fks = load.TABLES[r["name"]] if r["name"] in load.TABLES else load.KEYED_DERIVED[r["name"]][:3]
+            d = load.DERIVED[r["name"]]
+            pk, fks = d.pk, d.fks
+        else:
+            _, pk, fks = load.TABLES[r["name"]]
         assert schema["primaryKey"] == ([pk] if isinstance(pk, str) else list(pk))
         got = {(fk["fields"][0], fk["reference"]["resource"] or r["name"], fk["reference"]["fields"][0])
                for fk in schema.get("foreignKeys", [])}  # fmt: skip
@@ -153,6 +156,7 @@ def test_types_days_are_dates_and_edtf_stays_string(package: dict):
     assert by_type["date"] == {
         ("sources", "published"), ("facts", "date_earliest"), ("facts", "date_latest"), ("dates", "earliest"),
         ("dates", "latest"), ("timeline", "day"), ("timeline", "date_earliest"), ("timeline", "date_latest"),
+        ("facts", "said_on"),
     }  # fmt: skip
     edtf = {key for key, f in fields(package).items() if "EDTF" in f["description"]}
     assert {("facts", "date"), ("dates", "value"), ("timeline", "date"), ("figures", "date")} <= edtf
@@ -169,7 +173,7 @@ def test_rows_round_trip_through_frictionless(dist: Path, db):
     for name in ("facts", "quantities", "corroboration"):
         got = [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
                for row in pkg.get_resource(name).read_rows()]  # fmt: skip
-        order = "id" if name != "corroboration" else "n_sources desc, fact_id"
+        order = "id" if name != "corroboration" else "fact_id"  # a derived table's rows come in its key's order
         assert got == list(db.query(f"select * from {name} order by {order}")), name
 
 
@@ -184,7 +188,7 @@ def test_offsets_can_be_checked_from_the_csvs_alone(dist: Path):
         for row in read(name):
             assert text[row["source_id"]][int(row["start"]) : int(row["end"])] == row[exact]
             checked += 1
-    assert checked == 39 + 29 + 83
+    assert checked == 76 + 29 + 83
 
 
 def test_licence_and_sources(package: dict, db):
@@ -210,5 +214,85 @@ def test_same_database_gives_byte_identical_files(db_path: Path, dist: Path, tmp
     names = sorted(p.name for p in dist.iterdir())
     assert names == sorted(p.name for p in again.iterdir())  # stale.csv removed
     match, mismatch, errors = filecmp.cmpfiles(dist, again, names, shallow=False)
-    resources = len(load.TABLES) + len(load.DERIVED) + len(load.KEYED_DERIVED)
-    assert (mismatch, errors) == ([], []) and len(match) == resources + 1
+    assert (mismatch, errors) == ([], []) and len(match) == len(load.TABLES) + len(load.DERIVED) + 2
+
+
+# --- the evidence as W3C Web Annotations -----------------------------------------------------------------------
+
+# What the Web Annotation Data Model requires of an annotation, of a textual body, and of each selector.
+ANNOTATION_KEYS = {"@context", "id", "type", "body", "target"}
+SELECTOR_KEYS = {"TextQuoteSelector": {"exact"}, "TextPositionSelector": {"start", "end"}}
+MOTIVATIONS = {"describing", "assessing"}  # the two of the model's motivations evidence can have
+
+
+@pytest.fixture(scope="module")
+def annotations(dist: Path) -> list[dict]:
+    return json.loads((dist / export.ANNOTATIONS).read_text(encoding="utf-8"))
+
+
+def test_every_evidence_row_is_a_web_annotation(annotations: list[dict], db):
+    evidence = {
+        r["id"]: r for r in db.query("select e.*, f.statement from fact_evidence e join facts f on f.id = e.fact_id")
+    }
+    assert len(annotations) == len(evidence) == 76
+    urls = {r["id"]: r["url"] for r in db.query("select id, url from sources")}
+    for a in annotations:
+        assert set(a) >= ANNOTATION_KEYS and a["@context"] == "http://www.w3.org/ns/anno.jsonld"
+        assert a["type"] == "Annotation" and a["motivation"] in MOTIVATIONS
+        row_id = a["id"].removeprefix("http://127.0.0.1:8001/facts/fact_evidence/")
+        e = evidence[tilde_decode(row_id)]
+        text, link = a["body"][:2]
+        assert (text["type"], text["value"], text["format"]) == ("TextualBody", e["statement"], "text/plain")
+        assert link == {"id": f"http://127.0.0.1:8001/facts/facts/{tilde_encode(e['fact_id'])}", "type": "Text",
+                        "format": "text/html"}  # fmt: skip
+        assert a["target"]["source"] == urls[e["source_id"]]
+        assert a["motivation"] == "describing" and len(a["body"]) == 2  # the seeds agree: no disagreements
+    assert len({a["id"] for a in annotations}) == len(annotations)
+
+
+def test_every_selector_re_anchors_in_the_seed_text(annotations: list[dict], db):
+    """From the seed files alone: the quote selector finds one place, and it is the position selector's."""
+    files = {
+        r["url"]: (SEEDS / r["file"]).read_text(encoding="utf-8") for r in db.query("select url, file from sources")
+    }
+    for a in annotations:
+        text = files[a["target"]["source"]]
+        quote, position = a["target"]["selector"]
+        assert SELECTOR_KEYS[quote["type"]] <= set(quote) and SELECTOR_KEYS[position["type"]] <= set(position)
+        whole = quote["prefix"] + quote["exact"] + quote["suffix"]
+        assert text.count(whole) == 1, a["id"]
+        assert text.index(whole) + len(quote["prefix"]) == position["start"]
+        assert text[position["start"] : position["end"]] == quote["exact"]
+
+
+def test_an_archived_copy_is_the_targets_state(db_path: Path, tmp_path: Path):
+    copy = tmp_path / "facts.db"
+    shutil.copy(db_path, copy)
+    archive = "https://web.archive.org/web/20230203194012/https://www.rferl.org/a/32253748.html"
+    sqlite_utils.Database(copy)["sources"].update(
+        "rferl-2023-02-03", {"archive_url": archive, "archived_at": "2023-02-03T19:40:12Z"}
+    )
+    notes = export.annotations(sqlite_utils.Database(copy), "https://facts.example.org/", "https://x/")
+    states = {a["target"]["source"]: a["target"].get("state") for a in notes}
+    assert states["https://www.rferl.org/amp/russia-offensive-ukraine-east/32253748.html"] == {
+        "type": "TimeState", "cached": archive, "sourceDate": "2023-02-03T19:40:12Z"
+    }  # fmt: skip
+    assert None in states.values()  # the other source has no archived copy
+    assert all(a["id"].startswith("https://facts.example.org/facts/fact_evidence/") for a in notes)
+
+
+def test_contradicting_evidence_is_assessing(tmp_path: Path):
+    from etl.build import build
+    from tests.test_corroboration import _add_wire_copy
+
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    shutil.copy(ROOT / "facts.yml", tmp_path / "facts.yml")
+    facts = _add_wire_copy(tmp_path)  # marks "an initial 30 000 soldiers" as contradicting the 15,000-troops fact
+    build(tmp_path / "seeds", facts, tmp_path / "facts.db")
+    notes = export.annotations(sqlite_utils.Database(tmp_path / "facts.db"), export.BASE_URL, "https://x/")
+    [assessing] = [a for a in notes if a["motivation"] == "assessing"]
+    assert tilde_decode(assessing["id"]).endswith(
+        "fact_evidence/eu-training-target-initial@wirecopy-2023-02-03:238-270"
+    )
+    assert assessing["body"][2]["purpose"] == "assessing"
+    assert "gives 30 000 where the fact has 15000 troops (value)" in assessing["body"][2]["value"]

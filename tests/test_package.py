@@ -112,7 +112,7 @@ def test_the_images_command_serves_read_only_with_the_settings(context: Path, tm
         [db] = get("/-/databases.json")
         assert (db["name"], db["is_mutable"], db["hash"] is not None) == ("facts", False, True)
         assert "datasette-vega" in {p["name"] for p in get("/-/plugins.json")}
-        assert len(get("/facts/facts.json?_shape=array&_size=max")) == 30
+        assert len(get("/facts/facts.json?_shape=array&_size=max")) == 62
         with urllib.request.urlopen(base + "/facts/sources/rferl-2023-02-03", timeout=10) as r:
             assert 'data-evidence="zelensky-will-not-give-up-bakhmut@' in r.read().decode()  # viewer plugin+template
 

@@ -14,6 +14,8 @@ SPAN_TABLES = {
     "quotes": "surface",
     "entity_mentions": "surface",
     "statement_renderings": "exact",
+    "sentences": "exact",
+    "sentence_coverage": "exact",
 }
 # Tables whose rows quote two sources: each side's prefix -> the column holding its words.
 PAIR_TABLES = {"quote_variants": {"a_": "a_exact", "b_": "b_exact"}}

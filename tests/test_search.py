@@ -74,7 +74,7 @@ def test_punctuated_words_are_found_as_typed(server):
         _, body = get(server + ENDPOINTS[0].format(urllib.parse.quote(q)))
         return [(r["kind"], r["id"]) for r in json.loads(body)]
 
-    assert hits("F-16") == [("segments", "rferl-2023-02-03:12")]
+    assert hits("F-16") == [("facts", "ukraine-requests-f-16s"), ("segments", "rferl-2023-02-03:12")]
     assert ("facts", "eu-ukraine-summit-2023-02-03") in hits("EU-Ukraine")
     assert ("entities", "united-states") in hits("U.S.")
     assert hits("") == [] and hits('"') == []

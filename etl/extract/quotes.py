@@ -689,3 +689,16 @@ def _sentence_spans(masked: str, ps: int, pe: int) -> list[tuple[int, int]]:
         else:
             spans.append((s, e))
     return spans
+
+
+# Verbs of saying that attribute a whole clause, for curated evidence: the noun-like forms ("pledges", "claims")
+# are left out, since without a quotation to attach to they are nouns as often as not.
+_REPORTING = re.compile(
+    rf"\b{alternation([*_VERBS, *_PARTICIPLES, *_PARTICIPLES_AFTER_COMMA_ONLY])}\b|\baccording to\b", re.I
+)
+
+
+def reporting_cue(sentence: str) -> bool:
+    """Does the sentence attribute its words to someone ("said", "told", "according to", ...)? The quote
+    extractor's verbs of saying, for the attribution of curated evidence."""
+    return _REPORTING.search(sentence) is not None
