@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     p_serve.add_argument("--host", default="127.0.0.1")
     p_serve.add_argument("--port", type=_port, default=8001, help="0 for any free port (the one chosen is printed)")
     p_shots = sub.add_parser(
-        "screenshots", help="screenshot every chart link and each source's viewer page (headless Chromium)"
+        "screenshots", help="screenshot every page type, every chart and each source's viewer (headless Chromium)"
     )
     p_shots.add_argument("outdir", type=Path)
     p_shots.add_argument("--db", type=Path, default=ROOT / "facts.db")
@@ -215,10 +215,27 @@ def _screenshots(args: argparse.Namespace) -> int:
     row_url = viewer().row_url
 
     charts = chart_links(read_metadata(args.metadata))
-    sources = [r["id"] for r in sqlite_utils.Database(args.db)["sources"].rows_where(order_by="id", select="id")]
+    db = sqlite_utils.Database(args.db)
+    sources = [r["id"] for r in db["sources"].rows_where(order_by="id", select="id")]
+    # One page of every type a reader meets (name, path, window), then every chart and every source viewer.
+    fact = next(db.query("select fact_id from corroboration order by n_sources desc, fact_id limit 1"))["fact_id"]
+    pages = [
+        ("home", "/", "1400,1400"),
+        ("facts", "/facts/facts", "1400,1000"),
+        ("fact", row_url("facts", fact), "1400,1400"),
+        ("sources", "/facts/sources", "1400,800"),
+        ("search", "/-/search?q=F-16", "1400,1000"),
+        ("search_all", "/facts/search_all?q=Soledar", "1400,1000"),
+        ("map", "/facts/places", "1400,1200"),
+        ("about", "/about", "1400,2200"),
+        ("feed", "/facts/facts_feed", "1400,900"),
+    ]
     with running(args.db, args.metadata) as base:
+        for name, path, size in pages:
+            png = screenshot(base + path, args.outdir / f"{name}.png", size=size)
+            print(f"{png}: {path}")
         for chart in charts:
-            png = screenshot(base + chart.url, args.outdir / f"{chart.slug}.png")
+            png = screenshot(base + chart.url, args.outdir / f"{chart.slug}.png", size="1400,1000")
             print(f"{png}: {chart.title}")
         for source in sources:
             png = screenshot(base + row_url("sources", source), args.outdir / f"source_{source}.png", size="1280,2000")

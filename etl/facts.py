@@ -7,6 +7,7 @@ wrong in the file is reported as one line naming facts.yml, the line and the fix
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import functools
@@ -26,6 +27,8 @@ from etl.sources import Source
 from etl.yamlfile import Lines, read_yaml
 
 CONTEXT = 32  # characters of prefix and suffix, as in a W3C TextQuoteSelector
+# Entity fields that identify it outside the dataset: a Wikidata id, and coordinates for places.
+ENTITY_REFS = ("wikidata", "latitude", "longitude")
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,9 @@ class Curated:
     # ("Russian attacks" name Russia). Not extracted as mentions: "Kyiv" is still the city.
     stand_ins: dict[str, frozenset[str]]
     demonyms: dict[str, str]
+    # Wikidata id and coordinates per entity id, as facts.yml gives them. Kept out of Entity, which the extractors
+    # see and incremental builds hash: a corrected coordinate changes the entities table, not every article.
+    entity_refs: dict[str, dict] = dataclasses.field(default_factory=dict)
 
     def same_unit(self, extracted: str, unit: str | None) -> bool:
         """Equal or an alias ("soldiers" for troops), or the text leaves the noun out ("to up to 30,000") and the
@@ -188,9 +194,10 @@ def load_facts(path: Path, sources: Sequence[Source]) -> Curated:
         if "stands_for" in e:
             stand_ins.setdefault(e["stands_for"], set()).add(e["id"])
     demonyms = {e["id"]: e["demonym"] for e in data["entities"] if "demonym" in e}
+    refs = {e["id"]: {k: e.get(k) for k in ENTITY_REFS} for e in data["entities"]}
     curated = Curated(
         path, units, topics, entities, facts, ignores, statements,
-        {k: frozenset(v) for k, v in stand_ins.items()}, demonyms,
+        {k: frozenset(v) for k, v in stand_ins.items()}, demonyms, refs,
     )  # fmt: skip
     _check_references(curated, data, lines, {s.id for s in sources})
     _check_said_on(curated, lines, {s.id: s.published for s in sources})

@@ -49,8 +49,13 @@ def viewer() -> ModuleType:
     """The source viewer plugin as a module, for the tests and the screenshots. Datasette loads plugin files by
     path, and a replica's image has them but not this package, so the plugin is one self-contained file (and,
     loaded as Datasette loads it, outside sys.modules: no ``from __future__ import annotations`` there)."""
-    path = PLUGINS_DIR / "source_viewer.py"
-    spec = importlib.util.spec_from_file_location("source_viewer", path)
+    return plugin("source_viewer")
+
+
+def plugin(name: str) -> ModuleType:
+    """One of plugins/*.py as a module, loaded by path as Datasette loads it (reader, charts, source_viewer)."""
+    path = PLUGINS_DIR / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -167,14 +172,18 @@ def serving(cmd: list[str], port: int, timeout: float = 30, cwd: Path | None = N
 
 @dataclass(frozen=True)
 class Chart:
-    """A datasette-vega chart link: a page path and the ``g.*`` state in its fragment."""
+    """A chart: a page path and either the ``g.*`` state of a datasette-vega link's fragment, or the Vega-Lite
+    ``spec`` of a canned query's ``chart:`` (drawn by plugins/charts.py)."""
 
     title: str
     path: str
     state: dict[str, str]
+    spec: dict | None = None
 
     @property
     def url(self) -> str:
+        if self.spec is not None:
+            return self.path
         return f"{self.path}#" + "&".join(f"g.{k}={v}" for k, v in self.state.items())
 
     @property
@@ -183,7 +192,23 @@ class Chart:
 
     @property
     def columns(self) -> list[str]:
+        if self.spec is not None:
+            return sorted(_fields(self.spec) - {None})
         return [self.state[k] for k in ("x_column", "y_column", "color_column", "size_column") if k in self.state]
+
+
+def _fields(spec: object) -> set:
+    """Every ``field`` a Vega-Lite spec encodes (in layers too), less those its transforms compute."""
+    if isinstance(spec, list):
+        return set().union(*(_fields(x) for x in spec)) if spec else set()
+    if not isinstance(spec, dict):
+        return set()
+    computed = {t.get("as") for t in spec.get("transform", [])}
+    found = {spec["field"]} if isinstance(spec.get("field"), str) else set()
+    for key, value in spec.items():
+        if key != "transform":
+            found |= _fields(value)
+    return found - computed
 
 
 def chart_links(metadata: dict) -> list[Chart]:
@@ -194,8 +219,10 @@ def chart_links(metadata: dict) -> list[Chart]:
         charts[path] = Chart(title, path, _state(fragment))
     for db_name, db in metadata.get("databases", {}).items():
         for name, q in db.get("queries", {}).items():
-            if "fragment" in q:
-                path = f"/{db_name}/{name}"
+            path = f"/{db_name}/{name}"
+            if "chart" in q:
+                charts[path] = Chart(q.get("title", name), path, {}, q["chart"])
+            elif "fragment" in q:
                 charts[path] = Chart(q.get("title", name), path, _state(q["fragment"]))
     return list(charts.values())
 
@@ -217,6 +244,7 @@ def query_params(source_id: str) -> dict[str, str]:
     return {
         "facts_by_topic": "topic=sanctions",
         "search_paragraphs": "q=Bakhmut",
+        "search_all": "q=Bakhmut",
         "source_paragraphs": f"source={source_id}",
         "facts_one_source_states": f"source={source_id}",
     }
