@@ -38,49 +38,56 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
 from typing import NamedTuple
 
 from etl import edtf
 from etl.extract.base import DateMention
-from etl.text import ABBREVIATIONS
+from etl.extract.english import (
+    CLOSED_CLASS,
+    DETERMINERS,
+    MONTH_ABBREVIATIONS,
+    MONTH_NAMES,
+    MONTHS,
+    QUANTIFIERS,
+    SEASONS,
+    WEEKDAY_NAMES,
+    WEEKDAYS,
+    capitalised,
+    first_letters,
+    is_plural,
+)
+from etl.extract.numbers import COUNT_WORDS, small_count
+from etl.extract.tense import AIMED, FUTURE, PAST, PERFECT, Tenses
 
-__all__ = ["find_dates"]
+__all__ = ["find_dates", "year_reading"]
 
 # ---------------------------------------------------------------------------------------------
 # Vocabulary
 
-_MONTHS = {
-    name.lower(): i
-    for i, name in enumerate(
-        "January February March April May June July August September October November December".split(), 1
-    )
-}
-_MONTH_FULL = frozenset(_MONTHS)
-_MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8})
-_MONTHS.update({"sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12})
-_SEASONS = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24}
-_WEEKDAYS = {d.lower(): i for i, d in enumerate("Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())}
-_NUMBER_WORDS = {
-    w: i
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
-        " sixteen seventeen eighteen nineteen twenty".split()
-    )
-    if i
-}
-_NUMBER_WORDS.update({"a": 1, "an": 1})
+_MONTHS = MONTHS
+_MONTH_FULL = frozenset(m.lower() for m in MONTH_NAMES)
+_SEASONS = SEASONS
+_WEEKDAYS = WEEKDAYS
 
-_FULL_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-_MONTH_WORD = rf"(?:{_FULL_MONTH}\b|(?:Sept|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b\.?)"
-_SEASON_WORD = r"(?:spring|summer|autumn|fall|winter)"
-_WEEKDAY_WORD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+
+def _words_alt(names: Iterable[str]) -> str:
+    """A regex alternation of words, longest first (so "Sept" is tried before "Sep")."""
+    return "|".join(sorted(names, key=lambda w: (-len(w), w)))
+
+
+_FULL_MONTH = rf"(?:{'|'.join(MONTH_NAMES)})"
+_MONTH_WORD = rf"(?:{_FULL_MONTH}\b|(?:{_words_alt(a.capitalize() for a in MONTH_ABBREVIATIONS)})\b\.?)"
+_SEASON_WORD = rf"(?:{_words_alt(SEASONS)})"
+_WEEKDAY_WORD = rf"(?:{'|'.join(WEEKDAY_NAMES)})"
+_RELATIVE_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1}
+_RELATIVE_DETS = {"this": 0, "last": -1, "next": 1}
 _SP = r"[^\S\n]+"  # whitespace inside one paragraph (blanked chrome is spaces, lines stay apart)
 _YEAR_SEP = rf"(?:,[^\S\n]*|{_SP})"
 _DAY = r"[0-3]?[0-9](?:st|nd|rd|th)?(?![0-9A-Za-z])"
-_NUM = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+_NUM = "|".join(sorted(COUNT_WORDS, key=len, reverse=True))
 
 # One alternative per date form, longest forms first. Every alternative starts with a literal
 # (word or digit) and has no nested quantifiers, so matching stays linear in the input.
@@ -105,9 +112,18 @@ _CORE = re.compile(
 # Where a date form can start: a word beginning with a digit or with the first letters of a month,
 # season, weekday, today/yesterday/tomorrow, this/last/next or a number word. Cheap to scan for; the
 # full pattern is only tried at these places.
+_STARTS = [
+    *MONTHS,
+    *SEASONS,
+    *WEEKDAYS,
+    *_RELATIVE_DAYS,
+    *_RELATIVE_DETS,
+    *COUNT_WORDS,
+]
 _ANCHOR = re.compile(
-    r"\b(?=[0-9a-z])(?:(?<![.,:/$€£¥₴#])[0-9]|jan|feb|ma[ry]|apr|ju[nl]|aug|sep|oct|nov|dec|spr|sum|aut|fal|win"
-    r"|mon|tue|wed|thu|fri|sat|sun|to[dm]|yes|thi|las|nex|an?\b|one|two|thr|fou|fiv|six|sev|eig|nin|ten|ele|twe|fif)",
+    r"\b(?=[0-9a-z])(?:(?<![.,:/$€£¥₴#])[0-9]|"
+    + "|".join(w if len(w) >= 3 else rf"{w}\b" for w in first_letters(_STARTS))
+    + ")",
     re.IGNORECASE,
 )
 _TRAILING_YEAR = re.compile(rf"{_YEAR_SEP}(?:of{_SP})?(this|last|next){_SP}year\b", re.IGNORECASE)
@@ -128,25 +144,10 @@ _NARROW = frozenset({"early", "mid", "late"})
 _NARROW_PHRASE = {"end": "late", "close": "late", "beginning": "early", "start": "early", "middle": "mid"}
 _MODIFIERS = frozenset({"by", "since", "before", "after"})
 _TARGET_PREPS = frozenset({"by", "for", "until", "till", "before"})
-_DETERMINERS = frozenset(
-    "the a an this that these those its their his her our my your some any no every each all many".split()
-)
-_PREPOSITIONS = frozenset(
-    "about above across against along amid among around at behind below beside between beyond by despite"
-    " during for from in inside into near of off on onto out outside over past per since than through"
-    " throughout till to toward towards under until upon via with within without".split()
-)
-_CONJUNCTIONS = frozenset(
-    "and but or nor so yet because if unless when whenever where while whereas although though".split()
-)
-_PRONOUNS = frozenset("it they he she we i you there which who what".split())
-_AUXILIARIES = frozenset(
-    "is are was were be been being has have had will would can could may might must shall should do does did".split()
-)
-_ADVERBS = frozenset("already also again alone too ago last next yet still now then even only just not".split())
+_DETERMINERS = DETERMINERS | QUANTIFIERS
 # Lower-case words that may follow a season used as a date; any other lower-case word makes it
 # an adjective ("the winter months", "the spring offensive").
-_AFTER_SEASON_OK = _PREPOSITIONS | _CONJUNCTIONS | _DETERMINERS | _PRONOUNS | _AUXILIARIES | _ADVERBS
+_AFTER_SEASON_OK = CLOSED_CLASS
 _WEEKDAY_NAMES = frozenset("black good bloody super ash holy cyber palm easter maundy shrove giving".split())
 _YEAR_NAMES = frozenset(
     "no number resolution article section flight route room highway euro expo vision agenda horizon"
@@ -159,11 +160,6 @@ _SCALE_UNITS = frozenset(
     "million billion trillion thousand hundred bn mln m k percent per km kg mw gw kw mph sq".split()
 )
 _TIME_ZONES = frozenset("GMT UTC CET CEST EET EEST MSK EST EDT BST PST PDT".split())
-_IRREGULAR_PLURALS = frozenset("people men women children personnel staff police aircraft".split())
-_NOT_PLURAL = frozenset(
-    "as was has is its his this thus yes less unless across whereas besides perhaps always sometimes"
-    " does goes towards afterwards nowadays overseas news various serious previous".split()
-)
 # Words before a year that make a following plural noun its head ("in 2022 elections were held").
 _YEAR_PREPS = frozenset("in since during until till before after".split())
 _DATE_DETERMINERS = frozenset({"the", "a", "an"})
@@ -227,9 +223,9 @@ def _parse_core(m: re.Match[str], published: dt.date) -> _Core | None:
         y = int(g("sea_y")) if g("sea_y") else None
         return _Core("season", s, e, y, season=_SEASONS[g("sea_s").lower()], bare=y is None)
     if kind == "wd":
-        return _Core("weekday", s, e, weekday=_WEEKDAYS[g("wd").lower()]) if _capitalised(g("wd")) else None
+        return _Core("weekday", s, e, weekday=_WEEKDAYS[g("wd").lower()]) if capitalised(g("wd")) else None
     if kind == "rday":
-        offset = {"today": 0, "yesterday": -1, "tomorrow": 1}[g("rday").lower()]
+        offset = _RELATIVE_DAYS[g("rday").lower()]
         day = published + dt.timedelta(days=offset)
         return _Core("day", s, e, day.year, day.month, day.day)
     if kind == "year":
@@ -241,13 +237,9 @@ def _parse_core(m: re.Match[str], published: dt.date) -> _Core | None:
     return None
 
 
-def _capitalised(word: str) -> bool:
-    return word[:1].isupper() and (word[1:].islower() or word[1:].isupper())
-
-
 def _ago(s: int, e: int, num: str, unit: str, p: dt.date) -> _Core | None:
     """Resolve "two years ago" to a year, "three months ago" -> a month, "five days ago" -> a day."""
-    n = int(num) if num.isdigit() else _NUMBER_WORDS.get(num)
+    n = small_count(num)
     if not n:
         return None
     if unit == "year":
@@ -261,7 +253,7 @@ def _ago(s: int, e: int, num: str, unit: str, p: dt.date) -> _Core | None:
 
 def _relative(s: int, e: int, det: str, unit: str, p: dt.date) -> _Core | None:
     """this/last/next + year, month, season, month name or weekday."""
-    step = {"this": 0, "last": -1, "next": 1}[det]
+    step = _RELATIVE_DETS[det]
     low = unit.lower()
     if low == "year":
         return _Core("year", s, e, p.year + step)
@@ -270,7 +262,7 @@ def _relative(s: int, e: int, det: str, unit: str, p: dt.date) -> _Core | None:
         return _Core("month", s, e, y, mo + 1)
     if low in _SEASONS:
         return _Core("season", s, e, _relative_season_year(_SEASONS[low], step, p), season=_SEASONS[low])
-    if not _capitalised(unit):
+    if not capitalised(unit):
         return None
     if low in _WEEKDAYS:
         return _Core("weekday", s, e, weekday=_WEEKDAYS[low], det=None if step == 0 else det)
@@ -450,46 +442,54 @@ def _after_as(text: str, pos: int, floor: int, words: tuple[str, ...] = ("as", "
 
 
 def _is_plural_noun(word: str) -> bool:
-    if word in _IRREGULAR_PLURALS:
-        return True
-    return (
-        len(word) > 3
-        and word.isalpha()
-        and word.islower()
-        and word.endswith("s")
-        and not word.endswith(("ss", "us", "is"))
-        and word not in _NOT_PLURAL
-    )
+    """A lower-case plural noun (the one plural test, on a word as written)."""
+    return word.isalpha() and word.islower() and is_plural(word)
+
+
+def year_reading(text: str, start: int, end: int) -> str | None:
+    """The one year-or-count decision for the four digits text[start:end], shared by the date and the
+    figure extractors so that a number is never dropped by both: "year" (a date), "count" (a figure:
+    "2000 troops", "about 2000"), "name" ("Resolution 2022", "No. 2000"), "time" ("1930 GMT") or None
+    when the digits are no bare 1900-2099 (glued to signs or letters: the figure rules decide)."""
+    core = _Core("year", start, end, int(text[start:end]))
+    floor = max(0, start - _WINDOW)
+    return _year_kind(text, core, _left(text, core, floor), floor)
 
 
 def _year_ok(text: str, core: _Core, left: _Left, floor: int) -> bool:
     """A bare four-digit year is a date unless it is a count, an amount, a time or part of a name."""
+    return _year_kind(text, core, left, floor) == "year"
+
+
+def _year_kind(text: str, core: _Core, left: _Left, floor: int) -> str | None:
     s, e = core.start, core.end
     if not 1900 <= (core.year or 0) <= 2099:
-        return False
+        return None
     if left.narrow != "mid" and not _year_edges_ok(text, s, e):
-        return False
+        return None
     if _NO_BEFORE.search(text, max(floor, s - 8), s):
-        return False
+        return "name"
     prev = _prev_word(text, s, floor)
     prev_word = prev[1].lower() if prev else ""
-    if prev_word in _YEAR_NAMES or prev_word in _QUALIFIERS or (prev_word == "over" and not left.narrow):
-        return False
+    if prev_word in _YEAR_NAMES:
+        return "name"
+    if prev_word in _QUALIFIERS or (prev_word == "over" and not left.narrow):
+        return "count"
     if prev and prev_word == "to" and (_prev_word(text, prev[0], floor) or (0, ""))[1].lower() in ("up", "close"):
-        return False
+        return "count"
     end, nxt = _next_word(text, e)
-    if nxt.lower() in _SCALE_UNITS or nxt in _TIME_ZONES or nxt.lower() in ("hours", "hrs", "h"):
-        return False
-    if nxt.lower() == "local" and _next_word(text, end)[1].lower() == "time":  # "at 1930 local time"
-        return False
+    if nxt in _TIME_ZONES or (nxt.lower() == "local" and _next_word(text, end)[1].lower() == "time"):
+        return "time"  # "1930 GMT", "at 1930 local time"
+    if nxt.lower() in _SCALE_UNITS or nxt.lower() in ("hours", "hrs", "h"):
+        return "count"
     protected = (
         left.modifier
         or left.narrow
         or left.prep in _YEAR_PREPS
         or left.prep in _DETERMINERS
-        or text[s - 2 : s] in ("'s", "’s")
+        or text[max(0, s - 3) : s].rstrip().endswith(("'s", "’s"))
     )
-    return bool(protected) or not _counts(text, end, nxt)
+    return "year" if protected or not _counts(text, end, nxt) else "count"
 
 
 def _year_edges_ok(text: str, s: int, e: int) -> bool:
@@ -556,246 +556,10 @@ def _relative_ok(text: str, core: _Core, floor: int) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
-# Tense of the clause around a date
-
-# Tense cues. _PAST is a completed event ("occupied", "was"); _AIMED a past that still points ahead
-# or only reports ("was pushing", "urged", "said"), which a target preposition overrides.
-_PAST, _AIMED, _FUTURE, _PERFECT, _PRESENT = "past", "aimed", "future", "perfect", "present"
-
-_TOKEN = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*|[0-9]+|[.!?]+|[,;:()\[\]\"“”«»—–]|-{1,2}")
-_BOUNDARY_TOKENS = frozenset([*',;:()[]"“”«»—–', "-", "--"])
-_SUBORDINATORS = frozenset(
-    "while whereas although though because that which who whom whose when where if unless whether".split()
-)
-_BOUNDARY_WORDS = _SUBORDINATORS | {"but", "and", "or"}
-_FUTURE_WORDS = frozenset(
-    """will shall won't won’t would wouldn't wouldn’t upcoming forthcoming soon
-    expect expects anticipate anticipates predict predicts""".split()
-)
-_TO_FUTURE = frozenset(
-    """plan plans planned planning aim aims aimed aiming intend intends intended intending expect expects expected
-    expecting set going due about hope hopes hoped hoping seek seeks seeking want wants wanted is are was were
-    poised likely ready prepared preparing pledged pledge pledges promised promise promises vowed vow vows
-    decided agreed threatened threatens""".split()
-)
-_PAST_WORDS = frozenset("was were did didn't didn’t wasn't wasn’t weren't weren’t".split())
-# "talks were unlikely before the summer": a copula with an adjective of likelihood or readiness points ahead
-_PROSPECT_ADJECTIVES = frozenset(
-    "likely unlikely possible impossible probable improbable ready certain sure poised due expected".split()
-)
-_PAST_ADVERBS = frozenset("ago earlier previously formerly".split())
-_FUTURE_PARTICIPLES = frozenset("expected scheduled slated planned".split())  # not after than/as
-_INTENT_PAST = frozenset(
-    """aimed planned hoped wanted sought pushed pressed called urged demanded asked promised pledged vowed
-    intended lobbied proposed offered threatened agreed decided""".split()
-)
-_REPORTING = frozenset(
-    """say says saying said tell tells telling told adds adding writes wrote warns announces announcing claiming
-    noting confirming insisting stressing explaining admitting vowing declares insists forecast forecasts""".split()
-)
-_IRREGULAR_PAST = frozenset(
-    """said told took began met made gave came went saw got found held led left lost won fought brought bought
-    sought thought knew grew threw drew flew fell rose struck spoke wrote broke chose drove ate sent spent built
-    kept felt meant paid laid sold stood understood became ran sat shot fled forgot hid oversaw overtook undertook
-    withdrew arose caught dealt dug froze hung lent mistook rode rang shook slid sprang stole stuck swore swept
-    taught tore woke wore wept heard sank blew foresaw overthrew upheld withheld forbade sped slew strove swam
-    swung fed bled bent lit""".split()
-)
-_PARTICIPLES = frozenset(
-    """been done gone seen taken given begun known shown grown written spoken broken chosen driven fallen risen
-    stolen sworn torn worn hidden forgotten gotten ridden eaten beaten drawn flown thrown withdrawn overseen
-    undertaken""".split()
-)
-# Present tense: be, and -s verbs that put a date in the present ("expires on March 18").
-_PRESENT_WORDS = frozenset(
-    """is are am isn't aren't isn’t aren’t expires ends begins starts runs opens closes meets enters resumes lapses
-    concludes continues falls""".split()
-)
-_SUBJECTS = frozenset("it he she they we i you which who that".split())
-_HAD = frozenset("had hadn't hadn’t".split())
-_HAVE = _HAD | frozenset("has have hasn't haven't hasn’t haven’t".split())
-_ED_NOT_VERB = frozenset("hundred sacred naked wicked kindred rugged ragged beloved united red bed shed wed".split())
-_EED_VERBS = frozenset("agreed freed guaranteed decreed".split())
-# Words before an -ed form that make it an adjective or a passive, not a past verb.
-_NOT_PAST_BEFORE = (
-    _DETERMINERS
-    | _PREPOSITIONS
-    | frozenset(
-        """be is are am was were been being will would can could may might must shall should than very so too
-        most more less well newly highly heavily fully partly partially widely long much get gets remain
-        remains""".split()
-    )
-)
-
-
-class _Line:
-    """A paragraph tokenised once: sentence ends, clause boundaries, and tense cues computed on demand."""
-
-    def __init__(self, text: str, start: int, end: int) -> None:
-        toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end)]
-        self.starts = [t[0] for t in toks]
-        self.ends = [t[1] for t in toks]
-        self.raw = [t[2] for t in toks]
-        self.low = [t.lower() for t in self.raw]
-        # A semicolon joins two sentences as far as tense goes.
-        self.sentence_ends = [
-            i for i, t in enumerate(self.raw) if t == ";" or (t[0] in ".!?" and self._ends_sentence(i))
-        ]
-        # Clause boundaries and subordinators, as sorted token indices (the searches bisect them).
-        self.bound_at = [i for i, t in enumerate(self.low) if t in _BOUNDARY_TOKENS or t in _BOUNDARY_WORDS]
-        self.subordinate_at = [i for i, t in enumerate(self.low) if t in _SUBORDINATORS]
-        self._cues: list[str | None] | None = None
-        self._cue_at: list[int] = []
-
-    def _ends_sentence(self, i: int) -> bool:
-        """A '.', '!' or '?' token that ends a sentence (not "Feb. 24", "U.S.", "Gen. X")."""
-        nxt = self.raw[i + 1] if i + 1 < len(self.raw) else ""
-        if self.raw[i][0] != "." or not nxt:
-            return True
-        if nxt[:1].islower():
-            return False
-        if i > 0 and self.ends[i - 1] == self.starts[i]:
-            word, low = self.raw[i - 1], self.low[i - 1]
-            if len(word) == 1 and word.isupper():
-                return False
-            if low in _MONTHS and len(low) <= 4:
-                return not nxt[:1].isdigit()
-            if low in ABBREVIATIONS:
-                return False
-        return True
-
-    def cues(self) -> tuple[list[str | None], list[int]]:
-        """Every token's cue and the indices of the tokens that have one (computed once per line)."""
-        if self._cues is None:
-            self._cues = [_cue(self.raw, self.low, i) for i in range(len(self.raw))]
-            self._cue_at = [i for i, c in enumerate(self._cues) if c]
-        return self._cues, self._cue_at
-
-
-def _cue(raw: list[str], low: list[str], i: int) -> str | None:
-    """The tense a token signals: future (will, plans to), past (said, -ed), perfect (had) or None."""
-    w = low[i]
-    nxt = low[i + 1] if i + 1 < len(low) else ""
-    prv = low[i - 1] if i > 0 else ""
-    prv2 = low[i - 2] if i > 1 else ""
-    if w in _FUTURE_WORDS or w.endswith(("'ll", "’ll")):
-        return _FUTURE
-    if (w == "next" and nxt != "to") or (w == "coming" and prv in _DETERMINERS):
-        return _FUTURE
-    if w == "due":  # "due on Tuesday", "due to vote" are future; "due to the war" is a cause
-        after = low[i + 2] if i + 2 < len(low) else ""
-        return None if nxt == "to" and (after in _DETERMINERS or not after.isalpha()) else _FUTURE
-    if nxt == "to" and w in _TO_FUTURE:
-        return _FUTURE
-    if w in _FUTURE_PARTICIPLES and prv not in ("than", "as"):
-        return _FUTURE  # "a decision expected by Saturday", "talks scheduled for March"
-    if w in _HAD:
-        return _PERFECT
-    if w in _PAST_WORDS:  # "was pushing for Summer", "was extended until Feb. 14" point ahead
-        ahead = nxt.endswith("ing") or nxt in _IRREGULAR_PAST or nxt in _PARTICIPLES or _regular_past(nxt)
-        ahead = ahead or nxt in _PROSPECT_ADJECTIVES
-        return _AIMED if ahead else _PAST
-    if w in _PAST_ADVERBS or w in _INTENT_PAST or (w in _REPORTING and prv not in _DETERMINERS):
-        return _AIMED
-    had = prv in _HAD or prv2 in _HAD
-    if w in _PARTICIPLES and (prv in _HAVE or prv2 in _HAVE):
-        return _PERFECT if had else _PAST
-    if (w in _IRREGULAR_PAST or _regular_past(raw[i])) and prv not in _NOT_PAST_BEFORE:
-        return _PERFECT if had else _PAST
-    if w in _PRESENT_WORDS or (prv in _SUBJECTS and w.isalpha() and w not in _AFTER_SEASON_OK):
-        return _PRESENT  # "is", "it expires", "they expect": present tense stops the search
-    return None
-
-
-def _regular_past(word: str) -> bool:
-    if len(word) < 4 or not word.endswith("ed") or not word.isalpha() or not word.islower():
-        return False
-    if word.endswith("eed"):
-        return word in _EED_VERBS
-    return word not in _ED_NOT_VERB
-
-
-class _Tenses:
-    """Tense of the clause around a date, from the nearest tense cue; paragraphs tokenised lazily."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._newlines: list[int] | None = None
-        self._line_no = -1
-        self._line: _Line | None = None
-
-    def _line_at(self, pos: int) -> _Line:
-        if self._newlines is None:
-            self._newlines = [m.start() for m in re.finditer("\n", self.text)]
-        i = bisect_left(self._newlines, pos)
-        if i != self._line_no or self._line is None:  # dates come in order: keep one line
-            start = self._newlines[i - 1] + 1 if i else 0
-            end = self._newlines[i] if i < len(self._newlines) else len(self.text)
-            self._line_no, self._line = i, _Line(self.text, start, end)
-        return self._line
-
-    def __call__(self, start: int, end: int) -> tuple[str | None, bool]:
-        """The nearest cue in the date's clause, else in its sentence (left wins ties), and whether it
-        governs the date's own clause (found there, or the date opens the sentence: "By March, ...")."""
-        line = self._line_at(start)
-        left = bisect_right(line.ends, start)  # tokens [0, left) end before the date
-        right = bisect_left(line.starts, end)  # tokens [right, ...) start after it
-        k = bisect_left(line.sentence_ends, left)
-        lo = line.sentence_ends[k - 1] + 1 if k else 0
-        k = bisect_left(line.sentence_ends, right)
-        hi = line.sentence_ends[k] if k < len(line.sentence_ends) else len(line.raw)
-        # The clause first; then the sentence, but not into a clause hanging off the date's right
-        # ("The IMF forecast in January that Russia's economy would grow").
-        passes = ((line.bound_at, line.bound_at, 25, True), (None, line.subordinate_at, 40, left - lo <= 1))
-        for stops_left, stops_right, cap, governs in passes:
-            before = _cue_before(line, left - 1, max(lo, left - cap), stops_left)
-            after = _cue_after(line, right, min(hi, right + cap) - 1, stops_right)
-            if before and (not after or before[0] <= after[0]):
-                return before[1], governs
-            if after:
-                return after[1], governs
-        return None, False
-
-
-# The nearest cue is found by bisecting the sorted indices of cue and stop tokens, not by walking
-# the tokens: a walk costs its cap (25-40 tokens) per date, which is most of the time in date-dense text.
-
-
-def _cue_before(line: _Line, first: int, last: int, stops: list[int] | None) -> tuple[int, str] | None:
-    """(distance, cue) of the nearest token with a cue in tokens first, first-1, ..., last, giving up at a
-    stop token (indices in ``stops``; a stop on the cue's own token wins)."""
-    cues, cue_at = line.cues()
-    k = bisect_right(cue_at, first) - 1
-    if first < last or k < 0 or cue_at[k] < last:
-        return None
-    c = cue_at[k]
-    if stops is not None:
-        b = bisect_right(stops, first) - 1
-        if b >= 0 and stops[b] >= c:
-            return None
-    return first - c, cues[c]
-
-
-def _cue_after(line: _Line, first: int, last: int, stops: list[int] | None) -> tuple[int, str] | None:
-    """(distance, cue) of the nearest token with a cue in tokens first, first+1, ..., last, giving up at a
-    stop token (indices in ``stops``; a stop on the cue's own token wins)."""
-    cues, cue_at = line.cues()
-    k = bisect_left(cue_at, first)
-    if first > last or k == len(cue_at) or cue_at[k] > last:
-        return None
-    c = cue_at[k]
-    if stops is not None:
-        b = bisect_left(stops, first)
-        if b < len(stops) and stops[b] <= c:
-            return None
-    return c - first, cues[c]
-
-
-# ---------------------------------------------------------------------------------------------
 # Putting it together
 
 
-def _tense_for(core: _Core, left: _Left, tenses: _Tenses) -> _Tense:
+def _tense_for(core: _Core, left: _Left, tenses: Tenses) -> _Tense:
     """Tense signals for a date with no year. "since" is past. by/for/until/before make a target,
     except in a past-perfect clause ("By March, Russia had lost ...") and for until/before after a
     completed past event in the same clause ("occupied Kherson until November"). "by" and "for" stay
@@ -806,19 +570,19 @@ def _tense_for(core: _Core, left: _Left, tenses: _Tenses) -> _Tense:
         return _Tense(past=True)
     cue, governs = tenses(core.start, core.end)
     target = left.prep in _TARGET_PREPS
-    ended = cue == _PAST and governs and left.prep in ("until", "till", "before")
-    if cue == _PERFECT or ended:
+    ended = cue == PAST and governs and left.prep in ("until", "till", "before")
+    if cue == PERFECT or ended:
         return _Tense(past=True)
-    return _Tense(past=cue in (_PAST, _AIMED), future=cue == _FUTURE or target)
+    return _Tense(past=cue in (PAST, AIMED), future=cue == FUTURE or target)
 
 
 def _trailing_year(text: str, core: _Core, p: dt.date) -> int | None:
     """The year of "Feb. 24 last year", taken from the relative year that follows."""
     m = _TRAILING_YEAR.match(text, core.end)
-    return p.year + {"this": 0, "last": -1, "next": 1}[m.group(1).lower()] if m else None
+    return p.year + _RELATIVE_DETS[m.group(1).lower()] if m else None
 
 
-def _resolved(text: str, core: _Core, left: _Left, p: dt.date, tenses: _Tenses) -> _Core:
+def _resolved(text: str, core: _Core, left: _Left, p: dt.date, tenses: Tenses) -> _Core:
     """``core`` with its year filled in, a weekday turned into a day."""
     if core.kind == "weekday":
         day = _resolve_weekday(core.weekday, core.det, _tense_for(core, left, tenses), p)
@@ -848,7 +612,7 @@ def _is_relative(text: str, core: _Core) -> bool:
     return first in ("this", "last", "next", "today", "tomorrow", "yesterday")
 
 
-def _mention(text: str, m: re.Match[str], p: dt.date, prev_end: int | None, tenses: _Tenses) -> DateMention | None:
+def _mention(text: str, m: re.Match[str], p: dt.date, prev_end: int | None, tenses: Tenses) -> DateMention | None:
     """The mention for one core match, or None when the context says it is not a date."""
     core = _parse_core(m, p)
     if core is None:
@@ -911,7 +675,7 @@ def _weekday_from_date(text: str, mentions: list[DateMention], weekdays: set[int
 def find_dates(text: str, published: dt.date) -> list[DateMention]:
     """Every date mention in ``text``, resolved against the publication day, sorted and non-overlapping."""
     p = published.date() if isinstance(published, dt.datetime) else published
-    tenses = _Tenses(text)
+    tenses = Tenses(text)
     mentions: list[DateMention] = []
     weekdays: set[int] = set()
     prev_end: int | None = None

@@ -10,8 +10,9 @@ so the work is linear in the text length (about 5 MB/s on news text).
 
 Decisions where the spec is silent or ambiguous:
 - Only ASCII digits are numbers; other-script digits (Arabic-Indic, Devanagari) are ignored.
-- A bare four-digit 1900-2099 is a year (not reported) unless a counted noun follows and neither a
-  date preposition (in, since, by, of ...) nor a determiner ("the 2014 elections") precedes it. A
+- A bare four-digit 1900-2099 is not reported when the date rules read a year, a name or a clock time
+  there (``etl.extract.dates.year_reading``, the one owner of that decision): "2000 troops" and
+  "about 2000" are figures, "in 2022" and "the 2014 elections" years. A
   number next to a month name ("February 3", "3 February", "Feb. 3", "the 24th of February") is a
   date's day even when the caller did not pass it in ``exclude``. A number dash-joined to a dropped
   one goes with it ("2013-14", "2023-02-03", "COVID-19").
@@ -51,82 +52,40 @@ from decimal import Decimal
 from itertools import pairwise
 
 from etl.extract.base import Quantity
+from etl.extract.dates import year_reading
+from etl.extract.english import CLOSED_CLASS, DETERMINERS, MONTH_ABBREVIATIONS, MONTH_NAMES, is_plural, words
+from etl.extract.numbers import BIG, FRACTIONS, ORD_UNITS, ORDINALS, SCALE_LETTERS, SCALES, SMALL, TENS
+from etl.extract.units import (
+    CURRENCY_BEFORE,
+    CURRENCY_SIGNS,
+    MONEY,
+    PER_AFTER,
+    PER_WORDS,
+    PERCENT,
+    QUALIFIERS,
+    TIME_UNITS,
+    UNIT_ABBR,
+    UNIT_WORDS,
+    S,
+    alt,
+)
 
 __all__ = ["find_quantities"]
 
 # ---------------------------------------------------------------------------------------------
 # Lexicons
 
-_SMALL = {
-    w: i
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
-        " seventeen eighteen nineteen".split()
-    )
-}
-_TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
-_BIG = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
-_SCALES = {
-    "hundred": 100,
-    **_BIG,
-    "bn": 10**9,
-    "bln": 10**9,
-    "mn": 10**6,
-    "mln": 10**6,
-    "tn": 10**12,
-    "trn": 10**12,
-    "k": 10**3,
-    "m": 10**6,
-    "b": 10**9,
-    "t": 10**12,
-}
-_ORD_UNITS = "first second third fourth fifth sixth seventh eighth ninth".split()
-_ORD_TEENS = "tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth"
-_ORD_TENS = "twentieth thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth"
-_ORDINALS = (
-    {w: i for i, w in enumerate(_ORD_UNITS, start=1)}
-    | {w: i for i, w in enumerate(_ORD_TEENS.split(), start=10)}
-    | {w: 10 * i for i, w in enumerate(_ORD_TENS.split(), start=2)}
-)
 
 # Counted nouns stop at these: the spec's "function word".
-_FUNCTION = frozenset(
-    """
-    a an the of in on at to for from by with without and or but nor than as that which who whom whose what
-    when where while if because so per into onto over under above below after before since during until
-    about against among between through across within toward towards around near via upon amid along beyond
-    is are was were be been being has have had will would can could shall should may might must do does did
-    this these those its their his her our my your it they them he she we you i us him me not no also only
-    just more most less least each every all both either neither some any such there here said says say told
-    according still yet already then now ago later earlier last next own other another out up down off back
-    again too very even ever never soon including like unlike despite whether however although though
-    whereas always perhaps sometimes besides afterwards nowadays overseas
-    """.split()
+_FUNCTION = CLOSED_CLASS | words(
+    "according afterwards always besides earlier ever however later never nowadays overseas perhaps said say says",
+    "sometimes soon told very",
 )
 _VERBS = frozenset(
     "is was has had said says could would can will should must might may does did knows thinks "
     "wants expects told believes seems remains".split()
 )
-_IRREGULAR_PLURALS = frozenset(
-    "people children men women police personnel staff aircraft cattle livestock sheep "
-    "deer data media criteria feet teeth mice geese offspring".split()
-)
-_NOT_PLURAL = frozenset(
-    "news gas bus bias chaos lens alias atlas canvas plus minus thus yes brussels netherlands "
-    "paris athens wales philippines texas kansas".split()
-)
-_FRACTIONS = frozenset(
-    "half halves third thirds quarter quarters fourths fifth fifths sixth sixths sevenths eighth "
-    "eighths ninths tenth tenths hundredth hundredths thousandth thousandths".split()
-)
-_MONTHS = frozenset(
-    "January February March April May June July August September October November December "
-    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()
-)
-_DATE_PREPS = frozenset(
-    "in since by until till from of before after during early late mid through throughout circa".split()
-)
-_DETERMINERS = frozenset("the its their his her our my your a an this that whose".split())
+_MONTHS = frozenset(MONTH_NAMES) | {a.capitalize() for a in MONTH_ABBREVIATIONS}
 _NAME_HEADS = frozenset(
     "Article Chapter Section Paragraph Clause Resolution Protocol Phase Stage Level Category Class Type Model Mark "
     "Block Flight Room Route Highway Line Unit Building Gate Terminal Platform Page Vol Volume Part Act Episode "
@@ -137,143 +96,6 @@ _MILITARY_UNITS = frozenset(
     "Airborne Air Guards Motorized Motorised Tank Artillery Combined Special Marine Naval Territorial Rifle "
     "Operational Mountain Jaeger Presidential".split()
 )
-_QUALIFIER_LIST = (
-    "about",
-    "around",
-    "roughly",
-    "approximately",
-    "nearly",
-    "almost",
-    "some",
-    "an estimated",
-    "close to",
-    "up to",
-    "as many as",
-    "as much as",
-    "more than",
-    "over",
-    "at least",
-    "upwards of",
-    "in excess of",
-    "less than",
-    "fewer than",
-    "under",
-    "at most",
-    "no more than",
-    "just over",
-    "just under",
-    "well over",
-)
-
-# Unit words written after the number, keyed lower-case with dots dropped and hyphens as spaces.
-_MONEY, _PERCENT, _MEASURE = "money", "percent", "measure"
-
-
-def _table(kind: str, spec: dict[str, str]) -> dict[str, tuple[str, str]]:
-    """Expand {unit: "form, form"} into {form: (kind, unit)}."""
-    return {form.strip(): (kind, unit) for unit, forms in spec.items() for form in forms.split(",")}
-
-
-_UNIT_WORDS = {
-    **_table(
-        _PERCENT, {"percent": "percent, per cent, pct", "percentage points": "percentage point, percentage points"}
-    ),
-    **_table(
-        _MONEY,
-        {
-            "USD": "dollar, dollars, us dollar, us dollars, american dollars",
-            "EUR": "euro, euros",
-            "GBP": "pound sterling, pounds sterling, sterling",
-            "JPY": "yen",
-            "UAH": "hryvnia, hryvnias, hryvnya, hryvnyas, hryvna, hryvnas, hryvni",
-            "RUB": "ruble, rubles, rouble, roubles",
-            "CNY": "yuan, renminbi",
-            "CAD": "canadian dollar, canadian dollars",
-            "AUD": "australian dollar, australian dollars",
-            "CHF": "swiss franc, swiss francs",
-            "PLN": "zloty, zlotys, zlotych",
-        },
-    ),
-    **_table(
-        _MEASURE,
-        {
-            "km": "kilometer, kilometers, kilometre, kilometres",
-            "m": "meter, meters, metre, metres",
-            "mi": "mile, miles",
-            "kg": "kilogram, kilograms, kilogramme, kilogrammes, kilo, kilos",
-            "tonnes": "ton, tons, tonne, tonnes, metric ton, metric tons",
-            "hours": "hour, hours",
-            "days": "day, days",
-            "weeks": "week, weeks",
-            "months": "month, months",
-            "years": "year, years",
-            "minutes": "minute, minutes",
-            "seconds": "second, seconds",
-            "decades": "decade, decades",
-            "centuries": "century, centuries",
-            "km2": "square kilometer, square kilometers, square kilometre, square kilometres, square km, sq km",
-            "mi2": "square mile, square miles, sq mi",
-            "m2": "square meter, square meters, square metre, square metres, sq m",
-            "km/h": "kilometers per hour, kilometres per hour",
-            "mph": "miles per hour",
-        },
-    ),
-}
-# Abbreviations and codes are case-sensitive ("m" is metres, "M" is not).
-_UNIT_ABBR = {
-    **_table(
-        _MEASURE,
-        {
-            "km": "km, kms",
-            "m": "m",
-            "mi": "mi",
-            "kg": "kg, kgs",
-            "hours": "h, hr, hrs",
-            "minutes": "min, mins",
-            "seconds": "sec, secs",
-            "years": "yr, yrs",
-            "mph": "mph",
-            "km/h": "kph, km/h",
-            "km2": "km2, km²",
-            "m2": "m2, m²",
-        },
-    ),
-    **_table(_PERCENT, {"percent": "pc, pct"}),
-    **{c: (_MONEY, c) for c in "USD EUR GBP JPY UAH RUB CHF CAD AUD CNY PLN".split()},
-}
-_TIME_UNITS = frozenset("hours days weeks months years minutes seconds decades centuries".split())
-_CURRENCY_SIGNS = {
-    "$": "USD",
-    "US$": "USD",
-    "U.S.$": "USD",
-    "C$": "CAD",
-    "CA$": "CAD",
-    "A$": "AUD",
-    "AU$": "AUD",
-    "NZ$": "NZD",
-    "HK$": "HKD",
-    "€": "EUR",
-    "£": "GBP",
-    "¥": "JPY",
-    "₴": "UAH",
-    "₽": "RUB",
-}
-_PER_WORDS = {
-    "day": "day",
-    "daily": "day",
-    "week": "week",
-    "weekly": "week",
-    "month": "month",
-    "monthly": "month",
-    "year": "year",
-    "annum": "year",
-    "annually": "year",
-    "yearly": "year",
-    "barrel": "barrel",
-    "person": "person",
-    "capita": "person",
-    "head": "person",
-}
 
 # ---------------------------------------------------------------------------------------------
 # Regexes, compiled once. Repetitions are bounded or cannot overlap, so matching stays linear.
@@ -281,15 +103,9 @@ _PER_WORDS = {
 # currency signs, "a"/"half a" and qualifiers are found by looking back from a number in Python.
 
 
-def _alt(words: Iterable[str], spaced: bool = False) -> str:
-    """A regex alternation of literal words, longest first; ``spaced`` lets inner spaces stretch."""
-    out = [re.escape(w) for w in sorted(words, key=len, reverse=True)]
-    return "|".join(w.replace(r"\ ", rf"{_S}{{1,3}}") for w in out) if spaced else "|".join(out)
-
-
-_S = r"[ \t\u00a0\u202f]"  # a space inside a line
+_S = S  # a space inside a line
 _SPACES = " \t\u00a0\u202f"
-_NUMW = rf"(?:(?:{_alt(_TENS)})(?:-(?:{_alt(list(_SMALL)[1:10])}))?|{_alt([*_SMALL, 'hundred', *_BIG, 'dozen'])})"
+_NUMW = rf"(?:(?:{alt(TENS)})(?:-(?:{alt(list(SMALL)[1:10])}))?|{alt([*SMALL, 'hundred', *BIG, 'dozen'])})"
 _AUNITS = (
     "year",
     "month",
@@ -307,9 +123,9 @@ _AUNITS = (
 )
 # Run on the lower-cased text: one flat alternation of every word that can start a figure
 # (number words, word ordinals, the unit of "nearly a year"), then a tail for "two hundred and five".
-_WORD_START = re.compile(rf"(?<![a-z])(?:{_alt({*_SMALL, *_TENS, 'hundred', *_BIG, 'dozen', *_ORDINALS, *_AUNITS})})\b")
+_WORD_START = re.compile(rf"(?<![a-z])(?:{alt({*SMALL, *TENS, 'hundred', *BIG, 'dozen', *ORDINALS, *_AUNITS})})\b")
 _WORDS_TAIL = re.compile(
-    rf"(?:-(?:{_alt(list(_SMALL)[1:10])})\b)?(?:(?:{_S}{{1,2}}|-)(?:and{_S}{{1,2}})?(?:an?{_S}{{1,2}})?(?:{_NUMW}|half)\b)*"
+    rf"(?:-(?:{alt(list(SMALL)[1:10])})\b)?(?:(?:{_S}{{1,2}}|-)(?:and{_S}{{1,2}})?(?:an?{_S}{{1,2}})?(?:{_NUMW}|half)\b)*"
 )
 _NUMBER = re.compile(  # digits, not starting inside a number
     r"(?<![0-9])(?<![0-9][.,])(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?![0-9])"
@@ -317,10 +133,7 @@ _NUMBER = re.compile(  # digits, not starting inside a number
 )
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _WORD_TOKEN = re.compile(r"[A-Za-z]+")
-_CURRENCY_BEFORE = re.compile(
-    r"(?:(?<![A-Za-z])(?:US|U\.S\.|C|CA|A|AU|NZ|HK)?\$|[€£¥₴₽]|(?<![A-Za-z])(?:USD|EUR|GBP|JPY|UAH|RUB|CHF|CAD|AUD"
-    r"|CNY|PLN))[ \t]?$"
-)
+_CURRENCY_BEFORE = CURRENCY_BEFORE
 # Read at a number's start: clock times, read times, phone numbers (at least eight digits).
 _TIME_AT = re.compile(
     r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:[ \t]?[AaPp]\.?[Mm]\b\.?)?"
@@ -335,9 +148,8 @@ _PHONE_AT = re.compile(
 )
 _URL = re.compile(r"(?:https?://|www\.)[^\s]+")
 _LETTERS = re.compile(r"[A-Za-z]+")
-_SCALE_AFTER = re.compile(
-    rf"(?:{_S}{{1,2}}|-)(?P<w>(?i:hundred|thousand|million|billion|trillion)|bn|bln|mn|mln|tn|trn)\b"
-)
+_SCALE_WORDS = [w for w in SCALES if len(w) > 3]  # "hundred", "million": any case
+_SCALE_AFTER = re.compile(rf"(?:{_S}{{1,2}}|-)(?P<w>(?i:{alt(_SCALE_WORDS)})|{alt(SCALE_LETTERS - {'k'})})\b")
 _SIGN_AFTER = re.compile(r"[ \t]?(?P<s>[%€£₴₽])")
 _UNIT_AFTER = re.compile(
     rf"(?P<sep>{_S}{{1,2}}|-)(?P<u>(?i:per[ \t-]cent|percentage[ \t]points?"
@@ -349,24 +161,19 @@ _NEXT_WORD = re.compile(rf"{_S}{{1,3}}(?P<w>[A-Za-z][A-Za-z0-9'’-]*)")
 _NOUN_TOKEN = re.compile(rf"{_S}{{1,3}}(?P<w>[A-Za-z0-9][A-Za-z0-9'’-]*)")  # model codes ("2A6") may sit in between
 _OF_AFTER = re.compile(rf"{_S}{{1,2}}of\b")
 _CALIBRE = re.compile(rf"(?:{_S}|-)?(?:mm|cm)\b")
-_PER = re.compile(
-    rf"(?:{_S}{{1,2}}|-)(?i:per|a|an|each|every)(?:{_S}|-)(?P<a>(?i:day|week|month|year|barrel|person|capita|head"
-    rf"|annum))\b(?!{_S}{{1,3}}(?i:ago|after|before|later|earlier|of|and)\b)"
-    rf"|{_S}{{1,2}}(?P<b>(?i:daily|weekly|monthly|annually|yearly))\b"
-    rf"|/(?P<c>day|week|month|year|barrel|person)\b"
-)
+_PER = PER_AFTER
 _AGO = re.compile(rf"{_S}{{1,2}}ago\b")
-_MONTH_AFTER = re.compile(rf"(?:{_S}{{1,2}}|-)(?:of{_S}{{1,2}})?(?:{_alt(_MONTHS)})\b")
+_MONTH_AFTER = re.compile(rf"(?:{_S}{{1,2}}|-)(?:of{_S}{{1,2}})?(?:{alt(_MONTHS)})\b")
 _FRACTION_AFTER = re.compile(r"[ \t][0-9]{1,2}/[0-9]{1,2}(?![0-9])")
-_TO_GAP = re.compile(rf"{_S}{{1,2}}to{_S}{{1,2}}(?:(?i:{_alt(_QUALIFIER_LIST, spaced=True)}){_S}{{1,3}})?")
+_TO_GAP = re.compile(rf"{_S}{{1,2}}to{_S}{{1,2}}(?:(?i:{alt(QUALIFIERS, spaced=True)}){_S}{{1,3}})?")
 _RANGE_GAP = re.compile(rf"{_S}{{0,2}}[-–—]{_S}{{0,2}}|-?{_S}{{1,2}}to{_S}{{1,2}}")
 _AND_GAP = re.compile(rf"{_S}{{1,2}}and{_S}{{1,2}}")
 # "killing three people and wounding 14", "killed 3 soldiers and injured 14": coordinated verbs of one form
-_QUALIFIED = rf"(?:(?i:{_alt(_QUALIFIER_LIST, spaced=True)}){_S}{{1,3}})?"
+_QUALIFIED = rf"(?:(?i:{alt(QUALIFIERS, spaced=True)}){_S}{{1,3}})?"
 _VERB_GAP = re.compile(rf"{_S}{{0,2}},?{_S}{{0,2}}and{_S}{{1,2}}([a-z]{{2,}}(ing|ed)){_S}{{1,2}}{_QUALIFIED}")
 _VERB_BEFORE = re.compile(rf"([a-z]{{2,}}(ing|ed)){_S}{{1,2}}{_QUALIFIED}$")
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.'’-")
-_QUALIFIER_SET = frozenset(_QUALIFIER_LIST)
+_QUALIFIER_SET = frozenset(QUALIFIERS)
 _WINDOW = 48  # characters looked at before a candidate
 _MAX_DIGITS = Decimal(10**15)  # longer digit runs are ids; keeps every value a finite float
 
@@ -504,13 +311,13 @@ def _time_or_phone(text: str, s: int) -> int:
 def _word_candidate(text: str, low: str, s: int, e: int) -> tuple[list[_Atom], int]:
     """Atoms from a word that can start a figure, and the end of what it consumed."""
     w = low[s:e]
-    if w in _TENS and low.startswith("-", e):  # "twenty-first"
+    if w in TENS and low.startswith("-", e):  # "twenty-first"
         nxt = _LETTERS.match(low, e + 1, e + 12)
-        if nxt and nxt.group() in _ORD_UNITS:
-            return [_ordinal_word(text, s, nxt.end(), _TENS[w] + _ORDINALS[nxt.group()])], nxt.end()
-    if w in _ORDINALS:
-        return [_ordinal_word(text, s, e, _ORDINALS[w])], e
-    if w in _UNIT_WORDS:
+        if nxt and nxt.group() in ORD_UNITS:
+            return [_ordinal_word(text, s, nxt.end(), TENS[w] + ORDINALS[nxt.group()])], nxt.end()
+    if w in ORDINALS:
+        return [_ordinal_word(text, s, e, ORDINALS[w])], e
+    if w in UNIT_WORDS:
         return _a_unit(text, s, e, w), e
     end = _WORDS_TAIL.match(low, e).end()
     return _number_words(text, s, end), end
@@ -521,7 +328,7 @@ def _a_unit(text: str, s: int, e: int, word: str) -> list[_Atom]:
     art = _prev_word(text, s)
     if art is None or art[0].lower() not in ("a", "an") or _qualifier(text, art[1]) is None:
         return []
-    return [_Atom(art[1], e, Decimal(1), "aunit", unit=_UNIT_WORDS[word][1], after=e, chain=False)]
+    return [_Atom(art[1], e, Decimal(1), "aunit", unit=UNIT_WORDS[word][1], after=e, chain=False)]
 
 
 def _ordinal_word(text: str, s: int, e: int, value: int) -> _Atom:
@@ -530,10 +337,10 @@ def _ordinal_word(text: str, s: int, e: int, value: int) -> _Atom:
     det = prev[0].lower() if prev else ""
     ok = (
         text[s:e].islower()
-        and (det in _DETERMINERS or det.endswith(("'s", "’s")))
+        and (det in DETERMINERS or det.endswith(("'s", "’s")))
         and not text.startswith("-", e)
         and not _MONTH_AFTER.match(text, e, e + 24)
-        and not (det in ("a", "an") and text[s:e] in _FRACTIONS and _OF_AFTER.match(text, e, e + 8))  # "a third of"
+        and not (det in ("a", "an") and text[s:e] in FRACTIONS and _OF_AFTER.match(text, e, e + 8))  # "a third of"
     )
     return _Atom(s, e, Decimal(value), "ordinal", unit="ordinal", after=e, reject=not ok, chain=False)
 
@@ -575,7 +382,7 @@ def _part_of(text: str, of: tuple[str, int] | None) -> tuple[int, Decimal] | Non
     if of is None or of[0].lower() != "of":
         return None
     frac = _prev_word(text, of[1])
-    if frac is None or frac[0].lower() not in _FRACTIONS:
+    if frac is None or frac[0].lower() not in FRACTIONS:
         return None
     count = _prev_word(text, frac[1])
     n = {"a": 1, "one": 1, "two": 2, "three": 3}.get(count[0].lower(), 0) if count else 0
@@ -600,13 +407,13 @@ def _parse_words(words: list[str], i: int) -> tuple[int, int, Decimal] | None:
             if started and words[j + 1 : j + 3] == ["a", "half"] and last in ("unit", "teen", "tens"):
                 cur, last, j = cur + Decimal("0.5"), "half", j + 3
                 continue
-            if last in ("hundred", "scale") and j + 1 < n and (words[j + 1] in _SMALL or words[j + 1] in _TENS):
+            if last in ("hundred", "scale") and j + 1 < n and (words[j + 1] in SMALL or words[j + 1] in TENS):
                 j += 1
                 continue
             break
-        if w in _SMALL or w in _TENS:
-            v = _SMALL[w] if w in _SMALL else _TENS[w]
-            step = "tens" if w in _TENS else ("unit" if 0 < v < 10 else "teen")
+        if w in SMALL or w in TENS:
+            v = SMALL[w] if w in SMALL else TENS[w]
+            step = "tens" if w in TENS else ("unit" if 0 < v < 10 else "teen")
             if not started and not lead:
                 cur, last = Decimal(v), step
             elif last == "tens" and step == "unit":
@@ -617,9 +424,9 @@ def _parse_words(words: list[str], i: int) -> tuple[int, int, Decimal] | None:
                 break
         elif w == "hundred" and ((lead and not started) or (last in ("unit", "teen", "tens") and 0 < cur < 100)):
             cur, last = (cur if started else Decimal(1)) * 100, "hundred"
-        elif w in _BIG and ((lead and not started) or (started and last != "scale" and cur > 0 and _BIG[w] < top)):
-            total += (cur if started else Decimal(1)) * _BIG[w]
-            cur, last, top = Decimal(0), "scale", _BIG[w]
+        elif w in BIG and ((lead and not started) or (started and last != "scale" and cur > 0 and BIG[w] < top)):
+            total += (cur if started else Decimal(1)) * BIG[w]
+            cur, last, top = Decimal(0), "scale", BIG[w]
         elif w == "dozen" and ((lead and not started) or (last in ("unit", "teen") and cur < 100)):
             cur, last = (cur if started else Decimal(1)) * 12, "dozen"
         else:
@@ -635,14 +442,14 @@ def _word_atom(text: str, s: int, e: int, value: Decimal, is_one: bool) -> _Atom
     atom = _Atom(s, e, value, "word", after=e, is_one=is_one)
     if text.startswith("-", e):  # "two-year" and "ten-percent" are figures; "two-thirds", "one-off" are not
         nxt = _LETTERS.match(text, e + 1, e + 40)
-        unit = _UNIT_WORDS.get(nxt.group().lower()) if nxt else None
-        if nxt is None or unit is None or unit[0] == _MONEY:
+        unit = UNIT_WORDS.get(nxt.group().lower()) if nxt else None
+        if nxt is None or unit is None or unit[0] == MONEY:
             atom.reject = True
         else:
-            atom.unit, atom.percent, atom.after = unit[1], unit[0] == _PERCENT, nxt.end()
+            atom.unit, atom.percent, atom.after = unit[1], unit[0] == PERCENT, nxt.end()
         return atom
     follow = _NEXT_WORD.match(text, e, e + 40)
-    if follow and follow.group("w").lower() in _FRACTIONS:  # "two thirds of"
+    if follow and follow.group("w").lower() in FRACTIONS:  # "two thirds of"
         atom.reject = True
     elif text[s].isupper() and not _sentence_start(text, s) and not (follow and follow.group("w")[0].isupper()):
         atom.reject = True  # "Group of Seven", "Formula One"
@@ -664,7 +471,7 @@ def _digits(text: str, ns: int, ne: int) -> _Atom:
     atom = _Atom(cur.start() if cur else start, ne, -value if neg else value, "digit", after=ne)
     if cur:
         sign = cur.group().strip()
-        atom.currency = _CURRENCY_SIGNS.get(sign) or sign
+        atom.currency = CURRENCY_SIGNS.get(sign) or sign
     plain = num.isdigit()
     if (plain and len(num) > 1 and num[0] == "0") or value >= _MAX_DIGITS:
         atom.reject = True  # "06", "000", "12345678901234567890": codes and ids, not figures
@@ -686,14 +493,14 @@ def _digits(text: str, ns: int, ne: int) -> _Atom:
     if (
         _is_name_number(text, ns, ne, prev if bare or atom.kind == "ordinal" else None)
         or _is_date_day(text, prev, atom)
-        or (year_like and _is_year(text, prev, ne))
+        or (year_like and _is_year(text, ns, ne))
     ):
         atom.reject = True
     elif bare and _CALIBRE.match(text, atom.end, atom.end + 4):
         atom.reject = True  # calibres: "155 mm", "152-mm"
     elif bare and text.startswith("-", atom.end):
         hyph = _LETTERS.match(text, atom.end + 1, atom.end + 40)
-        if hyph and hyph.group().lower() not in _UNIT_WORDS:
+        if hyph and hyph.group().lower() not in UNIT_WORDS:
             atom.no_noun = True  # "a 27-member bloc"
     return atom
 
@@ -709,15 +516,15 @@ def _attached(text: str, atom: _Atom, suffix: re.Match[str]) -> None:
     low = suf.lower()
     if suf in ("st", "nd", "rd", "th") and not atom.currency:
         atom.kind, atom.unit, atom.end, atom.after = "ordinal", "ordinal", end, end
-    elif low in ("bn", "bln", "mn", "mln", "tn", "trn", "k") or (atom.currency and low in ("m", "b", "t")):
-        _scale(atom, _SCALES[low], end)
+    elif low in SCALE_LETTERS or (atom.currency and low in ("m", "b", "t")):
+        _scale(atom, SCALES[low], end)
     elif suf == "m" and _plural_follows(text, end):
         _scale(atom, 10**6, end)  # "8m refugees", "20m tonnes"
-    elif suf in _UNIT_ABBR and not (atom.currency and _UNIT_ABBR[suf][0] == _MONEY):
-        kind, unit = _UNIT_ABBR[suf]
-        if kind == _MONEY:
+    elif suf in UNIT_ABBR and not (atom.currency and UNIT_ABBR[suf][0] == MONEY):
+        kind, unit = UNIT_ABBR[suf]
+        if kind == MONEY:
             atom.currency = unit
-        elif kind == _PERCENT:
+        elif kind == PERCENT:
             atom.percent = True
         else:
             atom.unit = unit
@@ -735,19 +542,19 @@ def _scale_and_signs(text: str, atom: _Atom) -> None:
     """'2.5 million', '15%', '-15€' extend the span; a scale word multiplies the value."""
     sc = _SCALE_AFTER.match(text, atom.end, atom.end + 20)
     if sc:
-        _scale(atom, _SCALES[sc.group("w").lower()], sc.end())
+        _scale(atom, SCALES[sc.group("w").lower()], sc.end())
     sign = _SIGN_AFTER.match(text, atom.end, atom.end + 3)
     if sign and sign.group("s") == "%":
         atom.percent = True
         atom.end = atom.after = sign.end()
     elif sign and not atom.currency:
-        atom.currency = _CURRENCY_SIGNS[sign.group("s")]
+        atom.currency = CURRENCY_SIGNS[sign.group("s")]
         atom.end = atom.after = sign.end()
 
 
 def _plural_follows(text: str, pos: int) -> bool:
     nxt = _NEXT_WORD.match(text, pos, pos + 40)
-    return nxt is not None and nxt.group("w").islower() and _is_plural(nxt.group("w"))
+    return nxt is not None and nxt.group("w").islower() and is_plural(nxt.group("w"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -812,13 +619,10 @@ def _is_date_day(text: str, prev: tuple[str, int] | None, atom: _Atom) -> bool:
     return _MONTH_AFTER.match(text, atom.end, atom.end + 24) is not None
 
 
-def _is_year(text: str, prev: tuple[str, int] | None, e: int) -> bool:
-    """A bare 1900-2099 is a year unless a counted noun follows ('2000 troops') and no preposition,
-    determiner or possessive precedes it ('in 2022', 'the 2014 elections', "Russia's 2023 budget")."""
-    word = prev[0].lower().rstrip(".") if prev else ""
-    if word in _DATE_PREPS or word in _DETERMINERS or word.endswith(("'s", "’s")):
-        return True
-    return _counted_noun(text, e)[0] is None
+def _is_year(text: str, s: int, e: int) -> bool:
+    """A bare 1900-2099 is no figure when the date rules read a year, a name or a clock time there
+    (one decision for both extractors: etl.extract.dates.year_reading)."""
+    return year_reading(text, s, e) in ("year", "name", "time")
 
 
 def _qualifier(text: str, pos: int) -> str | None:
@@ -837,17 +641,6 @@ def _qualifier(text: str, pos: int) -> str | None:
     return None
 
 
-def _is_plural(word: str) -> bool:
-    """English plural by its look: 'troops', 'officials', 'people', 'servicemen', 'MPs'; not 'news', 'crisis'."""
-    w = word.rstrip("'’")
-    low = w.lower()
-    if low in _IRREGULAR_PLURALS or (low.endswith("men") and len(low) > 4 and low not in ("specimen", "abdomen")):
-        return True
-    if len(low) < 3 or not low.endswith("s") or (w.isupper() and len(w) > 1):
-        return False
-    return not (low.endswith(("ss", "us", "is", "ous", "'s", "’s")) or low in _NOT_PLURAL or low in _FUNCTION)
-
-
 def _counted_noun(text: str, pos: int) -> tuple[str | None, int]:
     """The first plural-looking noun within four words, before punctuation or a function word."""
     p, found = pos, None
@@ -857,11 +650,11 @@ def _counted_noun(text: str, pos: int) -> tuple[str | None, int]:
             break
         w = m.group("w").rstrip("-")
         low = w.lower()
-        if low in _FUNCTION or low in _SMALL or low in _TENS or low in _SCALES:
+        if low in _FUNCTION or low in SMALL or low in TENS or low in SCALES:
             break
         if found is not None:  # a capitalised name that looks plural ("Abrams") yields to "tanks" after it
-            return (low.rstrip("'’"), m.start("w") + len(w.rstrip("'’"))) if w.islower() and _is_plural(w) else found
-        if _is_plural(w):
+            return (low.rstrip("'’"), m.start("w") + len(w.rstrip("'’"))) if w.islower() and is_plural(w) else found
+        if is_plural(w):
             noun = (low.rstrip("'’"), m.start("w") + len(w.rstrip("'’")))
             if w.islower():
                 return noun
@@ -955,23 +748,23 @@ def _resolve(text: str, a: _Atom, b: _Atom | None, value: Decimal, value_max: De
         else:
             noun, tail = _counted_noun(text, tail)
             unit, count_like = noun or "count", noun is None
-    if unit in _TIME_UNITS and _AGO.match(text, tail, tail + 8):
+    if unit in TIME_UNITS and _AGO.match(text, tail, tail + 8):
         return None  # "two years ago" is a date
     per = _PER.match(text, tail, tail + 30)
-    per_unit = _PER_WORDS[(per.group("a") or per.group("b") or per.group("c")).lower()] if per else None
+    per_unit = PER_WORDS[(per.group("a") or per.group("b") or per.group("c")).lower()] if per else None
     return _Item(start, end, value, value_max, unit, tail, per_unit, _qualifier(text, start), count_like)
 
 
 def _unit_word(raw: str, scale: int) -> tuple[str, str] | None:
     """Map a unit word after a number to (kind, unit); 'pounds' is money only after a scale."""
-    if raw in _UNIT_ABBR:
-        return _UNIT_ABBR[raw]
+    if raw in UNIT_ABBR:
+        return UNIT_ABBR[raw]
     key = " ".join(raw.lower().replace(".", "").replace("-", " ").split())
     if key in ("pound", "pounds"):
-        return (_MONEY, "GBP") if scale != 1 else None
-    if key in _UNIT_ABBR or key.upper() in _UNIT_ABBR:
+        return (MONEY, "GBP") if scale != 1 else None
+    if key in UNIT_ABBR or key.upper() in UNIT_ABBR:
         return None  # abbreviations and codes only as written: "M", "Km", "usd"
-    return _UNIT_WORDS.get(key)
+    return UNIT_WORDS.get(key)
 
 
 def _inherit_units(text: str, items: list[_Item]) -> None:

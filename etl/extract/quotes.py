@@ -48,8 +48,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from etl.extract.base import Entity, Quote
+from etl.extract.english import ABBREVIATIONS, TOKEN, paragraphs, sentences
 from etl.extract.entities import alternation, mention_finder
-from etl.text import ABBREVIATIONS, paragraphs, sentences
 
 __all__ = ["find_quotes"]
 
@@ -101,7 +101,7 @@ def _scan(text: str, ps: int, pe: int) -> list[tuple[int, int, bool]]:
 
 # --- tokens ------------------------------------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:['’\-]\w+)*|[^\w\s]")
+_TOKEN = TOKEN
 
 
 class _Tok:
