@@ -44,6 +44,14 @@ FRACTIONS = frozenset(
     "half halves third thirds quarter quarters fourths fifth fifths sixth sixths sevenths eighth "
     "eighths ninths tenth tenths hundredth hundredths thousandth thousandths".split()
 )
+# The denominator a fraction word names: "third(s)" 3, "quarter(s)" 4, "half"/"halves" 2.
+DENOMINATORS = {w: ORDINALS.get(w.removesuffix("s"), 0) for w in FRACTIONS} | {"half": 2, "halves": 2}
+DENOMINATORS |= {"quarter": 4, "quarters": 4, "fourths": 4}
+
+# Vague magnitudes: the plural of a scale word is at least one of it ("thousands of rounds": 1,000).
+MAGNITUDES = {"dozens": 12, "hundreds": 100, "thousands": 10**3, "millions": 10**6, "billions": 10**9}
+MAGNITUDES["trillions"] = 10**12
+
 # Small counts a relative date can take ("two years ago", "a month ago").
 COUNT_WORDS = {w: i for w, i in SMALL.items() if i} | {"twenty": 20, "a": 1, "an": 1}
 

@@ -53,8 +53,19 @@ from itertools import pairwise
 
 from etl.extract.base import Quantity
 from etl.extract.dates import year_reading
-from etl.extract.english import CLOSED_CLASS, DETERMINERS, MONTH_ABBREVIATIONS, MONTH_NAMES, is_plural, words
-from etl.extract.numbers import BIG, FRACTIONS, ORD_UNITS, ORDINALS, SCALE_LETTERS, SCALES, SMALL, TENS
+from etl.extract.english import CLOSED_CLASS, DETERMINERS, MODALS, MONTH_ABBREVIATIONS, MONTH_NAMES, is_plural, words
+from etl.extract.numbers import (
+    BIG,
+    DENOMINATORS,
+    FRACTIONS,
+    MAGNITUDES,
+    ORD_UNITS,
+    ORDINALS,
+    SCALE_LETTERS,
+    SCALES,
+    SMALL,
+    TENS,
+)
 from etl.extract.units import (
     CURRENCY_BEFORE,
     CURRENCY_SIGNS,
@@ -91,6 +102,13 @@ _NAME_HEADS = frozenset(
     "Block Flight Room Route Highway Line Unit Building Gate Terminal Platform Page Vol Volume Part Act Episode "
     "Season Number No Nos Day Leopard Patriot Minsk Stream Apollo Voyager Windows Formula Boeing".split()
 )
+_ONE_IDIOMS = frozenset("thing things way hand point another".split())
+_GROUP_HEADS = frozenset("Group Club".split())
+# Unit words that name a formation right after a number ("1-21 Infantry", "3 Commando Brigade").
+_UNIT_NAMES = frozenset(
+    "Brigade Brigades Corps Division Regiment Battalion Infantry Mechanized Mechanised Airborne Guards Commando "
+    "Squadron Motorized Motorised Rifle Jaeger".split()
+)
 _MILITARY_UNITS = frozenset(
     "Brigade Brigades Army Corps Division Regiment Battalion Fleet Infantry Mechanized Mechanised Separate Assault "
     "Airborne Air Guards Motorized Motorised Tank Artillery Combined Special Marine Naval Territorial Rifle "
@@ -123,9 +141,13 @@ _AUNITS = (
 )
 # Run on the lower-cased text: one flat alternation of every word that can start a figure
 # (number words, word ordinals, the unit of "nearly a year"), then a tail for "two hundred and five".
-_WORD_START = re.compile(rf"(?<![a-z])(?:{alt({*SMALL, *TENS, 'hundred', *BIG, 'dozen', *ORDINALS, *_AUNITS})})\b")
+_STARTS = {*SMALL, *TENS, "hundred", *BIG, "dozen", *ORDINALS, *_AUNITS, *MAGNITUDES, "tens", "half"}
+_WORD_START = re.compile(rf"(?<![a-z])(?:{alt(_STARTS)})\b")
+# "hundreds of thousands", "tens of millions": a magnitude of a magnitude.
+_OF_MAGNITUDE = re.compile(rf"{_S}{{1,2}}of{_S}{{1,2}}(?P<m>{alt(MAGNITUDES)})\b")
+_OF_UNIT = re.compile(rf"{_S}{{1,2}}of{_S}{{1,2}}(?P<u>[a-z]+)\b")
 _WORDS_TAIL = re.compile(
-    rf"(?:-(?:{alt(list(SMALL)[1:10])})\b)?(?:(?:{_S}{{1,2}}|-)(?:and{_S}{{1,2}})?(?:an?{_S}{{1,2}})?(?:{_NUMW}|half)\b)*"
+    rf"(?:-(?:{alt(list(SMALL)[1:10])})\b)?(?:(?:{_S}{{1,2}}|-)(?:and(?:{_S}{{1,2}}|-))?(?:an?(?:{_S}{{1,2}}|-))?(?:{_NUMW}|half)\b)*"
 )
 _NUMBER = re.compile(  # digits, not starting inside a number
     r"(?<![0-9])(?<![0-9][.,])(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?![0-9])"
@@ -164,6 +186,11 @@ _CALIBRE = re.compile(rf"(?:{_S}|-)?(?:mm|cm)\b")
 _PER = PER_AFTER
 _AGO = re.compile(rf"{_S}{{1,2}}ago\b")
 _MONTH_AFTER = re.compile(rf"(?:{_S}{{1,2}}|-)(?:of{_S}{{1,2}})?(?:{alt(_MONTHS)})\b")
+_DOTTED_AFTER = re.compile(r"[./][0-9]{1,4}[./][0-9]{2,4}(?![0-9])|\.[0-9]+\.[0-9]")  # "03.02.2023", "1.2.3"
+_OF_SCALE = re.compile(rf"{_S}{{1,2}}of{_S}{{1,2}}an?{_S}{{1,2}}(?i:{alt(BIG)})\b")
+_SHARE_AFTER = re.compile(rf"{_S}{{1,2}}(?:of|the)\b")
+_CARDINAL_AFTER = re.compile(rf"{_S}{{1,2}}(?:[0-9]|(?i:{alt([*SMALL, *TENS])})\b)")
+_DOT_DIGIT = re.compile(r"\.[0-9]")
 _FRACTION_AFTER = re.compile(r"[ \t][0-9]{1,2}/[0-9]{1,2}(?![0-9])")
 _TO_GAP = re.compile(rf"{_S}{{1,2}}to{_S}{{1,2}}(?:(?i:{alt(QUALIFIERS, spaced=True)}){_S}{{1,3}})?")
 _RANGE_GAP = re.compile(rf"{_S}{{0,2}}[-–—]{_S}{{0,2}}|-?{_S}{{1,2}}to{_S}{{1,2}}")
@@ -197,6 +224,7 @@ class _Atom:
     after: int = -1  # where unit words and the counted noun are looked for
     no_noun: bool = False  # hyphen-joined to a non-unit word ("27-member"): a count
     is_one: bool = False  # the bare word "one": kept only before a noun
+    vague: bool = False  # "thousands", "billions": the class's lower bound, approximate
     reject: bool = False
     chain: bool = True  # a rejection spreads to dash-joined neighbours (years, dates, names)
 
@@ -317,10 +345,47 @@ def _word_candidate(text: str, low: str, s: int, e: int) -> tuple[list[_Atom], i
             return [_ordinal_word(text, s, nxt.end(), TENS[w] + ORDINALS[nxt.group()])], nxt.end()
     if w in ORDINALS:
         return [_ordinal_word(text, s, e, ORDINALS[w])], e
+    if w == "half":
+        return _half(text, s, e), s  # s: "half a million" is read from its scale word
+    if w in MAGNITUDES or w == "tens":
+        return _magnitude(text, low, s, e, w)
     if w in UNIT_WORDS:
         return _a_unit(text, s, e, w), e
     end = _WORDS_TAIL.match(low, e).end()
     return _number_words(text, s, end), end
+
+
+def _magnitude(text: str, low: str, s: int, e: int, word: str) -> tuple[list[_Atom], int]:
+    """'thousands of rounds', 'billions in aid', 'hundreds of thousands': a vague magnitude is the lower
+    bound of its class, approximate; 'billions of dollars' takes the currency. Not after a number
+    ('two hundreds') nor inside a name."""
+    value, end = Decimal(MAGNITUDES.get(word, 10)), e
+    inner = _OF_MAGNITUDE.match(low, e, e + 20)
+    if inner:
+        value, end = value * MAGNITUDES[inner.group("m")], inner.end()
+    elif word == "tens":
+        return [], e  # "tens" alone is no figure
+    prev = _prev_word(text, s)
+    if prev and (prev[0].lower() in SMALL or prev[0].lower() in TENS or prev[0][-1:].isdigit()):
+        return [], end
+    atom = _Atom(s, end, value, "word", after=end, vague=True, chain=False)
+    of = _OF_UNIT.match(low, end, end + 30)
+    unit = _unit_word(of.group("u"), 10**6) if of else None
+    if of and unit and unit[0] == MONEY:
+        atom.currency, atom.after = unit[1], of.end()
+    elif of:
+        atom.after = of.start("u") - 1  # "thousands of rounds": the counted noun follows "of"
+    return [atom], end
+
+
+def _half(text: str, s: int, e: int) -> list[_Atom]:
+    """'half of which', 'around half the troops': a share (unit ``times``), approximate only after a qualifier."""
+    if not _SHARE_AFTER.match(text, e, e + 8) or (text[s].isupper() and not _sentence_start(text, s)):
+        return []
+    prev = _prev_word(text, s)
+    if prev and (prev[0].lower() in DETERMINERS or prev[0].lower() in ORDINALS):
+        return []  # "the second half of the year": a period, not a share
+    return [_Atom(s, e, Decimal("0.5"), "aunit", unit="times", after=e, chain=False)]
 
 
 def _a_unit(text: str, s: int, e: int, word: str) -> list[_Atom]:
@@ -335,11 +400,17 @@ def _ordinal_word(text: str, s: int, e: int, value: int) -> _Atom:
     """'the first anniversary': a word ordinal after a determiner; not 'at first', 'First,' or 'first-ever'."""
     prev = _prev_word(text, s)
     det = prev[0].lower() if prev else ""
+    if det in ("a", "one") and text[s:e] in FRACTIONS and _OF_AFTER.match(text, e, e + 8):
+        if _OF_SCALE.match(text, e, e + 20):
+            return _Atom(s, e, Decimal(value), "ordinal", reject=True, chain=False)  # "a third of a million"
+        share = Decimal(1) / Decimal(value)  # "a third of the daily amount": a share
+        return _Atom(prev[1], e, share, "aunit", unit="times", after=e, chain=False)
     ok = (
         text[s:e].islower()
         and (det in DETERMINERS or det.endswith(("'s", "’s")))
         and not text.startswith("-", e)
         and not _MONTH_AFTER.match(text, e, e + 24)
+        and not _CARDINAL_AFTER.match(text, e, e + 30)  # "the first eight packages": a selection
         and not (det in ("a", "an") and text[s:e] in FRACTIONS and _OF_AFTER.match(text, e, e + 8))  # "a third of"
     )
     return _Atom(s, e, Decimal(value), "ordinal", unit="ordinal", after=e, reject=not ok, chain=False)
@@ -377,18 +448,17 @@ def _number_words(text: str, start: int, end: int) -> list[_Atom]:
 
 
 def _part_of(text: str, of: tuple[str, int] | None) -> tuple[int, Decimal] | None:
-    """'a quarter of' / 'three quarters of' before 'a million': (start, share); other fractions give share 0,
-    which drops the number ('a third of a million' is not reported, as fractions are not)."""
+    """'a quarter of' / 'three quarters of' / 'a third of' before 'a million': (start, share)."""
     if of is None or of[0].lower() != "of":
         return None
     frac = _prev_word(text, of[1])
     if frac is None or frac[0].lower() not in FRACTIONS:
         return None
     count = _prev_word(text, frac[1])
-    n = {"a": 1, "one": 1, "two": 2, "three": 3}.get(count[0].lower(), 0) if count else 0
-    if frac[0].lower() not in ("quarter", "quarters") or n == 0:
+    n = ({"a": 1, "an": 1} | SMALL).get(count[0].lower(), 0) if count else 0
+    if n == 0:
         return of[1], Decimal(0)
-    return count[1] if count else frac[1], Decimal(n) / 4
+    return count[1] if count else frac[1], Decimal(n) / DENOMINATORS[frac[0].lower()]
 
 
 def _parse_words(words: list[str], i: int) -> tuple[int, int, Decimal] | None:
@@ -440,9 +510,11 @@ def _parse_words(words: list[str], i: int) -> tuple[int, int, Decimal] | None:
 def _word_atom(text: str, s: int, e: int, value: Decimal, is_one: bool) -> _Atom:
     """A number in words; rejected as a fraction, a compound adjective or part of a name."""
     atom = _Atom(s, e, value, "word", after=e, is_one=is_one)
-    if text.startswith("-", e):  # "two-year" and "ten-percent" are figures; "two-thirds", "one-off" are not
+    if text.startswith("-", e):  # "two-year" and "ten-percent" are figures; "one-off" is not
         nxt = _LETTERS.match(text, e + 1, e + 40)
         unit = UNIT_WORDS.get(nxt.group().lower()) if nxt else None
+        if nxt and _share(text, atom, nxt.group().lower(), nxt.end()):
+            return atom  # "two-thirds of Ukrainians"
         if nxt is None or unit is None or unit[0] == MONEY:
             atom.reject = True
         else:
@@ -450,12 +522,27 @@ def _word_atom(text: str, s: int, e: int, value: Decimal, is_one: bool) -> _Atom
         return atom
     follow = _NEXT_WORD.match(text, e, e + 40)
     if follow and follow.group("w").lower() in FRACTIONS:  # "two thirds of"
-        atom.reject = True
+        atom.reject = not _share(text, atom, follow.group("w").lower(), follow.end())
     elif text[s].isupper() and not _sentence_start(text, s) and not (follow and follow.group("w")[0].isupper()):
         atom.reject = True  # "Group of Seven", "Formula One"
     else:
         _scale_and_signs(text, atom)
     return atom
+
+
+def _share(text: str, atom: _Atom, fraction: str, end: int) -> bool:
+    """Turn ``atom`` into the share "two-thirds of" / "three quarters of" names (unit ``times``), when
+    "of" follows; "two thirds of a million" is left to the scale."""
+    if fraction not in DENOMINATORS or not _OF_AFTER.match(text, end, end + 8) or _OF_SCALE.match(text, end, end + 20):
+        return False
+    atom.value, atom.kind, atom.unit, atom.end, atom.after = (
+        atom.value / DENOMINATORS[fraction],
+        "aunit",
+        "times",
+        end,
+        end,
+    )
+    return True
 
 
 def _digits(text: str, ns: int, ne: int) -> _Atom:
@@ -483,11 +570,13 @@ def _digits(text: str, ns: int, ne: int) -> _Atom:
             return atom
     else:
         _scale_and_signs(text, atom)
-    if atom.kind == "ordinal":
-        follow = _NEXT_WORD.match(text, atom.end, atom.end + 40)
-        if text.startswith("-", atom.end) or (follow and follow.group("w") in _MILITARY_UNITS):
-            atom.reject = True  # "21st-century", "the 93rd Mechanized Brigade"
+    if atom.kind == "ordinal" and (text.startswith("-", atom.end) or _names_unit(text, atom.end, _MILITARY_UNITS)):
+        atom.reject = True  # "21st-century", "the 93rd Mechanized Brigade", "2nd Stryker Brigade"
     bare = not (atom.currency or atom.percent or atom.scale != 1 or atom.unit)
+    dotted = _DOTTED_AFTER.match(text, ne) or ("." in num and _DOT_DIGIT.match(text, ne))
+    if bare and (_is_marker(text, ns, ne) or dotted or _names_unit(text, ne, _UNIT_NAMES, 1)):
+        atom.reject = True  # "[3]", "25.01.23", "1-21 Infantry"
+        return atom
     prev = _prev_word(text, start)
     year_like = bare and plain and len(num) == 4 and 1900 <= int(num) <= 2099
     if (
@@ -503,6 +592,24 @@ def _digits(text: str, ns: int, ne: int) -> _Atom:
         if hyph and hyph.group().lower() not in UNIT_WORDS:
             atom.no_noun = True  # "a 27-member bloc"
     return atom
+
+
+def _is_marker(text: str, s: int, e: int) -> bool:
+    """A footnote or reference marker: one to three digits alone in square brackets ("... the VDV.[1]")."""
+    return e - s <= 3 and text[s - 1 : s] == "[" and text[e : e + 1] == "]"
+
+
+def _names_unit(text: str, pos: int, heads: frozenset[str], words: int = 3) -> bool:
+    """A military unit's name follows: up to ``words`` capitalised words ending at one of ``heads``
+    ("2nd Stryker Brigade Combat Team", "93rd Mechanized Brigade", "1-21 Infantry")."""
+    for _ in range(words):
+        follow = _NEXT_WORD.match(text, pos, pos + 40)
+        if not follow or not follow.group("w")[:1].isupper():
+            return False
+        if follow.group("w") in heads:
+            return True
+        pos = follow.end()
+    return False
 
 
 def _attached(text: str, atom: _Atom, suffix: re.Match[str]) -> None:
@@ -598,6 +705,8 @@ def _is_name_number(text: str, s: int, e: int, prev: tuple[str, int] | None) -> 
     if prev is None or prev[0].endswith(("'s", "’s")):
         return False
     word, word_start = prev
+    if word == "of" and (_prev_word(text, word_start) or ("", 0))[0] in _GROUP_HEADS:
+        return True  # "Group of 7", "Club of 20"
     if word.rstrip(".") in _NAME_HEADS:
         return True
     if any(c.isdigit() for c in word) and any(c.isalpha() for c in word):
@@ -606,7 +715,7 @@ def _is_name_number(text: str, s: int, e: int, prev: tuple[str, int] | None) -> 
         return False
     if _sentence_start(text, word_start):
         return False  # "In 2022", "Some 50"
-    follow = _NEXT_WORD.match(text, e, e + 40)
+    follow = _NEXT_WORD.match(text, e + 1 if text.startswith("+", e) else e, e + 40)
     return not (follow and follow.group("w")[0].isupper())  # title-case headline: not a name
 
 
@@ -704,7 +813,7 @@ def _inherits_scale(a: _Atom, b: _Atom) -> bool:
 
 
 def _is_range(text: str, a: _Atom, b: _Atom) -> bool:
-    if a.kind not in ("digit", "word") or b.kind not in ("digit", "word") or a.no_noun or a.unit:
+    if a.kind not in ("digit", "word") or b.kind not in ("digit", "word") or a.no_noun or a.unit or a.vague or b.vague:
         return False
     if (a.currency and b.currency and a.currency != b.currency) or (a.percent and not b.percent):
         return False
@@ -723,6 +832,10 @@ def _one_is_number(text: str, a: _Atom) -> bool:
         return False
     nxt = _NEXT_WORD.match(text, a.end, a.end + 40)
     w = nxt.group("w").lower() if nxt else ""
+    if w == "day" and prev and (prev[0].lower() in MODALS or prev[0].lower() in ("some", "may")):
+        return False  # "might one day expand": an idiom
+    if w in _ONE_IDIOMS or (text[a.start].isupper() and _sentence_start(text, a.start)):
+        return False  # "one thing", "on the one hand"; "One official said": a determiner
     return bool(w) and w not in _FUNCTION and w not in _VERBS and w not in ("another", "other", "others")
 
 
@@ -752,7 +865,10 @@ def _resolve(text: str, a: _Atom, b: _Atom | None, value: Decimal, value_max: De
         return None  # "two years ago" is a date
     per = _PER.match(text, tail, tail + 30)
     per_unit = PER_WORDS[(per.group("a") or per.group("b") or per.group("c")).lower()] if per else None
-    return _Item(start, end, value, value_max, unit, tail, per_unit, _qualifier(text, start), count_like)
+    qualifier = _qualifier(text, start) or ("at least" if a.vague or last.vague else None)
+    if qualifier is None and text.startswith("+", end) and not text[end + 1 : end + 2].isalnum():
+        qualifier = "more than"  # a headline's "100,000+"
+    return _Item(start, end, value, value_max, unit, tail, per_unit, qualifier, count_like)
 
 
 def _unit_word(raw: str, scale: int) -> tuple[str, str] | None:
