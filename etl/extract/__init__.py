@@ -40,14 +40,16 @@ def extract(
     published: dt.date,
     entities: Sequence[Entity] = (),
     segments: Sequence[Segment] | None = None,
+    day_first: bool = True,
 ) -> Extraction:
-    """Extract from ``text``, skipping chrome segments (computed when not given)."""
+    """Extract from ``text``, skipping chrome segments (computed when not given). ``day_first``: numeric
+    dates read 3/2/2023 as 3 February (False for US copy)."""
     from etl.segment import segment
     from etl.text import mask
 
     segments = segment(text) if segments is None else segments
     content = mask(text, [(s.start, s.end) for s in segments if s.kind == "chrome"])
-    dates = find_dates(content, published)
+    dates = find_dates(content, published, day_first)
     return Extraction(
         quantities=find_quantities(content, exclude=[(d.start, d.end) for d in dates]),
         dates=dates,

@@ -94,11 +94,16 @@ _NUM = "|".join(sorted(COUNT_WORDS, key=len, reverse=True))
 _CORE = re.compile(
     rf"""
       (?P<iso>(?<![0-9A-Za-z])[12][0-9]{{3}}-[01][0-9]-[0-3][0-9](?![0-9A-Za-z]))
+    | (?P<nd>(?<![0-9.,/])(?P<nd_a>[0-3]?[0-9])(?P<nd_s>[./])(?P<nd_b>[0-3]?[0-9])(?P=nd_s)
+        (?P<nd_y>[12][0-9]{{3}}|[0-9]{{2}})(?![0-9]|[.,/][0-9]))
+    | (?P<span>\bthe{_SP}(?P<span_det>next|last|past|coming){_SP}(?P<span_u>year|month|week)\b)
+    | (?P<the>\bthe{_SP}(?P<the_u>year|month)\b)
+    | (?P<ye>\byear-end\b)
     | (?P<ago>\b(?P<ago_n>[0-9]{{1,2}}|{_NUM}){_SP}(?P<ago_u>year|month|day)s?{_SP}ago\b)
     | (?P<dm>(?<![\w.,:/])(?P<dm_d>{_DAY})(?:{_SP}of)?{_SP}(?P<dm_m>{_MONTH_WORD})
         (?:{_YEAR_SEP}(?P<dm_y>[12][0-9]{{3}})(?![0-9]))?)
     | (?P<rel>\b(?P<rel_det>this|last|next){_SP}
-        (?P<rel_u>year|month|{_SEASON_WORD}|{_FULL_MONTH}|{_WEEKDAY_WORD})\b)
+        (?P<rel_u>year|month|week|{_SEASON_WORD}|{_FULL_MONTH}|{_WEEKDAY_WORD})\b)
     | (?P<md>\b(?P<md_m>{_MONTH_WORD}){_SP}(?P<md_d>{_DAY})(?:{_YEAR_SEP}(?P<md_y>[12][0-9]{{3}})(?![0-9]))?)
     | (?P<my>\b(?P<my_m>{_MONTH_WORD})(?:,?{_SP}|{_SP}of{_SP})(?P<my_y>[12][0-9]{{3}})(?![0-9]))
     | (?P<mon>\b{_MONTH_WORD})
@@ -123,9 +128,10 @@ _STARTS = [
 _ANCHOR = re.compile(
     r"\b(?=[0-9a-z])(?:(?<![.,:/$€£¥₴#])[0-9]|"
     + "|".join(w if len(w) >= 3 else rf"{w}\b" for w in first_letters(_STARTS))
-    + ")",
+    + r"|the(?=[^\S\n]+(?:year|month|next|last|past|coming)\b)|year-end)",
     re.IGNORECASE,
 )
+_EDGE_OF = re.compile(r"\b(?:end|close|beginning|start)[^\S\n]+of\b", re.IGNORECASE)
 _TRAILING_YEAR = re.compile(rf"{_YEAR_SEP}(?:of{_SP})?(this|last|next){_SP}year\b", re.IGNORECASE)
 _COORDINATION = re.compile(r"[^\S\n]*(?:and|or|to|through|till|until|-|–|—)[^\S\n]*", re.IGNORECASE)
 _NO_BEFORE = re.compile(r"(?:\bNo|\bNos|#)\.?[^\S\n]*$", re.IGNORECASE)
@@ -181,6 +187,8 @@ class _Core(NamedTuple):
     weekday: int = -1
     det: str | None = None  # last/next on a weekday
     bare: bool = False  # a lone month or season that needs date context
+    narrow: str | None = None  # a narrowing the form itself says ("year-end")
+    last: dt.date | None = None  # the last day of a week or span (kind week | interval; month/day hold the first)
 
 
 def _month_number(word: str) -> int | None:
@@ -195,7 +203,7 @@ def _valid_day(month: int, day: int, year: int | None) -> bool:
     return 1 <= day <= calendar.monthrange(year if year else 2024, month)[1]
 
 
-def _parse_core(m: re.Match[str], published: dt.date) -> _Core | None:
+def _parse_core(m: re.Match[str], published: dt.date, day_first: bool = True) -> _Core | None:
     """Turn one regex match into a _Core, resolving this/last/next/ago/today that need no tense."""
     if not m.group().isascii() and any(ord(c) > 127 and c.isalpha() for c in m.group()):
         return None  # case-insensitive matching lets "ſ", "K", "İ" stand for s, k, i: not English dates
@@ -206,6 +214,15 @@ def _parse_core(m: re.Match[str], published: dt.date) -> _Core | None:
         y, mo, d = (int(x) for x in g("iso").split("-"))
         ok = 1 <= mo <= 12 and _valid_day(mo, d, y)
         return _Core("day", s, e, y, mo, d) if ok else None
+    if kind == "nd":
+        return _numeric(s, e, int(g("nd_a")), int(g("nd_b")), g("nd_y"), day_first)
+    if kind == "span":
+        return _span(s, e, g("span_det").lower(), g("span_u").lower(), published)
+    if kind == "the":  # "the end of the year": only with a narrowing (see _accept)
+        unit = g("the_u").lower()
+        return _Core(unit, s, e, published.year, published.month if unit == "month" else 0, bare=True)
+    if kind == "ye":  # "year-end": the end of the publication year
+        return _Core("year", s, e, published.year, narrow="late")
     if kind in ("dm", "md"):
         mo = _month_number(g(kind + "_m"))
         d = int(g(kind + "_d").rstrip("stndrh"))
@@ -237,6 +254,34 @@ def _parse_core(m: re.Match[str], published: dt.date) -> _Core | None:
     return None
 
 
+def _numeric(s: int, e: int, a: int, b: int, year: str, day_first: bool) -> _Core | None:
+    """03.02.2023, 3/2/2023, 25.01.23: day first unless the source writes month first (US); a part over
+    12 settles it either way."""
+    if len(year) == 2 and (a < 10 or b < 10) and e - s != 8:
+        return None  # "1.2.33" is a version; a two-digit year needs "25.01.23"
+    y = int(year) + (2000 if len(year) == 2 else 0)
+    day, month = (a, b) if day_first else (b, a)
+    if month > 12 and day <= 12:
+        day, month = month, day
+    if not 1 <= month <= 12 or not _valid_day(month, day, y):
+        return None
+    return _Core("day", s, e, y, month, day)
+
+
+def _span(s: int, e: int, det: str, unit: str, p: dt.date) -> _Core:
+    """ "the next year" (P to a year after P), "the past month" (a month before P to P): a stretch of time
+    from the publication day, not a calendar unit."""
+    step = 1 if det in ("next", "coming") else -1
+    if unit == "week":
+        other = p + dt.timedelta(days=7 * step)
+    else:
+        months = p.year * 12 + p.month - 1 + step * (12 if unit == "year" else 1)
+        y, mo = divmod(months, 12)
+        other = dt.date(y, mo + 1, min(p.day, calendar.monthrange(y, mo + 1)[1]))
+    lo, hi = (p, other) if step > 0 else (other, p)
+    return _Core("interval", s, e, lo.year, lo.month, lo.day, last=hi)
+
+
 def _ago(s: int, e: int, num: str, unit: str, p: dt.date) -> _Core | None:
     """Resolve "two years ago" to a year, "three months ago" -> a month, "five days ago" -> a day."""
     n = small_count(num)
@@ -260,6 +305,9 @@ def _relative(s: int, e: int, det: str, unit: str, p: dt.date) -> _Core | None:
     if low == "month":
         y, mo = divmod(p.year * 12 + p.month - 1 + step, 12)
         return _Core("month", s, e, y, mo + 1)
+    if low == "week":  # weeks run Monday to Sunday
+        monday = p - dt.timedelta(days=p.weekday()) + dt.timedelta(days=7 * step)
+        return _Core("week", s, e, monday.year, monday.month, monday.day, last=monday + dt.timedelta(days=6))
     if low in _SEASONS:
         return _Core("season", s, e, _relative_season_year(_SEASONS[low], step, p), season=_SEASONS[low])
     if not capitalised(unit):
@@ -299,6 +347,9 @@ def _relative_season_year(season: int, step: int, p: dt.date) -> int:
 @lru_cache(maxsize=4096)  # a handful of values recur in every article; dates are immutable
 def _closed(value: str, narrow: str | None) -> tuple[dt.date, dt.date]:
     """First and last day of an EDTF value narrowed by early/mid/late (ValueError if not a real date)."""
+    if "/" in value:  # a week or a stretch: two days
+        first, last = value.split("/")
+        return dt.date.fromisoformat(first), dt.date.fromisoformat(last)
     lo, hi = edtf.bounds(value, narrow)
     if lo is None or hi is None:  # narrowing never opens a range
         raise ValueError(value)
@@ -318,6 +369,8 @@ def _value(core: _Core, y: int) -> str:
         return f"{y:04d}-{core.month:02d}"
     if core.kind == "season":
         return f"{y:04d}-{core.season}"
+    if core.kind in ("week", "interval") and core.last is not None:
+        return f"{y:04d}-{core.month:02d}-{core.day:02d}/{core.last.isoformat()}"
     return f"{y:04d}"
 
 
@@ -398,8 +451,15 @@ def _narrowing(text: str, core: _Core, floor: int) -> tuple[str | None, int, int
     """early/mid/late or "the end of" before a month, season or year: the narrowing, where the span
     starts, and where to look for a preposition ("by the end of March" keeps "the" inside the span)."""
     s = core.start
+    if core.narrow:
+        return core.narrow, s, s
     if core.kind not in ("month", "season", "year"):
         return None, s, s
+    the = _prev_word(text, s, floor) if core.kind == "season" else None
+    if the and the[1].lower() == "the":  # "at the beginning of the winter"
+        of = _prev_word(text, the[0], floor)
+        if of and of[1].lower() == "of" and (_prev_word(text, of[0], floor) or (0, ""))[1].lower() in _NARROW_PHRASE:
+            s = the[0]
     if s - 4 >= floor and text[s - 4 : s].lower() == "mid-" and not (s > 4 and text[s - 5].isalpha()):
         return "mid", s - 4, s - 4
     w = _prev_word(text, s, floor)
@@ -576,10 +636,10 @@ def _tense_for(core: _Core, left: _Left, tenses: Tenses) -> _Tense:
     return _Tense(past=cue in (PAST, AIMED), future=cue == FUTURE or target)
 
 
-def _trailing_year(text: str, core: _Core, p: dt.date) -> int | None:
-    """The year of "Feb. 24 last year", taken from the relative year that follows."""
+def _trailing_year(text: str, core: _Core, p: dt.date) -> tuple[int, int] | None:
+    """The year of "Feb. 24 last year", taken from the relative year that follows, and where that ends."""
     m = _TRAILING_YEAR.match(text, core.end)
-    return p.year + _RELATIVE_DETS[m.group(1).lower()] if m else None
+    return (p.year + _RELATIVE_DETS[m.group(1).lower()], m.end()) if m else None
 
 
 def _resolved(text: str, core: _Core, left: _Left, p: dt.date, tenses: Tenses) -> _Core:
@@ -588,14 +648,16 @@ def _resolved(text: str, core: _Core, left: _Left, p: dt.date, tenses: Tenses) -
         day = _resolve_weekday(core.weekday, core.det, _tense_for(core, left, tenses), p)
         return core._replace(kind="day", year=day.year, month=day.month, day=day.day)
     if core.year is None:
-        year = _trailing_year(text, core, p)
-        if year is None:
-            year = _resolve_year(core, left.narrow, _tense_for(core, left, tenses), p)
-        return core._replace(year=year)
+        trailing = _trailing_year(text, core, p)
+        if trailing is not None:  # one mention: "February last year"
+            return core._replace(year=trailing[0], end=trailing[1])
+        return core._replace(year=_resolve_year(core, left.narrow, _tense_for(core, left, tenses), p))
     return core
 
 
 def _accept(text: str, core: _Core, left: _Left, floor: int, coordinated: bool) -> bool:
+    if core.bare and core.kind in ("year", "month") and core.year is not None:
+        return left.narrow is not None  # "the year" is a date only as "the end of the year"
     if core.kind == "season":
         return _season_ok(text, core, left, coordinated)
     if core.kind == "month":
@@ -612,9 +674,11 @@ def _is_relative(text: str, core: _Core) -> bool:
     return first in ("this", "last", "next", "today", "tomorrow", "yesterday")
 
 
-def _mention(text: str, m: re.Match[str], p: dt.date, prev_end: int | None, tenses: Tenses) -> DateMention | None:
+def _mention(
+    text: str, m: re.Match[str], p: dt.date, prev_end: int | None, tenses: Tenses, day_first: bool = True
+) -> DateMention | None:
     """The mention for one core match, or None when the context says it is not a date."""
-    core = _parse_core(m, p)
+    core = _parse_core(m, p, day_first)
     if core is None:
         return None
     floor = max(prev_end or 0, core.start - _WINDOW)
@@ -624,6 +688,12 @@ def _mention(text: str, m: re.Match[str], p: dt.date, prev_end: int | None, tens
     coordinated = prev_end is not None and _COORDINATION.fullmatch(text, prev_end, left.start) is not None
     if not _accept(text, core, left, floor, coordinated):
         return None
+    if (
+        core.kind == "year"
+        and left.narrow in ("early", "late")
+        and (core.narrow or _EDGE_OF.search(text, left.start, core.start))
+    ):
+        core = core._replace(kind="month", month=12 if left.narrow == "late" else 1)  # "the end of the year": December
     try:
         core = _resolved(text, core, left, p, tenses)
         value = _value(core, core.year if core.year is not None else p.year)
@@ -672,8 +742,9 @@ def _weekday_from_date(text: str, mentions: list[DateMention], weekdays: set[int
     return out
 
 
-def find_dates(text: str, published: dt.date) -> list[DateMention]:
-    """Every date mention in ``text``, resolved against the publication day, sorted and non-overlapping."""
+def find_dates(text: str, published: dt.date, day_first: bool = True) -> list[DateMention]:
+    """Every date mention in ``text``, resolved against the publication day, sorted and non-overlapping.
+    ``day_first``: how the source writes numeric dates (3/2/2023 is 3 February unless it is False, as in US copy)."""
     p = published.date() if isinstance(published, dt.datetime) else published
     tenses = Tenses(text)
     mentions: list[DateMention] = []
@@ -687,9 +758,10 @@ def find_dates(text: str, published: dt.date) -> list[DateMention]:
         if m is None:
             continue
         scanned = m.end()
-        mention = _mention(text, m, p, prev_end, tenses)
+        mention = _mention(text, m, p, prev_end, tenses, day_first)
         if mention is None:
             continue
+        scanned = max(scanned, mention.end)
         if m.lastgroup == "wd" or (m.lastgroup == "rel" and m.group("rel_u").lower() in _WEEKDAYS):
             weekdays.add(len(mentions))
         mentions.append(mention)

@@ -159,6 +159,8 @@ def _cue(raw: list[str], low: list[str], i: int) -> str | None:
         return PERFECT if had else PAST
     if (w in _IRREGULAR_PAST or _regular_past(raw[i])) and prv not in _NOT_PAST_BEFORE:
         return PERFECT if had else PAST
+    if w in ("is", "are", "am") and nxt.endswith("ing") and nxt.isalpha() and len(nxt) > 4:
+        return FUTURE  # "are meeting on Tuesday": the present progressive of an arrangement
     if w in _PRESENT_WORDS or (prv in _SUBJECTS and w.isalpha() and w not in CLOSED_CLASS):
         return PRESENT  # "is", "it expires", "they expect": present tense stops the search
     return None
