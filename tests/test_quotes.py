@@ -241,6 +241,17 @@ NEWS = [
         'The report, titled "Bakhmut: The Meat Grinder," was published on Monday.',
         [('"Bakhmut: The Meat Grinder,"', None)],
     ),
+    # a definite description names the person last quoted again; an indefinite one is someone new
+    (
+        'NATO chief Jens Stoltenberg said "we must act." The former Norwegian prime minister said "speed '
+        'saves lives." "It is a race," he told reporters. A Western diplomat said "talks stalled."',
+        [
+            ('"we must act."', "Jens Stoltenberg"),
+            ('"speed saves lives."', "Jens Stoltenberg"),
+            ('"It is a race,"', "Jens Stoltenberg"),
+            ('"talks stalled."', "Western diplomat"),
+        ],
+    ),
 ]
 
 

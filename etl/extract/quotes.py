@@ -191,6 +191,12 @@ _TITLES = _words(
     "advisor aide official officer coordinator founder ceo lord lady sir dame archbishop bishop cardinal rev",
     "high first affairs defense defence security policy interior state",
 )
+# Role nouns beyond titles; and title words that are no person ("the policy said").
+_PERSON_NOUNS = _words(
+    "businessman businesswoman tycoon oligarch financier billionaire politician lawmaker legislator diplomat",
+    "general analyst expert veteran strongman warlord mercenary boss",
+)
+_NOT_PERSON = _words("first affairs defense defence security policy interior state high foreign deputy vice press")
 _ORG_HEADS = _words(
     "ministry office council commission parliament government agency service staff command department committee",
     "forces army navy guard court bank union group company corporation house kremlin pentagon administration",
@@ -219,6 +225,13 @@ _CAPS_RUN = re.compile(
 def _is_title(tok: _Tok) -> bool:
     low = tok.low.rstrip(".")
     return low in _TITLES or any(part in _TITLES for part in low.split("-") if part)
+
+
+def _is_person_noun(tok: _Tok) -> bool:
+    """A word for a person by office or role: the head of a description that names someone again."""
+    if tok.kind != "w" or tok.cap:
+        return False
+    return tok.low in _PERSON_NOUNS or (_is_title(tok) and tok.low not in _NOT_PERSON)
 
 
 def _is_possessive(tok: _Tok) -> bool:
@@ -317,6 +330,8 @@ class _Reader:
             if len(name) == 1:
                 return self._entity(written, at_end=True) or self.full_name(written, np[0].start)
             return written
+        if np[0].low == "the" and _is_person_noun(head) and self.last is not None:
+            return _PRONOUN  # "the former Norwegian prime minister said": the person last quoted, named again
         entity = self._entity(phrase, at_end=False)
         if entity:
             return entity
