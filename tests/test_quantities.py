@@ -191,6 +191,19 @@ NEWS: list[tuple[str, list[Q]]] = [
     ("The strike hit a D-30 howitzer and a T-72.", []),
     ("COVID-19 cases rose in 2021.", []),
     ("4 min read", []),
+    # every ISO 4217 currency by code, English name or its own sign (from CLDR); multiples
+    (
+        "India pledged ₹500 crore, Sweden 300 million Swedish kronor and Kazakhstan KZT 40 billion.",
+        [
+            ("₹500", 500, None, "INR", None, None),
+            ("300 million", 3e8, None, "SEK", None, None),
+            ("KZT 40 billion", 4e10, None, "KZT", None, None),
+        ],
+    ),
+    (
+        "Output grew fourfold; the team won 5 gold medals.",
+        [("fourfold", 4, None, "times", None, None), ("5", 5, None, "medals", None, None)],
+    ),
     # vague magnitudes: the lower bound of their class, "at least"
     (
         "Tens of thousands of people rallied in Berlin; dozens of officers, billions of dollars.",

@@ -70,6 +70,7 @@ from etl.extract.units import (
     CURRENCY_BEFORE,
     CURRENCY_SIGNS,
     MONEY,
+    MULTIWORD_UNITS,
     PER_AFTER,
     PER_WORDS,
     PERCENT,
@@ -141,7 +142,9 @@ _AUNITS = (
 )
 # Run on the lower-cased text: one flat alternation of every word that can start a figure
 # (number words, word ordinals, the unit of "nearly a year"), then a tail for "two hundred and five".
-_STARTS = {*SMALL, *TENS, "hundred", *BIG, "dozen", *ORDINALS, *_AUNITS, *MAGNITUDES, "tens", "half"}
+# "fourfold", "tenfold": a multiple (unit ``times``)
+_FOLDS = {f"{w}fold": v for w, v in [*SMALL.items(), *TENS.items(), ("hundred", 100)] if v >= 2}
+_STARTS = {*SMALL, *TENS, "hundred", *BIG, "dozen", *ORDINALS, *_AUNITS, *MAGNITUDES, "tens", "half", *_FOLDS}
 _WORD_START = re.compile(rf"(?<![a-z])(?:{alt(_STARTS)})\b")
 # "hundreds of thousands", "tens of millions": a magnitude of a magnitude.
 _OF_MAGNITUDE = re.compile(rf"{_S}{{1,2}}of{_S}{{1,2}}(?P<m>{alt(MAGNITUDES)})\b")
@@ -173,8 +176,9 @@ _LETTERS = re.compile(r"[A-Za-z]+")
 _SCALE_WORDS = [w for w in SCALES if len(w) > 3]  # "hundred", "million": any case
 _SCALE_AFTER = re.compile(rf"(?:{_S}{{1,2}}|-)(?P<w>(?i:{alt(_SCALE_WORDS)})|{alt(SCALE_LETTERS - {'k'})})\b")
 _SIGN_AFTER = re.compile(r"[ \t]?(?P<s>[%€£₴₽])")
+_MULTIWORD = alt(MULTIWORD_UNITS).replace(r"\ ", r"[ \t-]")  # "Indian rupees", "per-cent", "square miles"
 _UNIT_AFTER = re.compile(
-    rf"(?P<sep>{_S}{{1,2}}|-)(?P<u>(?i:per[ \t-]cent|percentage[ \t]points?"
+    rf"(?P<sep>{_S}{{1,2}}|-)(?P<u>(?i:{_MULTIWORD})(?![A-Za-z])|(?i:per[ \t-]cent|percentage[ \t]points?"
     rf"|(?:square|sq\.?)[ \t](?:kilomet(?:er|re)s?|km|miles?|mi|met(?:er|re)s?|m)"
     rf"|(?:U\.?S\.?|US|American|Canadian|Australian)[ \t]dollars?|Swiss[ \t]francs?|pounds?[ \t]sterling"
     rf"|metric[ \t]tons?|(?:kilomet(?:er|re)s|miles)[ \t]per[ \t]hour)|km/h|[A-Za-z]+²?[0-9]?)(?![A-Za-z])"
@@ -345,6 +349,8 @@ def _word_candidate(text: str, low: str, s: int, e: int) -> tuple[list[_Atom], i
             return [_ordinal_word(text, s, nxt.end(), TENS[w] + ORDINALS[nxt.group()])], nxt.end()
     if w in ORDINALS:
         return [_ordinal_word(text, s, e, ORDINALS[w])], e
+    if w in _FOLDS:
+        return [_Atom(s, e, Decimal(_FOLDS[w]), "aunit", unit="times", after=e, chain=False)], e
     if w == "half":
         return _half(text, s, e), s  # s: "half a million" is read from its scale word
     if w in MAGNITUDES or w == "tens":

@@ -123,6 +123,51 @@ UNIT_ABBR = {
     **_table(PERCENT, {"percent": "pc, pct"}),
     **{c: (MONEY, c) for c in "USD EUR GBP JPY UAH RUB CHF CAD AUD CNY PLN".split()},
 }
+
+
+# Codes that are English words in capitals ("TOP 10", "ALL 27 members"): not read as currencies.
+_WORDLIKE_CODES = frozenset("ALL AMD BOB CUP GEL MAD MOP PEN RON SAR SOS TOP TRY".split())
+# Head words of currency names that are common nouns ("5 gold medals"): only the full name counts.
+_COMMON_HEADS = frozenset("gold silver rights mark marks crown crowns unit units point points".split())
+_X_MONEY = frozenset("XAF XCD XOF XPF".split())  # the X codes that are money (CFA francs, EC dollar, CFP franc)
+
+
+def _iso_currencies() -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]], dict[str, str]]:
+    """Every ISO 4217 currency from CLDR (Babel): its code, its English names ("Indian rupee", "Ukrainian
+    hryvnias") and a head word that names one currency only ("hryvnias"), and the one-character symbols
+    that belong to one currency ("₹"). Hand-listed forms above win where both name a form."""
+    from babel.numbers import get_currency_name, get_currency_symbol, list_currencies
+
+    codes = sorted(
+        c
+        for c in list_currencies()
+        if len(c) == 3
+        and c.isalpha()
+        and c.isupper()
+        and (not c.startswith("X") or c in _X_MONEY)  # not gold, silver, drawing rights, test codes
+    )
+    names: dict[str, tuple[str, str]] = {}
+    heads: dict[str, set[str]] = {}
+    symbols: dict[str, set[str]] = {}
+    for code in codes:
+        for count in (1, 2):
+            name = " ".join(get_currency_name(code, count=count, locale="en").lower().replace(".", "").split())
+            if name.isascii() and re.fullmatch(r"[a-z]+(?: [a-z]+)*", name) and name.split()[-1] not in ("of", "the"):
+                names.setdefault(name, (MONEY, code))
+                heads.setdefault(name.split()[-1], set()).add(code)
+        sign = get_currency_symbol(code, locale="en")
+        if len(sign) == 1 and not sign.isalnum() and sign not in "$":
+            symbols.setdefault(sign, set()).add(code)
+    unique = {w: (MONEY, c.pop()) for w, c in heads.items() if len(c) == 1 and len(w) > 3 and w not in _COMMON_HEADS}
+    as_codes = {c: (MONEY, c) for c in codes if c not in _WORDLIKE_CODES}
+    return names | unique, as_codes, {s: c.pop() for s, c in symbols.items() if len(c) == 1}
+
+
+_ISO_NAMES, _ISO_CODES, _ISO_SIGNS = _iso_currencies()
+UNIT_WORDS = {**_ISO_NAMES, **UNIT_WORDS}
+UNIT_ABBR = {**_ISO_CODES, **UNIT_ABBR}
+# Unit names of several words ("Indian rupees", "square kilometres"), matched as one unit after a number.
+MULTIWORD_UNITS = frozenset(k for k in UNIT_WORDS if " " in k)
 TIME_UNITS = frozenset("hours days weeks months years minutes seconds decades centuries".split())
 CURRENCY_SIGNS = {
     "$": "USD",
@@ -140,6 +185,7 @@ CURRENCY_SIGNS = {
     "₴": "UAH",
     "₽": "RUB",
 }
+CURRENCY_SIGNS = {**_ISO_SIGNS, **CURRENCY_SIGNS}
 PER_WORDS = {
     "day": "day",
     "daily": "day",
