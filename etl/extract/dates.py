@@ -8,10 +8,12 @@ ways, this module decides as follows:
   gives modifier ``late`` (until itself is null, as the page says).
 - "the end/beginning/start/middle of X" narrows X like late/early/mid. The span starts at ``end``
   ("end of March"), or at the modifier when there is one ("by the end of March", modifier ``by``,
-  latest March 31, so it reads like "by March"). "the end of the year" is not reported: "the year"
-  is no date form. A modifier keeps the determiner it governs: "before the summer", "since the summer".
-- Weeks are not dates (there is no ``week`` precision): "last week", "two weeks ago" are skipped.
-- "Feb. 24 last year", "in May this year": two mentions; the month/day takes its year from the
+  latest March 31, so it reads like "by March"). "the year"/"the month" are dates only so narrowed
+  ("the end of the year": P's December, late). A modifier keeps the determiner it governs: "before the
+  summer", "since the summer".
+- Weeks: "this/last/next week" run Monday to Sunday (precision ``week``); "two weeks ago" is skipped.
+  "the next/past year" is a stretch from P (precision ``interval``); both have an interval value.
+- "Feb. 24 last year", "in May this year": one mention; the month/day takes its year from the
   "last/this/next year" that follows. "Monday, Feb. 6": two mentions; the weekday takes that day.
 - Tense comes from the nearest cue in the date's clause, else in its sentence (not reaching into a
   "that/which ..." clause to the right). by/for/until/before make a target, applied after the past

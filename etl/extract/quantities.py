@@ -17,7 +17,8 @@ Decisions where the spec is silent or ambiguous:
   date's day even when the caller did not pass it in ``exclude``. A number dash-joined to a dropped
   one goes with it ("2013-14", "2023-02-03", "COVID-19").
 - "N hours/days/years ago" is a relative date, not a quantity.
-- Fractions ("1/2", "two-thirds", "two thirds", "24/7") are not reported, nor are their parts.
+- Digit fractions ("1/2", "24/7") are not reported, nor are their parts; word shares ("a third of",
+  "two-thirds of", "half of") are, with unit ``times``, as are multiples ("fourfold").
 - A word number hyphen-joined to a non-unit word ("two-state", "one-off") is not reported; a digit
   one ("a 27-member bloc", "1,000-strong") is reported as a count with no counted noun.
 - Ordinals hyphen-joined to a word ("21st-century", "first-ever") are not reported. A possessive
@@ -36,7 +37,8 @@ Decisions where the spec is silent or ambiguous:
   forms count ("a $60-a-barrel cap").
 - In a change "X troops to (up to) Y" a Y without a unit of its own takes X's unit; in "from X to
   Y troops" X takes Y's. That is how "from 15,000 troops to up to 30,000" reads.
-- The counted-noun rule is literal (plural-looking nouns only), so "one soldier" is a ``count``;
+- The counted-noun rule is literal (plural-looking nouns only), so "one soldier" is a ``count``
+  (but a sentence-opening "One official said" and "might one day" are determiners, not figures);
   "one" needs a following word that is not a function word or a common verb.
 - Money units: ISO codes; "$" alone is USD, "NZ$"/"HK$" give NZD/HKD.
 """
