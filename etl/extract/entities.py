@@ -48,6 +48,7 @@ def _case_variants(ch: str) -> list[str]:
     return sorted({v for v in (ch, ch.lower(), ch.upper()) if len(v) == 1})
 
 
+@lru_cache(maxsize=65536)  # names recur: each spelling is folded once
 def romanized(s: str) -> str:
     """A key under which the romanizations of one Ukrainian or Russian name agree: Zelenskyy, Zelensky,
     Zelenskiy and Zelenskyi; Kyiv and Kiev; Avdiivka and Avdiyivka; Sloviansk and Slovyansk. Lower case,

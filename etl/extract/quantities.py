@@ -194,6 +194,8 @@ _AGO = re.compile(rf"{_S}{{1,2}}ago\b")
 _MONTH_AFTER = re.compile(rf"(?:{_S}{{1,2}}|-)(?:of{_S}{{1,2}})?(?:{alt(_MONTHS)})\b")
 _DOTTED_AFTER = re.compile(r"[./][0-9]{1,4}[./][0-9]{2,4}(?![0-9])|\.[0-9]+\.[0-9]")  # "03.02.2023", "1.2.3"
 _OF_SCALE = re.compile(rf"{_S}{{1,2}}of{_S}{{1,2}}an?{_S}{{1,2}}(?i:{alt(BIG)})\b")
+_CONVERSION_GAP = re.compile(rf"{_S}{{0,2}}\({_S}{{0,2}}(?:(?i:or|about|around|roughly|some){_S}{{1,2}})?")
+_HALF_UNIT = re.compile(rf"{_S}{{1,2}}an?{_S}{{1,2}}(?P<u>{alt(_AUNITS)})\b")
 _SHARE_AFTER = re.compile(rf"{_S}{{1,2}}(?:of|the)\b")
 _CARDINAL_AFTER = re.compile(rf"{_S}{{1,2}}(?:[0-9]|(?i:{alt([*SMALL, *TENS])})\b)")
 _DOT_DIGIT = re.compile(r"\.[0-9]")
@@ -302,6 +304,7 @@ def find_quantities(text: str, exclude: Sequence[tuple[int, int]] = ()) -> list[
     _spread_rejections(text, atoms)
     items = _join_ranges(text, [a for a in atoms if not a.reject])
     _inherit_units(text, items)
+    _inherit_qualifiers(text, items)
     out: list[Quantity] = []
     last_end = -1
     for it in sorted(items, key=lambda i: i.start):
@@ -387,7 +390,11 @@ def _magnitude(text: str, low: str, s: int, e: int, word: str) -> tuple[list[_At
 
 
 def _half(text: str, s: int, e: int) -> list[_Atom]:
-    """'half of which', 'around half the troops': a share (unit ``times``), approximate only after a qualifier."""
+    """'half of which', 'around half the troops': a share (unit ``times``), approximate only after a qualifier;
+    'half a year' is 0.5 years."""
+    unit = _HALF_UNIT.match(text, e, e + 20)
+    if unit:
+        return [_Atom(s, unit.end(), Decimal("0.5"), "aunit", unit=UNIT_WORDS[unit.group("u")][1], chain=False)]
     if not _SHARE_AFTER.match(text, e, e + 8) or (text[s].isupper() and not _sentence_start(text, s)):
         return []
     prev = _prev_word(text, s)
@@ -907,6 +914,14 @@ def _inherit_units(text: str, items: list[_Item]) -> None:
             prev = _prev_word(text, a.start)
             if prev and prev[0].lower() == "from":
                 a.unit, a.count_like = b.unit, False
+
+
+def _inherit_qualifiers(text: str, items: list[_Item]) -> None:
+    """A conversion in brackets right after an amount is as approximate as it: 'about €2bn (£1.7bn)',
+    'over 15 kilometres (nine miles)' give the bracketed figure the same qualifier."""
+    for a, b in pairwise(items):
+        if a.qualifier and b.qualifier is None and _CONVERSION_GAP.fullmatch(text, a.tail, b.start):
+            b.qualifier = a.qualifier
 
 
 def _parallel_verbs(text: str, a: _Item, b: _Item) -> bool:

@@ -58,6 +58,8 @@ __all__ = ["find_quotes"]
 _ADJACENT = re.compile(r"[\s,;:—–-]*")  # what may stand between a quote and an attribution that follows it
 _MARK = re.compile('["“”‘’]')
 _OPENER_AFTER = frozenset("([{-–—“‘")
+# A quotation mark after these words opens a title ("a report titled “The Meat Grinder”"): not a quote.
+_TITLE_BEFORE = re.compile(r"\b(?:titled|entitled|headlined)[,:]?[ \t]*$", re.IGNORECASE)
 
 
 def _scan(text: str, ps: int, pe: int) -> list[tuple[int, int, bool]]:
@@ -625,6 +627,8 @@ def find_quotes(text: str, entities: Sequence[Entity] = ()) -> list[Quote]:
             attrs = reader.attributions(toks)
             quoted = [tok for tok in toks if tok.kind == "q"]
             for (qs, qe, closed), speaker in zip(mine, _nearest(text, attrs, quoted), strict=True):
+                if _TITLE_BEFORE.search(text, max(ps, qs - 20), qs):
+                    continue  # a report's or a book's title, not anyone's words
                 if speaker is None and seen_quote:
                     speaker = paragraph_speaker
                 seen_quote = True
