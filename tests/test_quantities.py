@@ -204,6 +204,23 @@ NEWS: list[tuple[str, list[Q]]] = [
         "Output grew fourfold; the team won 5 gold medals.",
         [("fourfold", 4, None, "times", None, None), ("5", 5, None, "medals", None, None)],
     ),
+    # hundredths of a currency; a conversion is as approximate as the amount it converts; half a year
+    (
+        "Bread rose 50 cents, fares 20p and gas 90 kopecks.",
+        [
+            ("50", 0.5, None, "USD", None, None),
+            ("20p", 0.2, None, "GBP", None, None),
+            ("90", 0.9, None, "RUB", None, None),
+        ],
+    ),
+    (
+        "Berlin pays about €2bn (£1.7bn) over half a year.",
+        [
+            ("€2bn", 2e9, None, "EUR", None, "about"),
+            ("£1.7bn", 1.7e9, None, "GBP", None, "about"),
+            ("half a year", 0.5, None, "years", None, "over"),
+        ],
+    ),
     # vague magnitudes: the lower bound of their class, "at least"
     (
         "Tens of thousands of people rallied in Berlin; dozens of officers, billions of dollars.",

@@ -77,6 +77,7 @@ from etl.extract.units import (
     PER_WORDS,
     PERCENT,
     QUALIFIERS,
+    SUBUNITS,
     TIME_UNITS,
     UNIT_ABBR,
     UNIT_WORDS,
@@ -640,6 +641,8 @@ def _attached(text: str, atom: _Atom, suffix: re.Match[str]) -> None:
         atom.kind, atom.unit, atom.end, atom.after = "ordinal", "ordinal", end, end
     elif low in SCALE_LETTERS or (atom.currency and low in ("m", "b", "t")):
         _scale(atom, SCALES[low], end)
+    elif suf == "p" and not atom.currency and atom.scale == 1:  # "20p": pence
+        atom.value, atom.currency, atom.end, atom.after = atom.value / 100, SUBUNITS["p"], end, end
     elif suf == "m" and _plural_follows(text, end):
         _scale(atom, 10**6, end)  # "8m refugees", "20m tonnes"
     elif suf in UNIT_ABBR and not (atom.currency and UNIT_ABBR[suf][0] == MONEY):
@@ -869,7 +872,11 @@ def _resolve(text: str, a: _Atom, b: _Atom | None, value: Decimal, value_max: De
     if unit is None:
         ph = _UNIT_AFTER.match(text, tail, tail + 40)
         found = _unit_word(ph.group("u"), last.scale) if ph else None
-        if ph and found:
+        sub = _subunit(ph.group("u"), last.scale) if ph else None
+        if sub:  # "50 cents": hundredths of the currency
+            unit, tail = sub, ph.end()
+            value, value_max = value / 100, None if value_max is None else value_max / 100
+        elif ph and found:
             unit, tail = found[1], ph.end()
         elif last.no_noun:
             unit = "count"
@@ -884,6 +891,12 @@ def _resolve(text: str, a: _Atom, b: _Atom | None, value: Decimal, value_max: De
     if qualifier is None and text.startswith("+", end) and not text[end + 1 : end + 2].isalnum():
         qualifier = "more than"  # a headline's "100,000+"
     return _Item(start, end, value, value_max, unit, tail, per_unit, qualifier, count_like)
+
+
+def _subunit(raw: str, scale: int) -> str | None:
+    """The currency whose hundredths ``raw`` names ("cents" → USD); "p" only glued ("20p"), never after a scale."""
+    key = " ".join(raw.lower().replace("-", " ").split())
+    return None if key == "p" or scale != 1 else SUBUNITS.get(key)
 
 
 def _unit_word(raw: str, scale: int) -> tuple[str, str] | None:

@@ -202,6 +202,16 @@ PER_WORDS = {
     "capita": "person",
     "head": "person",
 }
+# Hundredths of a currency, written after the number: "50 cents" is USD 0.50, "20 pence" GBP 0.20.
+SUBUNITS = {
+    **dict.fromkeys(("cent", "cents", "us cent", "us cents"), "USD"),
+    **dict.fromkeys(("euro cent", "euro cents", "eurocent", "eurocents"), "EUR"),
+    **dict.fromkeys(("penny", "pence", "p"), "GBP"),
+    **dict.fromkeys(("kopeck", "kopecks", "kopek", "kopeks"), "RUB"),
+    **dict.fromkeys(("kopiyka", "kopiykas", "kopiyok", "kopecks of a hryvnia"), "UAH"),
+}
+MULTIWORD_UNITS = MULTIWORD_UNITS | {w for w in SUBUNITS if " " in w}
+
 # per-phrases: nouns after "per/a/each/every" (or a slash) and adverbs ("daily").
 PER_ADVERBS = frozenset(w for w in PER_WORDS if w.endswith("ly"))
 PER_NOUNS = frozenset(PER_WORDS) - PER_ADVERBS
