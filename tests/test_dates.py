@@ -348,6 +348,30 @@ SENTENCES: list[tuple[str, list[Row]]] = [
             ("2023-02-03", "2023-02-03", "2023-02-03", "2023-02-03", DAY, None),
         ],
     ),
+    # quarters; dates anchored on a date named before them; "for" after a noun is no target
+    (
+        "GDP fell in Q1 2023 and in the third quarter of 2022.",
+        [
+            ("Q1 2023", "2023-01-01/2023-03-31", "2023-01-01", "2023-03-31", "interval", None),
+            ("the third quarter of 2022", "2022-07-01/2022-09-30", "2022-07-01", "2022-09-30", "interval", None),
+        ],
+    ),
+    (
+        "Revenue in January 2023 was lower than in the same month in 2022; in 2021 it grew, the previous year not.",
+        [
+            ("January 2023", "2023-01", "2023-01-01", "2023-01-31", MONTH, None),
+            ("the same month in 2022", "2022-01", "2022-01-01", "2022-01-31", MONTH, None),
+            ("2021", "2021", "2021-01-01", "2021-12-31", YEAR, None),
+            ("the previous year", "2020", "2020-01-01", "2020-12-31", YEAR, None),
+        ],
+    ),
+    (
+        "The ministry said the budget deficit for January was large; talks are planned for March.",
+        [
+            ("January", "2023-01", "2023-01-01", "2023-01-31", MONTH, None),
+            ("March", "2023-03", "2023-03-01", "2023-03-31", MONTH, None),
+        ],
+    ),
     # a season after "the beginning of the"; a present progressive is an arrangement to come
     (
         "Russia wants to paralyse the country at the beginning of the winter.",

@@ -84,6 +84,7 @@ _FULL_MONTH = rf"(?:{'|'.join(MONTH_NAMES)})"
 _MONTH_WORD = rf"(?:{_FULL_MONTH}\b|(?:{_words_alt(a.capitalize() for a in MONTH_ABBREVIATIONS)})\b\.?)"
 _SEASON_WORD = rf"(?:{_words_alt(SEASONS)})"
 _WEEKDAY_WORD = rf"(?:{'|'.join(WEEKDAY_NAMES)})"
+_QUARTERS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "final": 4}
 _RELATIVE_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1}
 _RELATIVE_DETS = {"this": 0, "last": -1, "next": 1}
 _SP = r"[^\S\n]+"  # whitespace inside one paragraph (blanked chrome is spaces, lines stay apart)
@@ -99,6 +100,11 @@ _CORE = re.compile(
     | (?P<nd>(?<![0-9.,/])(?P<nd_a>[0-3]?[0-9])(?P<nd_s>[./])(?P<nd_b>[0-3]?[0-9])(?P=nd_s)
         (?P<nd_y>[12][0-9]{{3}}|[0-9]{{2}})(?![0-9]|[.,/][0-9]))
     | (?P<span>\bthe{_SP}(?P<span_det>next|last|past|coming){_SP}(?P<span_u>year|month|week)\b)
+    | (?P<qtr>(?:\bQ(?P<q_n>[1-4])|\bthe{_SP}(?P<q_w>first|second|third|fourth|final){_SP}quarter)\b
+        (?:(?:{_SP}of|,)?{_SP}(?P<q_y>[12][0-9]{{3}})(?![0-9]))?)
+    | (?P<same>\bthe{_SP}same{_SP}month\b(?:{_SP}(?:in|of){_SP}(?P<same_y>[12][0-9]{{3}})(?![0-9])
+        |{_SP}(?P<same_last>last{_SP}year|a{_SP}year{_SP}(?:earlier|ago|before))\b)?)
+    | (?P<prev>\b(?:the{_SP}previous{_SP}year|the{_SP}year{_SP}before|a{_SP}year{_SP}earlier)\b)
     | (?P<the>\bthe{_SP}(?P<the_u>year|month)\b)
     | (?P<ye>\byear-end\b)
     | (?P<ago>\b(?P<ago_n>[0-9]{{1,2}}|{_NUM}){_SP}(?P<ago_u>year|month|day)s?{_SP}ago\b)
@@ -130,7 +136,8 @@ _STARTS = [
 _ANCHOR = re.compile(
     r"\b(?=[0-9a-z])(?:(?<![.,:/$€£¥₴#])[0-9]|"
     + "|".join(w if len(w) >= 3 else rf"{w}\b" for w in first_letters(_STARTS))
-    + r"|the(?=[^\S\n]+(?:year|month|next|last|past|coming)\b)|year-end)",
+    + r"|the(?=[^\S\n]+(?:year|month|next|last|past|coming|first|second|third|fourth|final|same|previous)\b)"
+    + r"|year-end|q[1-4]\b)",
     re.IGNORECASE,
 )
 _EDGE_OF = re.compile(r"\b(?:end|close|beginning|start)[^\S\n]+of\b", re.IGNORECASE)
@@ -218,6 +225,11 @@ def _parse_core(m: re.Match[str], published: dt.date, day_first: bool = True) ->
         return _Core("day", s, e, y, mo, d) if ok else None
     if kind == "nd":
         return _numeric(s, e, int(g("nd_a")), int(g("nd_b")), g("nd_y"), day_first)
+    if kind == "qtr":
+        n = int(g("q_n")) if g("q_n") else _QUARTERS[g("q_w").lower()]
+        y = int(g("q_y")) if g("q_y") else published.year
+        last = dt.date(y, 3 * n, calendar.monthrange(y, 3 * n)[1])
+        return _Core("interval", s, e, y, 3 * n - 2, 1, last=last)
     if kind == "span":
         return _span(s, e, g("span_det").lower(), g("span_u").lower(), published)
     if kind == "the":  # "the end of the year": only with a narrowing (see _accept)
@@ -490,7 +502,22 @@ def _left(text: str, core: _Core, floor: int) -> _Left:
         return _Left(w[0], narrow, word, word)
     if word == "as" and _after_as(text, w[0], floor, ("early", "late", "soon")):
         word = "early"  # "as early as April": date context, no narrowing
+    if word == "for" and _noun_before(text, w[0], floor):
+        word = "of"  # "the deficit for January", "figures for March": the period a figure is for, no target
     return _Left(start, narrow, None, word, article=word in ("a", "an"))
+
+
+def _noun_before(text: str, pos: int, floor: int) -> bool:
+    """A noun phrase ends at ``pos``: a determiner or possessive, then one or two words ("the budget deficit")."""
+    w = _prev_word(text, pos, floor)
+    for _ in range(2):
+        if not w or not w[1].islower() or w[1] in CLOSED_CLASS or w[1].endswith(("ed", "ing")):
+            return False
+        before = _prev_word(text, w[0], floor)
+        if before and (before[1].lower() in _DETERMINERS or text[max(0, w[0] - 3) : w[0]].rstrip().endswith("'s")):
+            return True
+        w = before
+    return False
 
 
 def _after_as(text: str, pos: int, floor: int, words: tuple[str, ...] = ("as", "too", "so")) -> bool:
@@ -728,6 +755,27 @@ def _bounds(value: str, left: _Left) -> tuple[dt.date | None, dt.date | None]:
     return lo, hi
 
 
+def _anchored(text: str, m: re.Match[str], mentions: list[DateMention], p: dt.date) -> DateMention | None:
+    """Dates anchored on a date the text names before them, in the same paragraph: "the same month in
+    2022" (the month last named, in that year), "the previous year" / "a year earlier" (the year before
+    the year last named, else before P's)."""
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    before = [d for d in mentions if d.start >= line_start and d.precision in ("day", "month", "year")]
+    if m.lastgroup == "same":
+        named = next((d.value for d in reversed(before) if d.precision in ("day", "month")), None)
+        if named is None:
+            return None
+        year = int(m.group("same_y")) if m.group("same_y") else int(named[:4]) - 1
+        value = f"{year:04d}-{named[5:7]}"
+        precision = "month"
+    else:
+        year = int(before[-1].value[:4]) - 1 if before else p.year - 1
+        value, precision = f"{year:04d}", "year"
+    lo, hi = _closed(value, None)
+    s, e = m.span()
+    return DateMention(s, e, text[s:e], value, lo.isoformat(), hi.isoformat(), precision, None)
+
+
 def _weekday_from_date(text: str, mentions: list[DateMention], weekdays: set[int]) -> list[DateMention]:
     """Date "Monday, Feb. 6": a plain weekday right before a day of that weekday takes that day."""
     out = list(mentions)
@@ -760,7 +808,10 @@ def find_dates(text: str, published: dt.date, day_first: bool = True) -> list[Da
         if m is None:
             continue
         scanned = m.end()
-        mention = _mention(text, m, p, prev_end, tenses, day_first)
+        if m.lastgroup in ("same", "prev"):
+            mention = _anchored(text, m, mentions, p)
+        else:
+            mention = _mention(text, m, p, prev_end, tenses, day_first)
         if mention is None:
             continue
         scanned = max(scanned, mention.end)
