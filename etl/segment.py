@@ -75,6 +75,7 @@ _DATELINE = re.compile(
     rf"(?:,?\s*(?:at\s+)?\d{{1,2}}[:.]\d{{2}}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*[A-Z]{{2,4}}|\s*[+-]\d{{2}}:?\d{{2}})?)?\s*"
 )
 _WORDS = re.compile(r"[^\W\d_]{3,}")  # a word of three letters or more
+_WIDGET_SIGN = re.compile(r"[↺↻⟲⟳−＋✕×▲▼◀▶►◄☰⋮…]|\bpx\b")  # controls of a font-size or menu widget
 _PHOTO_BRACKET = re.compile(r"\((?:photo|photograph|image|video|pictured)\b", re.IGNORECASE)
 _PHOTO_CREDIT = _starting_with(
     "pivareg",
@@ -104,8 +105,8 @@ def segment(text: str, title: str | None = None) -> list[Segment]:
 def _furniture(para: str) -> str | None:
     if _BYLINE.match(para) or _DATELINE.fullmatch(para):
         return "byline"
-    if not _WORDS.search(para):
-        return "chrome"  # widgets and separators: "+ ↺ − 16 px", "* * *"
+    if not _WORDS.search(para) and (not any(c.isdigit() for c in para) or _WIDGET_SIGN.search(para)):
+        return "chrome"  # widgets and separators: "+ ↺ − 16 px", "* * *" (not a price: "$99.99")
     short = len(para.split()) <= SHORT
     if _CHROME_STRONG.search(para) or (short and _CHROME_WEAK.search(para)) or len(_CARD_BRANDS.findall(para)) >= 2:
         return "chrome"
