@@ -26,26 +26,27 @@ DEMONSTRATIVES = words("this that these those")
 POSSESSIVES = words("its their his her our my your whose")
 # Determiners that state an amount rather than pick a referent.
 QUANTIFIERS = words(
-    "some any no every each all many few several both either neither another other own such more most less least"
+    "some any no every each all many much few several both either neither another other own such more most less least"
 )
 DETERMINERS = ARTICLES | DEMONSTRATIVES | POSSESSIVES
 SUBJECT_PRONOUNS = words("i you he she it we they")
 PRONOUNS = SUBJECT_PRONOUNS | words(
-    "me him us them mine yours hers ours theirs myself yourself himself herself itself ourselves themselves"
+    "me him us them mine yours hers ours theirs myself yourself himself herself itself ourselves yourselves",
+    "themselves one",
 )
 RELATIVES = words("which who whom whose what that")
 PREPOSITIONS = words(
     "about above across against along amid among around at behind below beside between beyond by despite",
     "during for from in inside into near of off on onto out outside over past per since than through",
     "throughout till to toward towards under until upon via with within without after before as like unlike",
-    "including",
+    "including beneath besides except unto",
 )
 COORDINATORS = words("and but or nor so yet")
 SUBORDINATORS = words("because if unless when whenever where while whereas although though whether")
-CONJUNCTIONS = COORDINATORS | SUBORDINATORS
+CONJUNCTIONS = COORDINATORS | SUBORDINATORS | words("wherever lest once")
 BE = words("is are am was were be been being")
 MODALS = words("will would can could may might must shall should")
-AUXILIARIES = BE | MODALS | words("has have had do does did")
+AUXILIARIES = BE | MODALS | words("has have had having do does did ought")
 # Adverb particles and discourse adverbs that never carry content.
 PARTICLES = words(
     "already also again alone too ago last next yet still now then even only just not there here up down back"
