@@ -57,11 +57,14 @@ def mutate(original: str, file: str, rng: random.Random, kind: str | None = None
         lines.insert(i, lines[i])
     elif kind == "swap":
         j = min(max(i + rng.choice((-1, 1)), 0), len(lines) - 1) if rng.random() < 0.7 else rng.randrange(len(lines))
+        if lines[j] == lines[i]:  # the nearest line that differs: a swap of equal lines is no edit
+            j = next((k for k in sorted(range(len(lines)), key=lambda k: abs(k - i)) if lines[k] != lines[i]), i)
         lines[i], lines[j] = lines[j], lines[i]
     elif kind == "indent":
         body = lines[i].lstrip(" ")
         indent = len(lines[i]) - len(body)
-        lines[i] = " " * max(0, indent + rng.choice((-2, -1, 1, 2))) + body
+        new_indent = max(0, indent + rng.choice((-2, -1, 1, 2)))
+        lines[i] = " " * (new_indent if new_indent != indent else indent + 2) + body
     elif kind == "truncate":
         cut = rng.randrange(len(original))
         return Mutation(file, kind, original.count("\n", 0, cut) + 1, original[:cut])
@@ -76,8 +79,8 @@ def mutate(original: str, file: str, rng: random.Random, kind: str | None = None
             text = original[:start] + _other_number(original[start:end], rng) + original[end:]
         return Mutation(file, kind, original.count("\n", 0, start) + 1, text)
     text = "".join(lines)
-    if text == original:  # a swap of two equal lines, an indent of an empty line: try another edit
-        return mutate(original, file, rng, kind)
+    if text == original:  # only a file of one repeated line swaps to itself: delete one instead
+        text = "".join(lines[:i] + lines[i + 1 :])
     return Mutation(file, kind, i + 1, text)
 
 
