@@ -144,8 +144,13 @@ def test_foreign_keys_render_as_labels(get):
 def test_charts_are_the_four_asked_for():
     charts = {c.slug: c for c in chart_links(META)}
     assert set(charts) == {"training_target", "timeline_facts", "facts_per_topic_by_source", "corroboration_by_topic"}
-    assert charts["corroboration_by_topic"].state["color_column"] == "grade_label"
-    # the others are Vega-Lite specs (plugins/charts.py): months as ordinal columns, grouped bars, labelled targets
+    # Vega-Lite specs (plugins/charts.py): grades stacked in their order (each fact counts once), months as ordinal
+    # columns, grouped bars, labelled targets
+    credibility = charts["corroboration_by_topic"].spec["encoding"]
+    assert (credibility["color"]["field"], credibility["order"]["field"], credibility["y"]["stack"]) == (
+        "credibility", "grade", "zero",
+    )  # fmt: skip
+    assert credibility["color"]["scale"]["domain"][0] == "1 confirmed"
     timeline = charts["timeline_facts"].spec["encoding"]["x"]
     assert (timeline["timeUnit"], timeline["type"]) == ("yearmonth", "ordinal")
     assert charts["facts_per_topic_by_source"].spec["encoding"]["xOffset"]["field"] == "outlet"
