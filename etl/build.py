@@ -162,7 +162,8 @@ def _source_row(s: Source) -> dict:
     return {
         "id": s.id, "title": s.title, "publisher": s.publisher, "authors": json.dumps(list(s.authors)),
         "credits": json.dumps(list(s.credits)), "published": s.published.isoformat(), "url": s.url,
-        "language": s.language, "sha256": s.sha256, "chars": len(s.text), "file": s.file, "text": s.text,
+        "language": s.language, "country": s.country, "sha256": s.sha256, "chars": len(s.text), "file": s.file,
+        "text": s.text,
         "archive_url": s.archive and s.archive.url, "archived_at": s.archive and s.archive.captured,
         "revisions": s.revisions_json(),
     }  # fmt: skip
@@ -475,7 +476,7 @@ def build_report(seeds: Path, facts_path: Path, db_path: Path, incremental: bool
 
 def _compute(src: Source, curated: Curated) -> Article:
     segs = segment(src.text, src.title)
-    return Article(src, segs, extract(src.text, src.published, curated.entities, segs))
+    return Article(src, segs, extract(src.text, src.published, curated.entities, segs, src.day_first))
 
 
 @functools.cache

@@ -67,6 +67,12 @@ class Source:
     line: int  # of the entry in sources.yml
     archive: Archive | None = None
     revisions: tuple[Revision, ...] = ()
+    country: str | None = None  # ISO 3166-1 alpha-2 of the outlet, where given
+
+    @property
+    def day_first(self) -> bool:
+        """Numeric dates read 3/2/2023 as 3 February, except in US copy (2 March)."""
+        return self.country != "US"
 
     def revisions_json(self) -> str:
         """The revisions as the sources table stores them: a JSON list, oldest first."""
@@ -115,6 +121,7 @@ def load_sources(seeds: Path) -> list[Source]:
                 published=published,
                 url=str(entry["url"]),
                 language=str(entry["language"]),
+                country=_country(entry, path, lines, i),
                 text=text,
                 line=line,
                 archive=_archive(entry, published, path, lines, (i,)),
@@ -129,6 +136,13 @@ def load_sources(seeds: Path) -> list[Source]:
                 f"seed {seeds / extra} has no entry; add one with its id, file, sha256 and metadata",
             )  # fmt: skip
     return sources
+
+
+def _country(entry: dict, path: Path, lines: Lines, i: int) -> str | None:
+    country = entry.get("country")
+    if country is not None and not re.fullmatch(r"[A-Z]{2}", str(country)):
+        raise InputError(path, lines.of((i, "country")), f"country {country!r} must be an ISO 3166 code like US or GB")
+    return None if country is None else str(country)
 
 
 def _archive(entry: dict, published: dt.date, path: Path, lines: Lines, at: tuple) -> Archive | None:
