@@ -626,9 +626,15 @@ def find_quotes(text: str, entities: Sequence[Entity] = ()) -> list[Quote]:
             toks = _tokens(text, s, e, mine)
             attrs = reader.attributions(toks)
             quoted = [tok for tok in toks if tok.kind == "q"]
+            by_end = sorted(attrs, key=lambda a: a.end)
+            ends = [a.end for a in by_end]
             for (qs, qe, closed), speaker in zip(mine, _nearest(text, attrs, quoted), strict=True):
                 if _TITLE_BEFORE.search(text, max(ps, qs - 20), qs):
                     continue  # a report's or a book's title, not anyone's words
+                if speaker is not None and _relayed(text, by_end, ends, qs, speaker):
+                    # words the outlet relays from others, not its own: whose, the sentence does not say
+                    out.append(Quote(qs, qe, text[qs:qe], text[qs + 1 : qe - 1 if closed else qe], None))
+                    continue
                 if speaker is None and seen_quote:
                     speaker = paragraph_speaker
                 seen_quote = True
@@ -658,6 +664,24 @@ def _nearest(text: str, attrs: list[_Attribution], quotes: list[_Tok]) -> list[s
         else:
             out.append(by_end[left][1] if left >= 0 else None)
     return out
+
+
+# A publication's verbs of reporting: what follows "X reported that ..." is X's account of others, so words quoted
+# inside that clause ("reported that the language was changed from 'considerable progress'") are not X's.
+_REPORTED = re.compile(r"\b(?:reported|reports|reporting)\b(?:\s+that\b)?", re.I)
+_CLAUSE = re.compile(r"\w+(?:\W+\w+){2,}")  # three words or more: a clause between the verb and the quote
+
+
+def _relayed(text: str, by_end: list[_Attribution], ends: list[int], quote_start: int, speaker: str) -> bool:
+    """Whether the quote was given to ``speaker`` by a report before it ("X reported that ...") with a clause of
+    its own between the report's verb and the quote (``by_end``: the sentence's attributions sorted by their
+    ``ends``; the nearest few before the quote are looked at, so a long chain stays linear)."""
+    i = bisect.bisect_right(ends, quote_start) - 1
+    for a in by_end[max(0, i - 3) : i + 1][::-1]:
+        if a.speaker == speaker:
+            m = _REPORTED.search(text, a.start, min(a.end + 6, quote_start))
+            return m is not None and _CLAUSE.search(text, m.end(), quote_start) is not None
+    return False
 
 
 def _after_comma(text: str, i: int) -> bool:
