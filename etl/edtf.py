@@ -1,8 +1,9 @@
 """The subset of EDTF (ISO 8601-2) the dataset uses, and the days it covers.
 
 ``2023-02-03`` (day), ``2022-02`` (month), ``2022-22`` (summer 2022; 21-24 are
-spring, summer, autumn, winter) and ``2014`` (year). Seasons are meteorological,
-northern hemisphere; winter 2022 runs from December 2022 to February 2023.
+spring, summer, autumn, winter), ``2014`` (year), and an interval of two of them,
+``2023-01-09/2023-01-15`` (a week, a quarter, "from Feb. 1 to Feb. 14"). Seasons are
+meteorological, northern hemisphere; winter 2022 runs from December 2022 to February 2023.
 """
 
 from __future__ import annotations
@@ -13,15 +14,22 @@ import re
 
 _EDTF = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 SEASON_MONTHS = {21: (3, 5), 22: (6, 8), 23: (9, 11), 24: (12, 14)}  # month 14 = February of the next year
-PRECISIONS = ("day", "month", "season", "year")
+PRECISIONS = ("day", "month", "season", "year", "interval")  # the extractor calls a Monday-Sunday interval "week"
 MODIFIERS = ("late", "early", "mid", "by", "since", "before", "after")
 
 
 def parse(value: str) -> tuple[str, dt.date, dt.date]:
     """Precision and first and last day of an EDTF value; ValueError if it is not one we use."""
+    if value.count("/") == 1:
+        (_, first, _), (_, _, last) = (parse(end) for end in value.split("/"))
+        if last < first:
+            raise ValueError(f"'{value}': an interval ends after it starts")
+        return "interval", first, last
     m = _EDTF.match(value)
     if not m:
-        raise ValueError(f"'{value}' is not an EDTF date of the form YYYY, YYYY-MM, YYYY-MM-DD or YYYY-21..24")
+        raise ValueError(
+            f"'{value}' is not an EDTF date of the form YYYY, YYYY-MM, YYYY-MM-DD, YYYY-21..24 or an interval A/B"
+        )
     year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
     if not month:
         return "year", dt.date(year, 1, 1), dt.date(year, 12, 31)

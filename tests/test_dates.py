@@ -568,3 +568,15 @@ def test_no_catastrophic_backtracking(text: str) -> None:
     start = time.perf_counter()
     find_dates(text, P)
     assert time.perf_counter() - start < 10  # linear: well under a second on an idle machine
+
+
+def test_intervals_are_edtf_values_with_bounds():
+    """Weeks and quarters are EDTF intervals (A/B), which facts.yml and the checks accept like any date."""
+    from etl import edtf
+
+    assert edtf.parse("2023-01-01/2023-03-31") == ("interval", dt.date(2023, 1, 1), dt.date(2023, 3, 31))
+    assert edtf.parse("2022-22/2023") == ("interval", dt.date(2022, 6, 1), dt.date(2023, 12, 31))
+    with pytest.raises(ValueError, match="ends after it starts"):
+        edtf.parse("2023-02/2023-01")
+    [q1] = find_dates("in Q1", dt.date(2023, 2, 3))
+    assert (q1.value, q1.earliest, q1.latest) == ("2023-01-01/2023-03-31", "2023-01-01", "2023-03-31")

@@ -229,7 +229,7 @@ def _check(text: str, ex: Extraction) -> None:
         assert q.approx == (q.qualifier is not None), q
     for d in ex.dates:
         precision, first, last = edtf.parse(d.value)  # raises unless valid EDTF
-        assert d.precision == precision, d
+        assert d.precision == precision or (precision, d.precision) == ("interval", "week"), d
         assert d.modifier is None or d.modifier in edtf.MODIFIERS, d
         earliest = dt.date.fromisoformat(d.earliest) if d.earliest else None
         latest = dt.date.fromisoformat(d.latest) if d.latest else None
