@@ -580,3 +580,17 @@ def test_intervals_are_edtf_values_with_bounds():
         edtf.parse("2023-02/2023-01")
     [q1] = find_dates("in Q1", dt.date(2023, 2, 3))
     assert (q1.value, q1.earliest, q1.latest) == ("2023-01-01/2023-03-31", "2023-01-01", "2023-03-31")
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("talks on Feb. 14-15 in Munich", [("Feb. 14-15", "2023-02-14/2023-02-15")]),
+        ("from Feb. 1 to Feb. 14, officials said", [("Feb. 1 to Feb. 14", "2023-02-01/2023-02-14")]),
+        ("from Dec. 1, 2022 to Jan. 5, 2023", [("Dec. 1, 2022 to Jan. 5, 2023", "2022-12-01/2023-01-05")]),
+        ("on Feb. 3 and Feb. 5", [("Feb. 3", "2023-02-03"), ("Feb. 5", "2023-02-05")]),  # two days, no range
+        ("by Feb. 20 to Feb. 24", [("by Feb. 20", "2023-02-20"), ("Feb. 24", "2023-02-24")]),  # a deadline stays
+    ],
+)
+def test_a_range_of_days_is_one_interval(text, want):
+    assert [(d.surface, d.value) for d in find_dates(text, dt.date(2023, 2, 3))] == want

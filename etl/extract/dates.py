@@ -819,4 +819,53 @@ def find_dates(text: str, published: dt.date, day_first: bool = True) -> list[Da
             weekdays.add(len(mentions))
         mentions.append(mention)
         prev_end = mention.end
-    return _weekday_from_date(text, mentions, weekdays) if weekdays else mentions
+    mentions = _weekday_from_date(text, mentions, weekdays) if weekdays else mentions
+    return _ranges(text, mentions)
+
+
+# A range of days is one interval: "Feb. 14-15" (the second day after a dash, in the first one's month) and "from
+# Feb. 1 to Feb. 14" (two day mentions joined by to/until/through/and after from or between; the second, written
+# without a year, takes the first one's year, or the next where it would fall before it: "from Dec. 28 to Jan. 3").
+# Dates with a modifier ("by Feb. 20") or of other precisions stay apart.
+_DAY_AFTER_DASH = re.compile(r"[-–](?P<d>[0-3]?[0-9])(?![0-9A-Za-z]|[.,][0-9])")
+_RANGE_JOIN = re.compile(r"[^\S\n]+(?:to|until|till|through|and)[^\S\n]+|[^\S\n]*[-–][^\S\n]*", re.IGNORECASE)
+_RANGE_OPEN = re.compile(r"\b(?:from|between)[^\S\n]+$", re.IGNORECASE)
+
+
+def _ranges(text: str, mentions: list[DateMention]) -> list[DateMention]:
+    out: list[DateMention] = []
+    i = 0
+    while i < len(mentions):
+        d = mentions[i]
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        joined = None
+        if d.precision == "day" and d.modifier is None:
+            if nxt is not None and nxt.precision == "day" and nxt.modifier is None:
+                gap = _RANGE_JOIN.fullmatch(text, d.end, nxt.start)
+                last = _range_end(d, nxt)
+                if gap and last and _RANGE_OPEN.search(text, max(0, d.start - 12), d.start):
+                    joined, i = _interval(text, d.start, nxt.end, d.earliest, last), i + 1
+            if joined is None and (m := _DAY_AFTER_DASH.match(text, d.end)) and (nxt is None or nxt.start >= m.end()):
+                first = dt.date.fromisoformat(d.earliest)
+                if first.day < int(m["d"]) <= calendar.monthrange(first.year, first.month)[1]:
+                    last = first.replace(day=int(m["d"])).isoformat()
+                    joined = _interval(text, d.start, m.end(), d.earliest, last)
+        out.append(joined or d)
+        i += 1
+    return out
+
+
+def _range_end(d: DateMention, nxt: DateMention) -> str | None:
+    first, last = dt.date.fromisoformat(d.earliest), dt.date.fromisoformat(nxt.earliest)
+    if not re.search(r"[12][0-9]{3}", nxt.surface):  # its year was resolved alone: the range's start decides it
+        try:
+            last = last.replace(year=first.year)
+            if last <= first:
+                last = last.replace(year=first.year + 1)
+        except ValueError:  # 29 February of a year without one
+            return None
+    return last.isoformat() if last > first else None
+
+
+def _interval(text: str, start: int, end: int, first: str, last: str) -> DateMention:
+    return DateMention(start, end, text[start:end], f"{first}/{last}", first, last, "interval", None)
