@@ -104,4 +104,4 @@ publish-fly: $(DB)
 	flyctl scale count $(FLY_COUNT) --app $(FLY_APP)
 
 clean:
-	rm -rf $(DB) .$(DB).state.json $(INSPECT) $(DIST) .pytest_cache
+	rm -rf $(DB) .$(DB).state.json .$(DB).facts.pickle $(INSPECT) $(DIST) .pytest_cache
