@@ -83,10 +83,13 @@ def test_slow_query_is_cut_off_while_others_are_answered(served):
 
 def test_no_writable_canned_queries_or_writing_plugins(served):
     status, plugins = fetch(f"{served}/-/plugins.json")
-    assert status == 200 and {p["name"] for p in plugins} == {"datasette-vega", "source_viewer.py"}
-    # The repo's own plugin (the source viewer) only renders: it adds template variables and cell links.
-    (viewer,) = [p for p in plugins if p["name"] == "source_viewer.py"]
-    assert sorted(viewer["hooks"]) == ["extra_template_vars", "render_cell"]
+    assert status == 200
+    assert {p["name"] for p in plugins} == {"datasette-vega", "source_viewer.py", "serving_cache.py"}
+    # The repo's own plugins only render (the source viewer adds template variables and cell links) or cache
+    # look-ups at startup (serving_cache: metadata, permissions, schema of an immutable database).
+    hooks = {p["name"]: sorted(p["hooks"]) for p in plugins}
+    assert hooks["source_viewer.py"] == ["extra_template_vars", "render_cell"]
+    assert hooks["serving_cache.py"] == ["startup"]
     for name, q in read_metadata(METADATA)["databases"]["facts"]["queries"].items():
         assert not q.get("write"), name
         assert q["sql"].lstrip().lower().startswith(("select", "with")), name
