@@ -250,7 +250,8 @@ def stages(folder: Path, top: int = 14) -> dict:
         spans = {k: v for c in state["computed"] for k, v in c.spans.items()}
         needed = build.quote_sources(state["curated"])
         quotes = [q for c in state["computed"] if c.source_id in needed for q in c.rows["quotes"]]
-        state["rows"] = build.curated_rows(state["sources"], state["curated"], spans, quotes)
+        texts = {s.id: s.text for s in state["sources"] if s.id in needed}
+        state["rows"] = build.curated_rows(state["sources"], state["curated"], spans, quotes, texts)
 
     steps: dict[str, Callable[[], None]] = {
         "read sources": lambda: state.update(sources=load_sources(seeds)),

@@ -15,6 +15,7 @@ import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 
 from etl import support
 from etl.errors import InputError
@@ -237,7 +238,7 @@ def source_row(s: Source) -> dict:
     return {
         "id": s.id, "title": s.title, "publisher": s.publisher, "authors": json.dumps(list(s.authors)),
         "credits": json.dumps(list(s.credits)), "published": s.published.isoformat(), "url": s.url,
-        "language": s.language, "sha256": s.sha256, "chars": len(s.text), "file": s.file, "text": s.text,
+        "language": s.language, "sha256": s.sha256, "chars": s.length, "file": s.file, "text": s.text,
         "archive_url": s.archive and s.archive.url, "archived_at": s.archive and s.archive.captured,
         "revisions": s.revisions_json(),
     }  # fmt: skip
@@ -249,26 +250,27 @@ def fields_of(item: object) -> dict:
 
 
 # Worker processes inherit these by fork: each task is then only an index, not a pickled article.
-_WORK: tuple[Sequence[Source], Curated, dict[str, list[Ref]]] | None = None
+_WORK: tuple[Sequence[Source], Curated, dict[str, list[Ref]], Path] | None = None
 
 
 def _work(i: int) -> Computed:
     assert _WORK is not None
-    sources, curated, refs = _WORK
-    return compute(sources[i], curated, refs.get(sources[i].id, ()))
+    sources, curated, refs, seeds = _WORK
+    return compute(sources[i].with_text(seeds), curated, refs.get(sources[i].id, ()))
 
 
 def compute_all(
-    sources: Sequence[Source], curated: Curated, refs: dict[str, list[Ref]], jobs: int
+    sources: Sequence[Source], curated: Curated, refs: dict[str, list[Ref]], jobs: int, seeds: Path
 ) -> Iterator[Computed]:
-    """Each article computed, in the order given, by ``jobs`` processes (1: in this one). Results come back in
-    order whatever ``jobs`` is, so the database does not depend on it."""
+    """Each article read (if its text is not kept), computed, and dropped, in the order given, by ``jobs``
+    processes (1: in this one). Results come back in order whatever ``jobs`` is, so the database does not
+    depend on it."""
     global _WORK
     if jobs <= 1 or len(sources) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         for src in sources:
-            yield compute(src, curated, refs.get(src.id, ()))
+            yield compute(src.with_text(seeds), curated, refs.get(src.id, ()))
         return
-    _WORK = (sources, curated, refs)
+    _WORK = (sources, curated, refs, seeds)
     try:
         with multiprocessing.get_context("fork").Pool(min(jobs, len(sources))) as pool:
             yield from pool.imap(_work, range(len(sources)), chunksize=4)

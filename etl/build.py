@@ -76,11 +76,16 @@ def read(seeds: Path, facts_path: Path) -> tuple[list[Article], Curated]:
 
 
 def curated_rows(
-    sources: Sequence[Source], curated: Curated, spans: dict[tuple, SpanResult], quotes: Iterable[dict]
+    sources: Sequence[Source],
+    curated: Curated,
+    spans: dict[tuple, SpanResult],
+    quotes: Iterable[dict],
+    texts: dict[str, str],
 ) -> dict[str, list[dict]]:
     """Every table but ARTICLE_TABLES, checking each fact's spans in facts.yml's order.
 
-    ``quotes``: the extracted quotes of the sources named by ``quote_sources``, for pairing quote variants."""
+    ``quotes`` and ``texts``: the extracted quotes and the texts of the sources named by ``quote_sources``, for
+    pairing quote variants."""
     out: dict[str, list[dict]] = {name: [] for name in load.TABLES if name not in ARTICLE_TABLES}
     for e in curated.entities:
         out["entities"].append({"id": e.id, "name": e.name, "type": e.type, "description": e.description})
@@ -113,7 +118,7 @@ def curated_rows(
             out["statement_renderings"].append({**r.row, "statement_id": st.id})
             row = r.row
             renderings.append(corroborate.Rendering(st.id, row["source_id"], row["start"], row["end"], q.line))
-    out["quote_variants"] = _variants(sources, curated, renderings, out["fact_evidence"], quotes)
+    out["quote_variants"] = _variants(curated, renderings, quotes, texts)
     for i, g in enumerate(curated.ignores):
         r = spans[("ignore", i)]
         r.raise_error()
@@ -139,15 +144,9 @@ def _linked(curated: Curated) -> set[frozenset[str]]:
 
 
 def _variants(
-    sources: Sequence[Source],
-    curated: Curated,
-    renderings: list[corroborate.Rendering],
-    evidence: list[dict],
-    quotes: Iterable[dict],
+    curated: Curated, renderings: list[corroborate.Rendering], quotes: Iterable[dict], texts: dict[str, str]
 ) -> list[dict]:
     """The quote variants paired across linked sources; a rendering outside every quotation is refused."""
-    needed = quote_sources(curated)
-    texts = {s.id: s.text for s in sources if s.id in needed}
     units = corroborate.units(quotes, texts)
     for r in corroborate.uncovered(units, renderings):
         raise InputError(
@@ -191,9 +190,9 @@ def check(seeds: Path, facts_path: Path, jobs: int = 1) -> dict[str, list[dict]]
     with tempfile.TemporaryDirectory(prefix="etl-check-") as tmp:
         staging = load.Staging(Path(tmp) / "staging.db", ARTICLE_TABLES)
         try:
-            sources = load_sources(seeds)
+            sources = load_sources(seeds, keep_text=False)
             cur = state.curated(facts_path, sources, None).curated
-            table_rows = _stream(sources, cur, set(), None, staging, jobs)
+            table_rows = _stream(sources, cur, set(), None, staging, jobs, seeds)
             table_rows["build_info"] = _build_info(seeds, facts_path, sources)
             return {name: staging.rows(name) for name in ARTICLE_TABLES} | table_rows
         finally:
@@ -213,7 +212,7 @@ def build_report(
     """Build ``db_path`` atomically, reusing unchanged articles' rows (and checked facts) when ``incremental``;
     ``jobs`` worker processes segment and extract (default: one per CPU)."""
     jobs = jobs or os.cpu_count() or 1
-    sources = load_sources(seeds)
+    sources = load_sources(seeds, keep_text=False)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     checked = state.curated(facts_path, sources, state.facts_cache(db_path) if incremental else None)
     cur = checked.curated
@@ -230,7 +229,7 @@ def build_report(
         staging = load.Staging(staging_path, ARTICLE_TABLES)
         old = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) if kept else None
         try:
-            table_rows = _stream(sources, cur, kept, old, staging, jobs)
+            table_rows = _stream(sources, cur, kept, old, staging, jobs, seeds)
         finally:
             staging.close()
             if old:
@@ -267,13 +266,14 @@ def _stream(
     old: sqlite3.Connection | None,
     staging: load.Staging,
     jobs: int,
+    seeds: Path,
 ) -> dict[str, list[dict]]:
     """Every article through its stage: computed ones into ``staging``, kept ones read back from ``old`` for
     their curated spans only. Returns the curated tables' rows."""
     refs = refs_by_source(cur)
     spans: dict[tuple, SpanResult] = {}
     fresh = [s for s in sources if s.id not in kept]
-    for done in compute_all(fresh, cur, refs, jobs):
+    for done in compute_all(fresh, cur, refs, jobs, seeds):
         staging.add(done.rows)
         spans |= done.spans
     views: dict[str, Extracted] = {}
@@ -281,10 +281,10 @@ def _stream(
         if src.id in kept and refs.get(src.id):
             assert old is not None
             views[src.id] = stored(old, src.id)
-            spans |= read_spans(src, views[src.id], refs[src.id], cur)
+            spans |= read_spans(src.with_text(seeds), views[src.id], refs[src.id], cur)
     needed = quote_sources(cur)
     quotes = [q for sid in sorted(needed - kept) for q in staging.quotes(sid)]
+    texts = {s.id: s.with_text(seeds).text for s in sources if s.id in needed}
     for sid in sorted(needed & kept):
-        view = views.get(sid) or stored(old, sid)
-        quotes += view.within("quotes", 0, len(next(s for s in sources if s.id == sid).text))
-    return curated_rows(sources, cur, spans, quotes)
+        quotes += (views.get(sid) or stored(old, sid)).within("quotes", 0, len(texts[sid]))
+    return curated_rows(sources, cur, spans, quotes, texts)
