@@ -20,17 +20,11 @@ def check_readings(fact: Fact, spans: Sequence[SpanResult], curated: Curated) ->
     readings = [s.reading for s in spans]
     agreeing = [r for ref, r in zip(fact.evidence, readings, strict=True) if not ref.contradicts]
     if fact.value is not None and not any(r.states_value for r in agreeing):
-        got = ", ".join(f"{q['surface']!r} = {q['value']:g} {q['unit']}" for s in spans for q in s.figures)
-        raise InputError(
-            curated.path, fact.line, f"fact '{fact.id}': value {fact.value:g} {fact.unit} is not among the figures "
-            f"in its evidence ({got or 'no figures'}); fix value/unit or quote the words that state it",
-        )  # fmt: skip
+        got = [f"{q['surface']!r} = {q['value']:g} {q['unit']}" for s in spans for q in s.figures]
+        _unstated(fact, curated, f"value {fact.value:g} {fact.unit}", "figures", got, "value/unit")
     if fact.date is not None and not any(r.states_date for r in agreeing):
-        got = ", ".join(f"{d['surface']!r} = {d['value']}" for s in spans for d in s.dates)
-        raise InputError(
-            curated.path, fact.line, f"fact '{fact.id}': date {fact.date} is not among the dates in its evidence "
-            f"({got or 'no dates'}); fix the date or quote the words that state it",
-        )  # fmt: skip
+        got = [f"{d['surface']!r} = {d['value']}" for s in spans for d in s.dates]
+        _unstated(fact, curated, f"date {fact.date}", "dates", got, "the date")
     for ref, r in zip(fact.evidence, readings, strict=True):
         said = ", ".join(repr(x) for words in r.contradicted.values() for x in words)
         if r.contradicted and not ref.contradicts:
@@ -55,6 +49,13 @@ def check_readings(fact: Fact, spans: Sequence[SpanResult], curated: Curated) ->
             curated.path, fact.line, f"fact '{fact.id}' is given only as someone's words ({', '.join(kinds)}); add "
             "'claimant:' (who says it, an entity) or 'attribution: outlet' on evidence the outlet states itself",
         )  # fmt: skip
+
+
+def _unstated(fact: Fact, curated: Curated, what: str, kind: str, found: list[str], fix: str) -> None:
+    raise InputError(
+        curated.path, fact.line, f"fact '{fact.id}': {what} is not among the {kind} in its evidence "
+        f"({', '.join(found) or 'no ' + kind}); fix {fix} or quote the words that state it",
+    )  # fmt: skip
 
 
 def disagreements(fact: Fact, spans: Sequence[SpanResult]) -> list[dict]:
