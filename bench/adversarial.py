@@ -7,6 +7,10 @@ signs, nested quote marks, month abbreviations (sentence splitting and date anch
 Prints a table of throughput at 1 MB and the 2 MB / 1 MB time ratio, writes the results to
 ``bench/adversarial.json``, and exits non-zero when any ratio exceeds ``--max-ratio`` (2.5: linear
 work gives about 2, anything super-linear grows well past it).
+
+Then the mutation fuzz of the curated inputs (bench/mutate.py): ``--mutations`` random slips in facts.yml
+and seeds/sources.yml, each built; prints how many built and how many were refused, by mutation and by
+message, and exits non-zero on any traceback, changed database or file left behind.
 """
 
 from __future__ import annotations
@@ -15,10 +19,13 @@ import argparse
 import datetime as dt
 import json
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench import mutate
+from etl.build import build
 from etl.extract import extract
 from etl.facts import load_entities
 
@@ -99,17 +106,44 @@ def table(results: list[dict]) -> str:
     return "\n".join(rows)
 
 
+def fuzz(count: int, seed: int) -> mutate.Tally:
+    """``count`` mutations of the real inputs, built in a temporary copy of them (the project is left alone)."""
+    with tempfile.TemporaryDirectory(prefix="bench-mutate-") as tmp:
+        work, built = Path(tmp) / "work", Path(tmp) / "facts.db"
+        build(ROOT / "seeds", ROOT / "facts.yml", built)
+        mutate.prepare(work, ROOT / "seeds", ROOT / "facts.yml", built)
+        return mutate.fuzz(work, count, seed, stop=False)
+
+
+def fuzz_table(tally: mutate.Tally) -> str:
+    """Counts of the fuzz: per mutation kind, then the refusals by what their message says."""
+    head = f"{tally.tried} mutations: {tally.built} built, {tally.refused} refused, {len(tally.violations)} violations"
+    rows = [head, "", f"{'mutation':<10} {'built':>6} {'refused':>8} {'violations':>11}"]
+    for kind, c in sorted(tally.by_kind.items()):
+        rows.append(f"{kind:<10} {c['built']:>6} {c['refused']:>8} {c['violation']:>11}")
+    rows += ["", f"{'refusals by message':<100} {'count':>6}"]
+    rows += [f"{message[:100]:<100} {n:>6}" for message, n in tally.by_message.most_common()]
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per size; the best counts (default 3)")
     parser.add_argument("--max-ratio", type=float, default=2.5, help="fail above this 2 MB/1 MB ratio (2.5)")
     parser.add_argument("--only", help="run only families whose name contains this")
     parser.add_argument("--out", type=Path, default=OUT, help="JSON results (bench/adversarial.json)")
+    parser.add_argument("--mutations", type=int, default=1000, help="mutations of the inputs to build (1000; 0: none)")
+    parser.add_argument("--seed", type=int, default=0, help="of the random mutations (0)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     results = run(args.repeat, args.only)
     print(table(results))
     bad = [r["family"] for r in results if r["ratio"] > args.max_ratio]
+    tally = fuzz(args.mutations, args.seed)
+    print()
+    print(fuzz_table(tally))
+    for violation in tally.violations:
+        print(violation, file=sys.stderr)
     total = time.perf_counter() - started
     report = {
         "published": PUBLISHED.isoformat(),
@@ -120,13 +154,14 @@ def main(argv: list[str] | None = None) -> int:
         "python": sys.version.split()[0],
         "results": results,
         "failed": bad,
+        "mutations": {"seed": args.seed, **tally.to_json()},
     }
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"total {total:.1f} s; results in {args.out}")
     if bad:
         print(f"super-linear (ratio > {args.max_ratio}): {', '.join(bad)}", file=sys.stderr)
         return 1
-    return 0
+    return 1 if tally.violations else 0
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ from etl import load as etl_load
 from etl.article import ARTICLE_TABLES, compute, refs_by_source
 from etl.extract import extract
 from etl.facts import load_facts
-from etl.load import DERIVED, register_functions
+from etl.load import DERIVED, FTS, register_functions
 from etl.publish import SETTINGS, endpoints, free_port, read_metadata, running
 from etl.publish import serving as serve_cmd
 from etl.sources import load_sources
@@ -162,7 +162,7 @@ def exponent(points: list[tuple[float, float]]) -> float:
 
 def differences(a: Path, b: Path, terms: tuple[str, ...] = ("Bakhmut", "drones", "sanctions")) -> list[str]:
     """Where two databases differ: the set of tables and views, any table's or view's rows (in primary-key
-    order, every column), and full-text search hits (by segment id). Empty when they are equal."""
+    order, every column), and full-text search hits of every indexed table (FTS). Empty when they are equal."""
     found = []
     with sqlite3.connect(f"file:{a}?mode=ro", uri=True) as x, sqlite3.connect(f"file:{b}?mode=ro", uri=True) as y:
         schema = "select type, name from sqlite_master where type in ('table', 'view') and name not like 'sqlite_%'"
@@ -170,24 +170,25 @@ def differences(a: Path, b: Path, terms: tuple[str, ...] = ("Bakhmut", "drones",
         if names_x != names_y:
             found.append(f"tables and views differ: {sorted(set(names_x) ^ set(names_y))}")
         for _, name in names_x:
-            if name.startswith("segments_fts"):
+            if "_fts" in name:
                 continue  # the index itself: compared through searches below
             sql = f"select * from [{name}] order by " + ", ".join(str(i + 1) for i in range(_width(x, name)))
             if x.execute(sql).fetchall() != y.execute(sql).fetchall():
                 found.append(f"rows of {name} differ")
-        hits = (
-            "select s.id from segments_fts f join segments s on s.rowid = f.rowid where segments_fts match ? "
-            "order by s.id"
-        )
-        for term in terms:
-            if x.execute(hits, [term]).fetchall() != y.execute(hits, [term]).fetchall():
-                found.append(f"full-text search for {term!r} differs")
+        for table in FTS:
+            # rows, not rowids: an incremental build gives fresh rows new rowids
+            hits = f"select t.* from {table}_fts f join {table} t on t.rowid = f.rowid where {table}_fts match ? "
+            hits += "order by 1, 2"
+            for term in terms:
+                if x.execute(hits, [term]).fetchall() != y.execute(hits, [term]).fetchall():
+                    found.append(f"full-text search of {table} for {term!r} differs")
     for path in (a, b):  # the check reads only, but SQLite asks for a writable connection
         with sqlite3.connect(path) as db:
-            try:
-                db.execute("insert into segments_fts(segments_fts) values ('integrity-check')")
-            except sqlite3.DatabaseError as e:
-                found.append(f"full-text index of {path} fails its integrity check: {e}")
+            for table in FTS:
+                try:
+                    db.execute(f"insert into {table}_fts({table}_fts) values ('integrity-check')")
+                except sqlite3.DatabaseError as e:
+                    found.append(f"full-text index {table}_fts of {path} fails its integrity check: {e}")
     return found
 
 

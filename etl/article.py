@@ -114,7 +114,7 @@ class Extracted:
 
 # What the curated spans need of an unchanged article's extracted rows, read from the previous database.
 STORED_COLUMNS = {
-    "quantities": 'id, source_id, start, "end", surface, value, unit',
+    "quantities": 'id, source_id, start, "end", surface, value, value_max, unit',
     "dates": 'id, source_id, start, "end", surface, value, earliest, latest',
     "quotes": 'id, source_id, start, "end", surface, text, speaker_id',
     "entity_mentions": 'id, source_id, start, "end", surface, entity_id',

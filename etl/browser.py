@@ -33,9 +33,10 @@ def _run(args: list[str], timeout: float) -> subprocess.CompletedProcess:
         )  # fmt: skip
 
 
-def dump_dom(url: str, budget_ms: int = 8000, timeout: float = 60) -> str:
-    """The page's DOM after scripts ran for ``budget_ms`` of virtual time."""
-    return _run([f"--virtual-time-budget={budget_ms}", "--dump-dom", url], timeout).stdout
+def dump_dom(url: str, budget_ms: int = 8000, timeout: float = 60, window: str | None = None) -> str:
+    """The page's DOM after scripts ran for ``budget_ms`` of virtual time, in a ``window`` ("1400,1000") if given."""
+    size = [f"--window-size={window}"] if window else []
+    return _run([f"--virtual-time-budget={budget_ms}", *size, "--dump-dom", url], timeout).stdout
 
 
 def screenshot(url: str, png: Path, size: str = "1280,1000", budget_ms: int = 8000, timeout: float = 60) -> Path:

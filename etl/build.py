@@ -88,7 +88,8 @@ def curated_rows(
     pairing quote variants."""
     out: dict[str, list[dict]] = {name: [] for name in load.TABLES if name not in ARTICLE_TABLES}
     for e in curated.entities:
-        out["entities"].append({"id": e.id, "name": e.name, "type": e.type, "description": e.description})
+        row = {"id": e.id, "name": e.name, "type": e.type, "description": e.description}
+        out["entities"].append(row | curated.entity_refs.get(e.id, {}))
         out["entity_aliases"] += [{"entity_id": e.id, "alias": alias} for alias in e.aliases]
     out["units"] = [
         {"id": k, "kind": u.get("kind"), "description": u["description"], "aliases": json.dumps(u.get("aliases", []))}

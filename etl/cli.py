@@ -67,9 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     p_serve.add_argument("--metadata", type=Path, default=ROOT / "metadata.yml")
     p_serve.add_argument("--inspect", type=Path, default=None, help="inspect file with precomputed counts")
     p_serve.add_argument("--host", default="127.0.0.1")
-    p_serve.add_argument("--port", type=int, default=8001)
+    p_serve.add_argument("--port", type=_port, default=8001, help="0 for any free port (the one chosen is printed)")
     p_shots = sub.add_parser(
-        "screenshots", help="screenshot every chart link and each source's viewer page (headless Chromium)"
+        "screenshots", help="screenshot every page type, every chart and each source's viewer (headless Chromium)"
     )
     p_shots.add_argument("outdir", type=Path)
     p_shots.add_argument("--db", type=Path, default=ROOT / "facts.db")
@@ -120,6 +120,12 @@ def _iso_date(s: str) -> dt.date:
 def _positive(s: str) -> int:
     if not s.isdigit() or int(s) < 1:
         raise argparse.ArgumentTypeError(f"'{s}' is not a whole number of at least 1")
+    return int(s)
+
+
+def _port(s: str) -> int:
+    if not s.isdigit() or int(s) > 65535:
+        raise argparse.ArgumentTypeError(f"'{s}' is not a port number (0-65535)")
     return int(s)
 
 
@@ -196,11 +202,16 @@ def _reanchor(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import os
 
-    from etl.publish import serve_command
+    from etl.publish import check_inspect, check_port, free_port, read_metadata, serve_command
 
     _need_db(args.db)
-    print(f"Serving http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
-    cmd = serve_command(args.db, args.metadata, args.host, args.port, args.inspect)
+    read_metadata(args.metadata)  # Datasette would read a key written twice without a word
+    if args.inspect is not None:
+        check_inspect(args.inspect, args.db)
+    port = args.port or free_port(args.host)  # --port 0 (PORT=0): any free port, said below
+    check_port(args.host, port)
+    print(f"Serving {args.db} on http://{args.host}:{port}/ (Ctrl-C to stop)", flush=True)
+    cmd = serve_command(args.db, args.metadata, args.host, port, args.inspect)
     os.execv(cmd[0], cmd)
     return 0  # pragma: no cover
 
@@ -214,10 +225,27 @@ def _screenshots(args: argparse.Namespace) -> int:
     row_url = viewer().row_url
 
     charts = chart_links(read_metadata(args.metadata))
-    sources = [r["id"] for r in sqlite_utils.Database(args.db)["sources"].rows_where(order_by="id", select="id")]
+    db = sqlite_utils.Database(args.db)
+    sources = [r["id"] for r in db["sources"].rows_where(order_by="id", select="id")]
+    # One page of every type a reader meets (name, path, window), then every chart and every source viewer.
+    fact = next(db.query("select fact_id from corroboration order by n_sources desc, fact_id limit 1"))["fact_id"]
+    pages = [
+        ("home", "/", "1400,1400"),
+        ("facts", "/facts/facts", "1400,1000"),
+        ("fact", row_url("facts", fact), "1400,1400"),
+        ("sources", "/facts/sources", "1400,800"),
+        ("search", "/-/search?q=F-16", "1400,1000"),
+        ("search_all", "/facts/search_all?q=Soledar", "1400,1000"),
+        ("map", "/facts/places", "1400,1200"),
+        ("about", "/about", "1400,2200"),
+        ("feed", "/facts/facts_feed", "1400,900"),
+    ]
     with running(args.db, args.metadata) as base:
+        for name, path, size in pages:
+            png = screenshot(base + path, args.outdir / f"{name}.png", size=size)
+            print(f"{png}: {path}")
         for chart in charts:
-            png = screenshot(base + chart.url, args.outdir / f"{chart.slug}.png")
+            png = screenshot(base + chart.url, args.outdir / f"{chart.slug}.png", size="1400,1000")
             print(f"{png}: {chart.title}")
         for source in sources:
             png = screenshot(base + row_url("sources", source), args.outdir / f"source_{source}.png", size="1280,2000")
@@ -240,8 +268,10 @@ def _package(args: argparse.Namespace) -> int:
     import secrets
 
     from etl.package import build_context
+    from etl.publish import read_metadata
 
     _need_db(args.db)
+    read_metadata(args.metadata)
     # The same variable `datasette publish` reads; by default a new random secret per image, as it does.
     secret = os.environ.get("DATASETTE_PUBLISH_SECRET") or secrets.token_hex(32)
     files = build_context(args.db, args.metadata, args.out, secret)
@@ -254,9 +284,11 @@ def _publish(args: argparse.Namespace) -> int:
     import shlex
 
     from etl.package import publish_command
+    from etl.publish import read_metadata
 
     if not args.print:  # printing the command needs no database (the tests run on a fresh clone without one)
         _need_db(args.db)
+    read_metadata(args.metadata)
     cmd = publish_command(args.platform, args.db, args.metadata, args.passthrough)
     print(shlex.join(["datasette", *cmd[3:]]), flush=True)
     if not args.print:

@@ -7,6 +7,7 @@ wrong in the file is reported as one line naming facts.yml, the line and the fix
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import functools
@@ -21,10 +22,13 @@ import jsonschema
 from etl import edtf
 from etl.errors import InputError
 from etl.extract.base import Entity
+from etl.extract.entities import too_broad
 from etl.sources import Source
 from etl.yamlfile import Lines, read_yaml
 
 CONTEXT = 32  # characters of prefix and suffix, as in a W3C TextQuoteSelector
+# Entity fields that identify it outside the dataset: a Wikidata id, and coordinates for places.
+ENTITY_REFS = ("wikidata", "latitude", "longitude")
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,9 @@ class Curated:
     # ("Russian attacks" name Russia). Not extracted as mentions: "Kyiv" is still the city.
     stand_ins: dict[str, frozenset[str]]
     demonyms: dict[str, str]
+    # Wikidata id and coordinates per entity id, as facts.yml gives them. Kept out of Entity, which the extractors
+    # see and incremental builds hash: a corrected coordinate changes the entities table, not every article.
+    entity_refs: dict[str, dict] = dataclasses.field(default_factory=dict)
 
     def same_unit(self, extracted: str, unit: str | None) -> bool:
         """Equal or an alias ("soldiers" for troops), or the text leaves the noun out ("to up to 30,000") and the
@@ -132,6 +139,7 @@ def load_entities(path: Path) -> list[Entity]:
     """Just the entities of facts.yml (schema-checked): all the extractors need to know."""
     data, lines = read_yaml(path)
     _validate_schema(path, data, lines)
+    _check_aliases(path, data, lines)
     return _entities(data)
 
 
@@ -141,6 +149,29 @@ def _entities(data: dict) -> list[Entity]:
         Entity(e["id"], e["name"], e["type"], tuple(dict.fromkeys(e.get("aliases", []))), e.get("description", ""))
         for e in data["entities"]
     ]
+
+
+def _check_aliases(path: Path, data: dict, lines: Lines) -> None:
+    """Refuse an alias that would match almost everywhere (a typo like "a", or "May" for Theresa May) unless the
+    entity lists it under ``intended_aliases``: every one of its matches would become a mention of the entity."""
+    for i, e in enumerate(data["entities"]):
+        at = ("entities", i)
+        aliases = e.get("aliases") or []
+        intended = e.get("intended_aliases") or []
+        for j, alias in enumerate(intended):
+            if alias not in aliases:
+                raise InputError(
+                    path, lines.of((*at, "intended_aliases", j)),
+                    f"intended alias '{alias}' of '{e['id']}' is not in its aliases; add it there or remove it here",
+                )  # fmt: skip
+        spellings = [(alias, (*at, "aliases", j)) for j, alias in enumerate(aliases)] or [(e["name"], (*at, "name"))]
+        for alias, where in spellings:
+            reason = too_broad(alias) if alias not in intended else None
+            if reason:
+                raise InputError(
+                    path, lines.of(where), f"alias '{alias}' of '{e['id']}' {reason}: it would match almost "
+                    f"everywhere; use a longer spelling, or add intended_aliases: [{alias}] if that is meant",
+                )  # fmt: skip
 
 
 def load_facts(path: Path, sources: Sequence[Source]) -> Curated:
@@ -153,6 +184,7 @@ def load_facts(path: Path, sources: Sequence[Source]) -> Curated:
                          f"first {first['at']} in {first['source']}; fix each, then delete it")  # fmt: skip
     units = {u["id"]: u for u in data.get("units", [])}
     topics = {t["id"]: t["description"] for t in data.get("topics", [])}
+    _check_aliases(path, data, lines)
     entities = _entities(data)
     facts = [_fact(f, ("facts", i), path, lines) for i, f in enumerate(data["facts"])]
     ignores = [Ignore(_quote_ref(g, ("ignore", i), lines), g["reason"]) for i, g in enumerate(data.get("ignore", []))]
@@ -162,9 +194,10 @@ def load_facts(path: Path, sources: Sequence[Source]) -> Curated:
         if "stands_for" in e:
             stand_ins.setdefault(e["stands_for"], set()).add(e["id"])
     demonyms = {e["id"]: e["demonym"] for e in data["entities"] if "demonym" in e}
+    refs = {e["id"]: {k: e.get(k) for k in ENTITY_REFS} for e in data["entities"]}
     curated = Curated(
         path, units, topics, entities, facts, ignores, statements,
-        {k: frozenset(v) for k, v in stand_ins.items()}, demonyms,
+        {k: frozenset(v) for k, v in stand_ins.items()}, demonyms, refs,
     )  # fmt: skip
     _check_references(curated, data, lines, {s.id for s in sources})
     _check_said_on(curated, lines, {s.id: s.published for s in sources})
@@ -243,6 +276,9 @@ def _inline_refs(node: object, defs: dict) -> object:
 
 
 def _validate_schema(path: Path, data: object, lines: Lines) -> None:
+    if data is None:
+        raise InputError(path, lines.of(()), "the file holds no data (empty, or only comments); it needs entities: "
+                         "and facts:")  # fmt: skip
     errors = sorted(_validator().iter_errors(data), key=lambda e: lines.of(tuple(e.absolute_path)) or 0)
     if errors:
         error = errors[0]
@@ -286,6 +322,8 @@ def _dotted(at: Iterable) -> str:
 
 def _check_references(c: Curated, data: dict, lines: Lines, source_ids: set[str]) -> None:
     path = c.path
+    for section in ("units", "topics"):  # read into dicts by id: a second entry would silently replace the first
+        _unique(path, lines, section, [x["id"] for x in data.get(section, [])])
     entity_ids = _unique(path, lines, "entities", [e.id for e in c.entities])
     for i, e in enumerate(data["entities"]):
         if e.get("stands_for") is not None and e["stands_for"] not in entity_ids:

@@ -18,6 +18,10 @@ import sqlite_utils
 
 from etl import support
 
+# Figures: declared ANY, which is NUMERIC affinity in an ordinary table, so an integral figure is stored (and served
+# as HTML, JSON and CSV) as the integer 15000, not the REAL 15000.0, while 0.5 stays a real number.
+NUMBER = "ANY"
+
 # name -> (columns, primary key, foreign keys as (column, other table, other column))
 TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, str, str]]]] = {
     "sources": (
@@ -30,7 +34,11 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         {"id": str, "source_id": str, "ordinal": int, "kind": str, "start": int, "end": int, "text": str},
         "id", [("source_id", "sources", "id")],
     ),
-    "entities": ({"id": str, "name": str, "type": str, "description": str}, "id", []),
+    "entities": (
+        {"id": str, "name": str, "type": str, "description": str, "wikidata": str, "latitude": float,
+         "longitude": float},
+        "id", [],
+    ),
     "entity_aliases": (
         {"entity_id": str, "alias": str}, ("entity_id", "alias"), [("entity_id", "entities", "id")],
     ),
@@ -45,7 +53,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     "units": ({"id": str, "kind": str, "description": str, "aliases": str}, "id", []),
     "topics": ({"id": str, "description": str}, "id", []),
     "facts": (
-        {"id": str, "statement": str, "subject_id": str, "predicate": str, "value": float, "unit": str, "per": str,
+        {"id": str, "statement": str, "subject_id": str, "predicate": str, "value": NUMBER, "unit": str, "per": str,
          "approx": int, "qualifier": str, "date": str, "date_modifier": str, "date_earliest": str,
          "date_latest": str, "topic": str, "claimant_id": str, "said_on": str, "supersedes": str},
         "id",
@@ -76,8 +84,8 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         "id", [("source_id", "sources", "id"), ("segment_id", "segments", "id")],
     ),
     "quantities": (
-        {"id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "surface": str, "value": float,
-         "value_max": float, "unit": str, "per": str, "approx": int, "qualifier": str},
+        {"id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "surface": str, "value": NUMBER,
+         "value_max": NUMBER, "unit": str, "per": str, "approx": int, "qualifier": str},
         "id", [("source_id", "sources", "id"), ("segment_id", "segments", "id")],
     ),
     "dates": (
@@ -114,6 +122,16 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     "build_info": ({"key": str, "value": str}, "key", []),
 }  # fmt: skip
 
+# Full-text search (FTS5, porter stemming): what readers search for, each table with the columns searched. Datasette
+# finds these tables, so ``?_search=`` works on their pages and the home page's search box searches them all.
+FTS = {
+    "segments": ["text"],
+    "facts": ["statement"],
+    "quotes": ["text", "speaker"],
+    "entities": ["name", "description"],
+    "entity_aliases": ["alias"],
+}
+
 # Columns people filter, facet and sort on (metadata.yml facets and sort, canned queries), beyond the foreign
 # keys (which are indexed too): on a large database a facet or sort without an index reads the whole table.
 INDEXES = {
@@ -130,6 +148,7 @@ INDEXES = {
     "fact_sources": ["source_id", "support"],
     "corroboration": ["grade", "topic"],
     "sentence_coverage": ["status"],
+    "fact_places": ["place_id"],
 }
 
 
@@ -332,6 +351,36 @@ DERIVED = {
         "sentence_id",
         (("sentence_id", "sentences", "id"), _SOURCE, _SEGMENT),
     ),
+    # Facts link to places without a word in facts.yml: a fact is at a place when its evidence names the place
+    # (entity_mentions inside an evidence span) or the place is its subject.
+    "fact_places": Derived(
+        """
+        select fact_id, place_id,
+               case when max(subject) = 1 then 'subject' else 'named in its evidence' end as how
+        from (
+            select e.fact_id, m.entity_id as place_id, 0 as subject
+            from fact_evidence e join entity_mentions m
+                 on m.source_id = e.source_id and m.start >= e.start and m."end" <= e."end"
+            join entities p on p.id = m.entity_id and p.type = 'place'
+            union all
+            select f.id, f.subject_id, 1 from facts f join entities p on p.id = f.subject_id and p.type = 'place'
+        )
+        group by fact_id, place_id order by fact_id, place_id""",
+        ("fact_id", "place_id"),
+        (_FACT, ("place_id", "entities", "id")),
+    ),
+    "places": Derived(
+        """
+        select p.id, p.name, p.description, p.wikidata, p.latitude, p.longitude, count(fp.fact_id) as n_facts,
+               (select group_concat(statement, ' · ') from
+                   (select f.statement from fact_places x join facts f on f.id = x.fact_id
+                    where x.place_id = p.id order by f.id)) as facts
+        from entities p left join fact_places fp on fp.place_id = p.id
+        where p.type = 'place'
+        group by p.id order by p.id""",
+        "id",
+        (("id", "entities", "id"),),
+    ),
 }
 
 
@@ -349,7 +398,7 @@ class Staging:
         self.db.execute("pragma synchronous = off")
         for name in self.tables:
             columns, pk, _fks = TABLES[name]
-            cols = ", ".join(f"[{c}] {_SQL_TYPES[t]}" for c, t in columns.items())
+            cols = ", ".join(f"[{c}] {_SQL_TYPES.get(t, t)}" for c, t in columns.items())
             self.db.execute(f"create table [{name}] ({cols}, primary key ({', '.join(_pk_tuple(pk))}))")
         self.db.execute("create index quotes_source on quotes (source_id, start)")
         self.db.execute("begin")
@@ -400,7 +449,8 @@ def write(path: Path, rows: dict[str, Iterable[dict]], staged: Path | None = Non
         if table in TABLES:
             for col in cols:
                 db[table].create_index([col])
-    db["segments"].enable_fts(["text"], tokenize="porter")
+    for table, cols in FTS.items():
+        db[table].enable_fts(cols, tokenize="porter")
     _derive(db)
     db.execute("analyze")
     db.close()
@@ -414,18 +464,16 @@ def update(
     staged: Path | None = None,
 ) -> None:
     """Patch a copy of a previous build: drop the ``stale`` sources' rows from the ``per_source`` tables, insert
-    ``rows`` (and the ``staged`` ones), and replace every other table outright. Full-text search follows the
-    segments it indexes."""
+    ``rows`` (and the ``staged`` ones), and replace every other table outright. Full-text indexes follow the rows
+    they index."""
     db = _open(path)
     from_staging = _attach(db, staged)
     per_source = set(per_source)
+    patched = [t for t in FTS if t in per_source]  # the index follows the rows: stale ones out, fresh ones in
     with db.conn:
         for source_id in stale:
-            db.execute(
-                "insert into segments_fts(segments_fts, rowid, text) "
-                "select 'delete', rowid, text from segments where source_id = ?",
-                [source_id],
-            )
+            for name in patched:
+                _fts_rows(db, name, "delete", [source_id])
             for name in per_source:
                 db.execute(f"delete from [{name}] where {'id' if name == 'sources' else 'source_id'} = ?", [source_id])
         for name in TABLES:
@@ -439,11 +487,11 @@ def update(
         fresh = sorted({r["source_id"] for r in rows.get("segments", ())})
         if "segments" in from_staging:
             fresh = [r[0] for r in db.execute("select distinct source_id from staged.segments order by 1")]
-        db.execute(
-            "insert into segments_fts(rowid, text) select rowid, text from segments "
-            "where source_id in (select value from json_each(?))",
-            [json.dumps(fresh)],
-        )
+        for name in patched:
+            _fts_rows(db, name, "insert", fresh)
+        for name in FTS:
+            if name not in per_source:  # a table rewritten outright: its index too
+                db.execute(f"insert into [{name}_fts]([{name}_fts]) values ('rebuild')")
         _derive(db)
     if from_staging:
         db.execute("detach database staged")
@@ -472,6 +520,20 @@ def _insert_sql(name: str) -> str:
     return f"insert into [{name}] ({', '.join(f'[{c}]' for c in columns)}) values ({', '.join('?' * len(columns))})"
 
 
+def _fts_rows(db: sqlite_utils.Database, table: str, action: str, source_ids: list[str]) -> None:
+    """Delete (the stale) or insert (the fresh) index entries of the rows of ``source_ids`` in a per-source table."""
+    cols = ", ".join(f"[{c}]" for c in FTS[table])
+    fts = f"[{table}_fts]"
+    target, head = (
+        (f"{fts}({fts}, rowid, {cols})", "'delete', ") if action == "delete" else (f"{fts}(rowid, {cols})", "")
+    )
+    db.execute(
+        f"insert into {target} select {head}rowid, {cols} from [{table}] "
+        "where source_id in (select value from json_each(?))",
+        [json.dumps(source_ids)],
+    )
+
+
 def register_functions(conn: sqlite3.Connection) -> None:
     """The SQL functions DERIVED uses: the credibility grade has one definition, in Python (etl.support)."""
     conn.create_function("credibility_grade", 3, support.grade, deterministic=True)
@@ -497,7 +559,9 @@ def _untyped(db: sqlite_utils.Database, name: str) -> dict[str, type]:
     values: without them a rebuilt table would store 2 as '2'."""
     types = {}
     for col in db[name].columns:
-        if not col.type:
+        if col.type == "NUM":  # a figure column (NUMBER) copied by ``create table as``: keep integers integers
+            types[col.name] = NUMBER
+        elif not col.type:
             kind = db.execute(f"select typeof([{col.name}]) from [{name}] where [{col.name}] is not null limit 1")
             types[col.name] = _AFFINITY.get(next(iter(kind.fetchone() or ()), "text"), str)
     return types

@@ -7,8 +7,10 @@ is tested is what is served.
 from __future__ import annotations
 
 import contextlib
+import errno
 import html
 import importlib.util
+import json
 import os
 import re
 import socket
@@ -22,7 +24,8 @@ from pathlib import Path
 from types import ModuleType
 from urllib.parse import parse_qsl
 
-import yaml
+from etl.errors import InputError
+from etl.yamlfile import read_yaml
 
 DATABASE = "facts"
 # Read-only publishing: immutable database, counts from an inspect file, bounded queries.
@@ -46,8 +49,13 @@ def viewer() -> ModuleType:
     """The source viewer plugin as a module, for the tests and the screenshots. Datasette loads plugin files by
     path, and a replica's image has them but not this package, so the plugin is one self-contained file (and,
     loaded as Datasette loads it, outside sys.modules: no ``from __future__ import annotations`` there)."""
-    path = PLUGINS_DIR / "source_viewer.py"
-    spec = importlib.util.spec_from_file_location("source_viewer", path)
+    return plugin("source_viewer")
+
+
+def plugin(name: str) -> ModuleType:
+    """One of plugins/*.py as a module, loaded by path as Datasette loads it (reader, charts, source_viewer)."""
+    path = PLUGINS_DIR / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -77,10 +85,54 @@ def serve_options(relative_to: Path | None = None) -> list[str]:
     return options
 
 
-def free_port() -> int:
+def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind((host, 0))
         return s.getsockname()[1]
+
+
+def check_port(host: str, port: int) -> None:
+    """Refuse, in one line, a port another server holds (Datasette would fail with a traceback), naming a free one."""
+    try:
+        bound = _bindable(host, port)
+    except socket.gaierror:
+        raise InputError(host, None, "unknown host; serve on 127.0.0.1 (the default) or a name of this host") from None
+    if bound is not None:
+        spare = next((p for p in range(port + 1, min(port + 100, 65536)) if _bindable(host, p) is None), None)
+        pick = f"make serve PORT={spare}" if spare else "make serve PORT=N"
+        raise InputError(
+            f"{host}:{port}",
+            None,
+            f"port {port} is {bound}; stop the server holding it, or serve on another port: "
+            f"{pick} (python -m etl serve --port N)",
+        )
+
+
+def _bindable(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be listened on, or None when it can. SO_REUSEADDR as uvicorn sets it, so a port
+    a server just stopped left in TIME_WAIT counts as free."""
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    with socket.socket(family, kind, proto) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(address)
+        except OSError as e:
+            return "already in use" if e.errno == errno.EADDRINUSE else (e.strerror or str(e)).lower()
+    return None
+
+
+def check_inspect(inspect: Path, db: Path) -> None:
+    """An inspect file that Datasette can read and that describes this database (its counts are shown as is)."""
+    fix = f"make it with `datasette inspect {db} --inspect-file {inspect}` (make serve does)"
+    try:
+        data = json.loads(inspect.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(inspect, None, f"inspect file not found; {fix}") from None
+    except (UnicodeDecodeError, ValueError):
+        raise InputError(inspect, None, f"not an inspect file (invalid JSON); {fix}") from None
+    entry = data.get(db.stem) if isinstance(data, dict) else None
+    if not isinstance(entry, dict) or entry.get("size") != db.stat().st_size:
+        raise InputError(inspect, None, f"inspect file is not of {db} as it is now (stale or another database); {fix}")
 
 
 @contextlib.contextmanager
@@ -120,14 +172,18 @@ def serving(cmd: list[str], port: int, timeout: float = 30, cwd: Path | None = N
 
 @dataclass(frozen=True)
 class Chart:
-    """A datasette-vega chart link: a page path and the ``g.*`` state in its fragment."""
+    """A chart: a page path and either the ``g.*`` state of a datasette-vega link's fragment, or the Vega-Lite
+    ``spec`` of a canned query's ``chart:`` (drawn by plugins/charts.py)."""
 
     title: str
     path: str
     state: dict[str, str]
+    spec: dict | None = None
 
     @property
     def url(self) -> str:
+        if self.spec is not None:
+            return self.path
         return f"{self.path}#" + "&".join(f"g.{k}={v}" for k, v in self.state.items())
 
     @property
@@ -136,7 +192,23 @@ class Chart:
 
     @property
     def columns(self) -> list[str]:
+        if self.spec is not None:
+            return sorted(_fields(self.spec) - {None})
         return [self.state[k] for k in ("x_column", "y_column", "color_column", "size_column") if k in self.state]
+
+
+def _fields(spec: object) -> set:
+    """Every ``field`` a Vega-Lite spec encodes (in layers too), less those its transforms compute."""
+    if isinstance(spec, list):
+        return set().union(*(_fields(x) for x in spec)) if spec else set()
+    if not isinstance(spec, dict):
+        return set()
+    computed = {t.get("as") for t in spec.get("transform", [])}
+    found = {spec["field"]} if isinstance(spec.get("field"), str) else set()
+    for key, value in spec.items():
+        if key != "transform":
+            found |= _fields(value)
+    return found - computed
 
 
 def chart_links(metadata: dict) -> list[Chart]:
@@ -147,8 +219,10 @@ def chart_links(metadata: dict) -> list[Chart]:
         charts[path] = Chart(title, path, _state(fragment))
     for db_name, db in metadata.get("databases", {}).items():
         for name, q in db.get("queries", {}).items():
-            if "fragment" in q:
-                path = f"/{db_name}/{name}"
+            path = f"/{db_name}/{name}"
+            if "chart" in q:
+                charts[path] = Chart(q.get("title", name), path, {}, q["chart"])
+            elif "fragment" in q:
                 charts[path] = Chart(q.get("title", name), path, _state(q["fragment"]))
     return list(charts.values())
 
@@ -158,7 +232,11 @@ def _state(fragment: str) -> dict[str, str]:
 
 
 def read_metadata(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    """metadata.yml as Datasette reads it, refusing what Datasette would read wrong (a key written twice)."""
+    data, lines = read_yaml(path)
+    if not isinstance(data, dict):
+        raise InputError(path, lines.of(()), "expected a mapping (title:, databases:, ...); fix the YAML")
+    return data
 
 
 def query_params(source_id: str) -> dict[str, str]:
@@ -166,6 +244,7 @@ def query_params(source_id: str) -> dict[str, str]:
     return {
         "facts_by_topic": "topic=sanctions",
         "search_paragraphs": "q=Bakhmut",
+        "search_all": "q=Bakhmut",
         "source_paragraphs": f"source={source_id}",
         "facts_one_source_states": f"source={source_id}",
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from etl.extract.english import MONTH_ABBREVIATIONS, MONTH_NAMES, WEEKDAY_NAMES
 from etl.text import normalize_quotes, paragraphs, sentences
 
 KINDS = ("headline", "byline", "body", "caption", "chrome")
@@ -41,7 +42,7 @@ _CHROME_STRONG = _starting_with(
     "sbienalcm",
     r"""
     ^skip\ to\ (?:content|main) | \bsupport\ (?:independent|quality|our)\ journalism\b
-    | \bbecome\ a\ (?:member|subscriber|patron)\b | \bindicates\ required\b | \benter\ your\ email\b
+    | \bbecome\ a\ (?:subscriber|patron)\b | \bindicates\ required\b | \benter\ your\ email\b
     | \bnewsletter\b | \ball\ rights\ reserved\b | \baudio\ is\ (?:created|generated)\b
     | \blisten\ to\ (?:this|the)\ (?:article|story)\b | \bclick\ here\b | \bmin(?:ute)?s?\ read$
     """,
@@ -53,7 +54,9 @@ _CHROME_WEAK = _starting_with(
     ^edit\ post$ | ^advertisement$ | ^menu$ | ^share(?:\ this)?(?:\ article|\ story)?$ | \bdonate\b
     | \bsubscribed?\b | \bsign\ up\b | \bemail\ address\b | \beditors?'?\ picks\b | ^©
     | ^(?:see\ also|read\ (?:more|also)|related|more\ on\ this|watch|listen|recommended)\s*: | ^follow\ us\b
-    | \bsupport\ us\b | \bcookies?\b
+    | \bsupport\ us\b | \bcookies?\b | \bbecome\ a\ member\b | ^show\ (?:more|less)$ | ^load\ more\b
+    | \bleave\ a\ (?:reply|comment)\b | ^(?:\d+\ )?comments?$ | \bjoin\ the\ (?:conversation|discussion)\b
+    | \bwatch\ (?:the\ )?video\b | \bfollow\ (?:us|[a-z]+)\ on\ (?:twitter|facebook|telegram|google)
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -61,6 +64,18 @@ SHORT = 30  # words
 _CARD_BRANDS = _starting_with("vmapd", r"\b(?:visa|mastercard|american ?express|paypal|discover)\b", re.IGNORECASE)
 _BYLINE = re.compile(r"^(?:by|(?:with\ )?(?:additional\ )?reporting\ by|written\ by|compiled\ by)\s+\S", re.I | re.X)
 # A credit: "(Photo: ...)" closed later in the paragraph (_photo_credit checks the bracket), "Photo by", ...
+# A paragraph that only dates the article: "Published June 22, 2023", "Updated: 18.05.2023, 18:28",
+# "Thursday, 18 May 2023 10:14 GMT". A byline (kept, not blanked), never a promo title.
+_MONTH = "|".join(MONTH_NAMES) + "|" + "|".join(a.capitalize() for a in MONTH_ABBREVIATIONS)
+_DATELINE = re.compile(
+    rf"(?i:(?:published|updated|posted|last\ updated|first\ published)(?:\ on)?:?\s+)?"
+    rf"(?:(?:{'|'.join(WEEKDAY_NAMES)}),?\s+)?"
+    rf"(?:(?:{_MONTH})\.?\s+\d{{1,2}},?\s*\d{{4}}|\d{{1,2}}\s+(?:{_MONTH})\.?\s+\d{{4}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}"
+    rf"|\d{{4}}-\d{{2}}-\d{{2}})"
+    rf"(?:,?\s*(?:at\s+)?\d{{1,2}}[:.]\d{{2}}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*[A-Z]{{2,4}}|\s*[+-]\d{{2}}:?\d{{2}})?)?\s*"
+)
+_WORDS = re.compile(r"[^\W\d_]{3,}")  # a word of three letters or more
+_WIDGET_SIGN = re.compile(r"[↺↻⟲⟳−＋✕×▲▼◀▶►◄☰⋮…]|\bpx\b")  # controls of a font-size or menu widget
 _PHOTO_BRACKET = re.compile(r"\((?:photo|photograph|image|video|pictured)\b", re.IGNORECASE)
 _PHOTO_CREDIT = _starting_with(
     "pivareg",
@@ -88,8 +103,10 @@ def segment(text: str, title: str | None = None) -> list[Segment]:
 
 
 def _furniture(para: str) -> str | None:
-    if _BYLINE.match(para):
+    if _BYLINE.match(para) or _DATELINE.fullmatch(para):
         return "byline"
+    if not _WORDS.search(para) and (not any(c.isdigit() for c in para) or _WIDGET_SIGN.search(para)):
+        return "chrome"  # widgets and separators: "+ ↺ − 16 px", "* * *" (not a price: "$99.99")
     short = len(para.split()) <= SHORT
     if _CHROME_STRONG.search(para) or (short and _CHROME_WEAK.search(para)) or len(_CARD_BRANDS.findall(para)) >= 2:
         return "chrome"

@@ -19,6 +19,9 @@ from pathlib import Path
 from etl.errors import InputError
 from etl.yamlfile import Lines, read_yaml
 
+# C0 control characters but tab and newline (CR has its own message): NUL and the like are capture errors,
+# invisible in a browser, and would sit inside quotes and offsets.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 REQUIRED = ("id", "file", "sha256", "title", "publisher", "published", "url", "language")
 # Archived copies the build links to (never fetches): the Wayback Machine, with its 14-digit capture time, or
 # archive.today under any of its domains, by short id or capture time.
@@ -77,7 +80,7 @@ class Source:
         every text in memory reads each one when it needs it)."""
         if self.chars is None:
             return self
-        text = _read_seed(seeds / self.file, self.sha256, seeds / "sources.yml", self.line)
+        text = _read_seed(seeds / self.file, self.sha256, seeds / "sources.yml", self.line, self.line)
         return dataclasses.replace(self, text=text, chars=None)
 
     def revisions_json(self) -> str:
@@ -113,7 +116,9 @@ def load_sources(seeds: Path, keep_text: bool = True) -> list[Source]:
             published = dt.date.fromisoformat(str(entry["published"]))
         except ValueError:
             raise InputError(path, lines.of((i, "published")), "'published' must be a date like 2023-02-03") from None
-        text = _read_seed(seeds / str(entry["file"]), str(entry["sha256"]), path, lines.of((i, "file")))
+        text = _read_seed(
+            seeds / str(entry["file"]), str(entry["sha256"]), path, lines.of((i, "file")), lines.of((i, "sha256"))
+        )
         sources.append(
             Source(
                 id=sid,
@@ -135,10 +140,11 @@ def load_sources(seeds: Path, keep_text: bool = True) -> list[Source]:
         )
     listed = {s.file for s in sources}
     for extra in sorted(p.name for p in seeds.glob("*.txt")):
-        if extra not in listed:
+        if extra not in listed:  # named where the entry goes: the end of the listing
             raise InputError(
-                seeds / extra, None, f"seed has no entry in {path}; add one with its id, sha256 and metadata"
-            )
+                path, path.read_text(encoding="utf-8").count("\n") or 1,
+                f"seed {seeds / extra} has no entry; add one with its id, file, sha256 and metadata",
+            )  # fmt: skip
     return sources
 
 
@@ -185,18 +191,21 @@ def _revisions(entry: dict, published: dt.date, path: Path, lines: Lines, i: int
     return tuple(out)
 
 
-def _read_seed(file: Path, sha256: str, listing: Path, line: int | None) -> str:
+def _read_seed(file: Path, sha256: str, listing: Path, line: int | None, sha_line: int | None) -> str:
     try:
         raw = file.read_bytes()
     except FileNotFoundError:
         raise InputError(listing, line, f"seed file {file} not found; add it or remove its entry") from None
+    except OSError as e:  # a folder, or unreadable
+        raise InputError(listing, line, f"seed file {file} cannot be read ({e.strerror}); name a text file") from None
     digest = hashlib.sha256(raw).hexdigest()
-    if digest != sha256:
+    if digest != sha256:  # named at the line that records it: either side may be the one changed
         raise InputError(
-            file,
-            None,
-            f"sha256 is {digest} but {listing} says {sha256}; restore the original file, and give the corrected "
-            f"text to `python -m etl reanchor <source-id> NEW_FILE`, which carries every curated quote over to it",
+            listing,
+            sha_line,
+            f"sha256 of {file.name} is {digest} but this line says {sha256}; restore the original {file}, and give "
+            "the corrected text to `python -m etl reanchor <source-id> NEW_FILE`, which carries every curated quote "
+            "over to it",
         )
     return decode_seed(raw, file)
 
@@ -215,4 +224,15 @@ def decode_seed(raw: bytes, file: Path) -> str:
     if "\r" in text:
         line_no = text.count("\n", 0, text.index("\r")) + 1
         raise InputError(file, line_no, "seed has CR line endings; convert to LF (e.g. sed -i 's/\\r$//' FILE)")
+    control = _CONTROL.search(text)
+    if control:
+        at = control.start()
+        line_no = text.count("\n", 0, at) + 1
+        column = at - text.rfind("\n", 0, at)
+        raise InputError(
+            file,
+            line_no,
+            f"seed has control character U+{ord(control[0]):04X} at column {column} (a capture error: "
+            f"no text holds one); `grep -naP '{_CONTROL.pattern}' {file} | cat -A` shows every one; remove them",
+        )
     return text

@@ -21,10 +21,10 @@ from etl.extract.quotes import reporting_cue
 from etl.facts import Fact
 from etl.text import sentences
 
+# How a source conveys a fact: the values of fact_evidence.attribution (and of facts.yml's `attribution:`).
 QUOTE = "direct quote"
 REPORTED = "reported speech"
 OUTLET = "outlet"
-ATTRIBUTIONS = (QUOTE, REPORTED, OUTLET)
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def read_span(
         states_value = any(q["value"] == fact.value for q in comparable)
         # A range that contains the value neither states nor denies it.
         consistent = states_value or any(
-            q.get("value_max") is not None and q["value"] <= fact.value <= q["value_max"] for q in comparable
+            q["value_max"] is not None and q["value"] <= fact.value <= q["value_max"] for q in comparable
         )
         if comparable and not consistent:
             contradicted["value"] = tuple(q["surface"] for q in comparable)

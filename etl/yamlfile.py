@@ -51,15 +51,28 @@ def read_yaml(path: Path) -> tuple[Any, Lines]:
         lines = Lines()
         try:  # one parse: the data is built from the very nodes that give the line numbers
             node = loader.get_single_node()
-            if node is None:
+            if node is None:  # nothing but comments: what is missing is missing from the top
+                lines[()] = 1
                 return None, lines
             try:
                 data = _build(node, (), lines, loader)
             except _Unusual:
+                _walk(node, (), lines, loader)  # first: constructing merges the ``<<`` mappings into the nodes
                 data = loader.construct_document(node)
-                _walk(node, (), lines)
         finally:
             loader.dispose()
+    except _Duplicate as d:
+        raise InputError(
+            path,
+            d.line,
+            f"duplicate key '{d.key}' (first on line {d.first}); YAML keeps only the last value, "
+            "so remove or rename one",
+        ) from None
+    except yaml.reader.ReaderError as e:  # a character YAML does not allow anywhere, such as NUL
+        line = text.count("\n", 0, text.find(chr(e.character))) + 1  # its first (libyaml counts bytes, not these)
+        raise InputError(
+            path, line, f"character U+{e.character:04X} is not allowed in YAML ({e.reason}); remove it"
+        ) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
@@ -72,7 +85,8 @@ def _from_events(loader: _Loader, lines: Lines) -> Any:
     _Unusual) built from parser events, recording lines as ``_build`` does."""
     try:
         loader.get_event()  # stream start
-        if loader.check_event(yaml.StreamEndEvent):
+        if loader.check_event(yaml.StreamEndEvent):  # nothing but comments: what is missing is missing from the top
+            lines[()] = 1
             return None
         loader.get_event()  # document start
         data = _event_value(loader, (), lines, {})
@@ -115,11 +129,15 @@ def _event_value(loader: _Loader, path: tuple, lines: Lines, anchors: dict, even
         loader.get_event()
         return out_list
     out = {}
+    seen: dict[object, int] = {}
     while not loader.check_event(yaml.MappingEndEvent):
         key = loader.get_event()
         if not isinstance(key, yaml.ScalarEvent) or key.anchor is not None or _tag(loader, key) == _MERGE:
             raise _Unusual
         k = _scalar(loader, key)
+        if k in seen:  # as _pairs refuses it
+            raise _Duplicate(key.value, seen[k], key.start_mark.line + 1)
+        seen[k] = key.start_mark.line + 1
         lines[(*path, key.value)] = key.start_mark.line + 1
         out[k] = _event_value(loader, (*path, key.value), lines, anchors)
         lines[(*path, key.value)] = key.start_mark.line + 1
@@ -141,6 +159,30 @@ def _scalar(loader: _Loader, event: yaml.ScalarEvent) -> Any:
     return loader.construct_object(yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style))
 
 
+class _Duplicate(Exception):
+    """A key written twice in one mapping: PyYAML keeps the last value without a word, so the first would be lost."""
+
+    def __init__(self, key: str, first: int, line: int):
+        super().__init__(key)
+        self.key, self.first, self.line = key, first, line
+
+
+def _pairs(node: yaml.MappingNode, loader: _Loader) -> list[tuple[yaml.Node, yaml.Node]]:
+    """The (key, value) node pairs of a mapping, refusing a key written twice; every reader goes through here.
+    Keys compare as the values they construct (``1`` and ``01`` are one key); merge keys (``<<``) and non-scalar
+    keys are left out: overriding a merged value is what merging is for."""
+    seen: dict[object, int] = {}
+    for key, _ in node.value:
+        if not isinstance(key, yaml.ScalarNode) or key.tag == _MERGE:
+            continue
+        k = key.value if key.tag == _STR else loader.construct_object(key)
+        line = key.start_mark.line + 1
+        if k in seen:
+            raise _Duplicate(key.value, seen[k], line)
+        seen[k] = line
+    return node.value
+
+
 class _Unusual(Exception):
     """A document _build leaves to PyYAML's own constructor: merge keys (``<<``) or non-scalar keys."""
 
@@ -155,7 +197,7 @@ def _build(node: yaml.Node, path: tuple, lines: Lines, loader: _Loader) -> Any:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out = {}
-        for key, value in node.value:
+        for key, value in _pairs(node, loader):
             if not isinstance(key, yaml.ScalarNode) or key.tag == _MERGE:
                 raise _Unusual
             k = key.value if key.tag == _STR else loader.construct_object(key)
@@ -168,13 +210,13 @@ def _build(node: yaml.Node, path: tuple, lines: Lines, loader: _Loader) -> Any:
     return node.value if node.tag == _STR else loader.construct_object(node)
 
 
-def _walk(node: yaml.Node, path: tuple, lines: Lines) -> None:
+def _walk(node: yaml.Node, path: tuple, lines: Lines, loader: _Loader) -> None:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
+        for key, value in _pairs(node, loader):
             lines[(*path, key.value)] = key.start_mark.line + 1
-            _walk(value, (*path, key.value), lines)
+            _walk(value, (*path, key.value), lines, loader)
             lines[(*path, key.value)] = key.start_mark.line + 1
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, (*path, i), lines)
+            _walk(item, (*path, i), lines, loader)

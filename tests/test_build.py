@@ -149,7 +149,7 @@ def test_coverage_lists_an_uncited_figure_until_an_ignore_entry_explains_it(work
     db = workdir / "facts.db"
     build(workdir / "seeds", facts, db)
     uncovered = list(sqlite_utils.Database(db)["coverage"].rows)
-    assert [(r["kind"], r["surface"], r["reading"]) for r in uncovered] == [("quantity", "15", "15.0 km")]
+    assert [(r["kind"], r["surface"], r["reading"]) for r in uncovered] == [("quantity", "15", "15 km")]
     with facts.open("a", encoding="utf-8") as f:
         f.write(
             "\nignore:\n  - source: kyivindependent-2023-02-03\n    quote: roughly 15 kilometers northeast\n"

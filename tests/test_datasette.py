@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import html
+import sqlite3
 from pathlib import Path
 
 import pytest
 from datasette.app import Datasette
 
-from etl import load
+from etl import load, publish
 from etl.publish import PLUGINS_DIR, SETTINGS, TEMPLATES_DIR, chart_links, query_params, read_metadata, viewer
-from tests.conftest import METADATA
+from tests.conftest import METADATA, ROOT
 from tests.markup import parse as parse_page
 from tests.markup import select
 
@@ -120,7 +122,7 @@ def test_canned_query_results(get):
     topic = get("/facts/facts_by_topic.json?_shape=array&topic=sanctions").json()
     assert {r["topic"] for r in topic} == {"sanctions"} and len(topic) == 7
     hits = get("/facts/search_paragraphs.json?_shape=array&q=Soledar").json()
-    assert [h["source_id"] for h in hits] == ["kyivindependent-2023-02-03"] and "[Soledar]" in hits[0]["snippet"]
+    assert [h["source_id"] for h in hits] == ["kyivindependent-2023-02-03"] and "⟦Soledar⟧" in hits[0]["snippet"]
     paras = get("/facts/source_paragraphs.json?_shape=array&source=rferl-2023-02-03").json()
     assert [p["ordinal"] for p in paras] == list(range(1, len(paras) + 1)) and paras[0]["kind"] == "headline"
     both = get("/facts/facts_by_source_count.json?_shape=array").json()
@@ -142,10 +144,17 @@ def test_foreign_keys_render_as_labels(get):
 def test_charts_are_the_four_asked_for():
     charts = {c.slug: c for c in chart_links(META)}
     assert set(charts) == {"training_target", "timeline_facts", "facts_per_topic_by_source", "corroboration_by_topic"}
-    assert charts["corroboration_by_topic"].state["color_column"] == "grade_label"
-    assert charts["timeline_facts"].state["x_type"] == "temporal"
-    assert charts["facts_per_topic_by_source"].state["color_column"] == "source"
-    assert charts["training_target"].state["mark"] == "bar"
+    # Vega-Lite specs (plugins/charts.py): grades stacked in their order (each fact counts once), months as ordinal
+    # columns, grouped bars, labelled targets
+    credibility = charts["corroboration_by_topic"].spec["encoding"]
+    assert (credibility["color"]["field"], credibility["order"]["field"], credibility["y"]["stack"]) == (
+        "credibility", "grade", "zero",
+    )  # fmt: skip
+    assert credibility["color"]["scale"]["domain"][0] == "1 confirmed"
+    timeline = charts["timeline_facts"].spec["encoding"]["x"]
+    assert (timeline["timeUnit"], timeline["type"]) == ("yearmonth", "ordinal")
+    assert charts["facts_per_topic_by_source"].spec["encoding"]["xOffset"]["field"] == "outlet"
+    assert "qualifier" in charts["training_target"].spec["transform"][0]["calculate"]
 
 
 @pytest.mark.parametrize("chart", chart_links(META), ids=lambda c: c.slug)
@@ -156,12 +165,15 @@ def test_chart_links_name_columns_of_the_rows_they_chart(get, chart):
         assert column in rows[0], column
     if chart.state.get("y_type") == "quantitative":
         assert all(isinstance(r[chart.state["y_column"]], int | float) for r in rows)
+    y = (chart.spec or {}).get("encoding", {}).get("y", {})
+    if y.get("type") == "quantitative":
+        assert all(isinstance(r[y["field"]], int) for r in rows)  # counts and troops: integers, never 15000.0
 
 
 def test_home_page_links_every_chart(get):
     home = get("/").text
     for chart in chart_links(META):
-        assert chart.path + "#g.mark=" in home
+        assert f'href="{html.escape(chart.url)}"' in home
 
 
 @pytest.mark.parametrize("source", ["rferl-2023-02-03", "kyivindependent-2023-02-03"])
@@ -185,3 +197,119 @@ def test_evidence_figure_and_date_cells_link_to_their_place_in_the_viewer(get, d
     assert len(links) == db[table].count
     ids = {page: {e.attrs.get("id") for e in parse_page(get(page).text)} for page in {p for p, _ in links}}
     assert all(anchor in ids[page] for page, anchor in links)
+
+
+reader = publish.plugin("reader")
+
+
+def test_readme_opens_with_the_numbers_of_the_database(db_path: Path):
+    s = reader.summary(sqlite3.connect(db_path))
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text[text.index("<!-- numbers") : text.index("<!-- /numbers -->")].splitlines()[1:]
+    assert block[0] == reader.describe(s)
+    assert f"- {s['several']} of the {s['facts']} facts are stated by more than one independent origin" in block[2]
+    assert f"{s['evidence']} quoted spans" in block[2]
+    years = f"from {reader.date_in_words(s['earliest'])} to {reader.date_in_words(s['latest'])}"
+    assert years in block[3] and f"{s['places']} places carry coordinates" in block[3]
+
+
+def test_home_page_says_what_the_database_holds(get, db):
+    home = get("/").text
+    assert reader.describe(reader.summary(db.conn)) in home
+    s = reader.summary(db.conn)
+    assert f"<strong>{s['facts']}</strong> facts" in home and f"{s['places']} places on the map" in home
+    for source in db["sources"].rows:
+        assert f'href="{source["url"]}">{source["publisher"]}</a>' in home
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "per", "qualifier", "words"),
+    [
+        (15000, "troops", None, None, "15,000 troops"),
+        (176000000, "USD", "day", "about", "about $176 million per day"),
+        (300000000000, "USD", None, None, "$300 billion"),
+        (7, "requirements", None, None, "7 requirements"),
+        (24, "ordinal", None, None, "24th"),
+        (11, "ordinal", None, None, "11th"),
+        (1, "ordinal", None, None, "1st"),
+        (15, "km", None, "roughly", "roughly 15 km"),
+        (2.5, "count", None, None, "2.5"),
+    ],
+)
+def test_figures_read_as_written(value, unit, per, qualifier, words):
+    assert reader.figure(value, unit, per, qualifier) == words
+
+
+@pytest.mark.parametrize(
+    ("edtf", "modifier", "words"),
+    [("2023-02-03", None, "3 February 2023"), ("2022-02", "late", "late February 2022"),
+     ("2022-22", "since", "since summer 2022"), ("2014", "since", "since 2014"), ("2023-10", None, "October 2023")],
+)  # fmt: skip
+def test_dates_read_as_written(edtf, modifier, words):
+    assert reader.date_in_words(edtf, modifier) == words
+
+
+def test_facts_table_shows_figures_and_dates_in_words_and_json_keeps_integers(get):
+    page = get("/facts/facts?id=oil-price-cap-cost-to-russia").text
+    assert ">about $176 million per day</span>" in page
+    raised = get("/facts/facts.json?_shape=array&id=eu-training-target-raised").json()[0]
+    assert raised["value"] == 30000 and isinstance(raised["value"], int)
+    assert ">3 February 2023</span>" in get("/facts/facts?id=eu-training-target-raised").text
+    assert "30000.0" not in get("/facts/facts.csv?id=eu-training-target-raised").text
+
+
+def test_ids_in_query_results_link_to_their_rows(get):
+    page = get("/facts/facts_by_topic?topic=sanctions").text
+    assert '<a href="/facts/facts/oil-price-cap-cost-to-russia">oil-price-cap-cost-to-russia</a>' in page
+    search = get("/facts/search_all?q=Soledar").text
+    assert '<a href="/facts/entities/soledar">soledar</a>' in search
+    paras = get("/facts/source_paragraphs?source=rferl-2023-02-03").text
+    assert f'<a href="{row_url("segments", "rferl-2023-02-03:1")}">rferl-2023-02-03:1</a>' in paras
+
+
+def test_facts_table_lists_each_statements_quotes_with_outlet_date_and_viewer_link(get, db):
+    page = get("/facts/facts?id=soledar-distance-from-bakhmut").text
+    [e] = db["fact_evidence"].rows_where("fact_id = ?", ["soledar-distance-from-bakhmut"])
+    assert f"<q>{html.escape(e['exact'], quote=False)}</q> The Kyiv Independent, 3 February 2023" in page.replace(
+        "&#39;", "'"
+    )
+    assert f'href="{row_url("sources", e["source_id"])}#ev-{e["id"]}">in the article</a>' in page
+
+
+def test_fact_page_shows_graded_corroboration_attribution_and_said_on(get, db):
+    """Issue 11's columns, as the build has them: the grade, independent origins, each span's attribution and the
+    parts it states, and the day the claim was made."""
+    fact = "oil-price-cap-cost-to-russia"
+    c = db["corroboration"].get(fact)
+    f = db["facts"].get(fact)
+    [e] = db["fact_evidence"].rows_where("fact_id = ?", [fact])
+    page = " ".join(get(row_url("facts", fact)).text.split())
+    assert f'<span class="grade">{c["grade"]}: {c["grade_label"]}</span>' in page
+    assert f"{c['n_origins']} independent origin" in page
+    assert f"said on {reader.day_in_words(f['said_on'])}" in page
+    parts = ", ".join(p for p in ("value", "date", "subject") if e[f"states_{p}"] == 1)
+    assert f"· {e['attribution']} · states the {parts}" in page
+    table = get("/facts/facts?id=" + fact).text
+    assert f'<span class="grade">{c["grade"]}: {c["grade_label"]}</span>' in table
+
+
+def test_plumbing_tables_are_hidden_but_reachable_and_spans_read_in_text_order(get):
+    listing = get("/facts").text
+    for name in ("evidence_quantities", "evidence_dates", "build_info"):
+        assert f'href="/facts/{name}"' not in listing.split("hidden table")[0], name
+        assert get(f"/facts/{name}").status_code == 200
+    starts = [r["start"] for r in get("/facts/quotes.json?_shape=array&source_id=rferl-2023-02-03").json()]
+    assert starts == sorted(starts) and len(starts) >= 5
+
+
+def test_fact_page_names_the_places_its_evidence_names(get):
+    page = get(row_url("facts", "soledar-distance-from-bakhmut")).text
+    where = page[page.index('<dd class="places">') :].split("</dd>")[0]
+    assert ">Bakhmut</a>" in where and ">Soledar</a>" in where and "on the map" in where
+
+
+def test_sources_listing_links_the_viewer_instead_of_the_full_text(get, db):
+    page = get("/facts/sources").text
+    for source in db["sources"].rows:
+        assert source["text"][200:400] not in page
+        assert f"{len(source['text']):,} characters: read it in the viewer</a>" in page

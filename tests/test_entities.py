@@ -232,3 +232,23 @@ def test_kyivindependent_mentions(entities: list[Entity]) -> None:
         "Ursula von der Leyen",
         "von der Leyen",
     }
+
+
+def test_other_romanizations_match_without_listing_them() -> None:
+    """Zelenskyy/Zelenskyi, Kiev, Avdiyivka, Slovyansk: a spelling by another romanization of a one-word
+    alias is that alias (mentions keep the listed alias, so a suggestion can propose the new spelling)."""
+    ents = [
+        Entity("zelensky", "Volodymyr Zelensky", "person", ("Zelensky", "Volodymyr Zelensky")),
+        Entity("kyiv", "Kyiv", "place", ("Kyiv",)),
+        Entity("avdiivka", "Avdiivka", "place", ("Avdiivka",)),
+        Entity("sloviansk", "Sloviansk", "place", ("Sloviansk",)),
+    ]
+    text = "Zelenskyy went from Kiev to Avdiyivka and Slovyansk; Zelenskyi-led talks; the Kievan Rus."
+    found = [(m.surface, m.entity_id, m.alias) for m in find_mentions(text, ents)]
+    assert found == [
+        ("Zelenskyy", "zelensky", "Zelensky"),
+        ("Kiev", "kyiv", "Kyiv"),
+        ("Avdiyivka", "avdiivka", "Avdiivka"),
+        ("Slovyansk", "sloviansk", "Sloviansk"),
+        ("Zelenskyi", "zelensky", "Zelensky"),
+    ]

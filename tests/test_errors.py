@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from etl.cli import main
+from tests.conftest import METADATA, run_make
 
 
 def edit(path: Path, old: str, new: str, count: int = 1) -> int:
@@ -210,7 +211,10 @@ def _seed_missing(w: Path):
 
 def _seed_changed(w: Path):
     edit(w / "seeds" / "rferl-2023-02-03.txt", "15,000 troops", "16,000 troops")
-    return "rferl-2023-02-03.txt", None, "sha256 is "
+    listing = w / "seeds" / "sources.yml"
+    sha_line = line_of(listing, "rferl-2023-02-03.txt") + 1
+    assert listing.read_text(encoding="utf-8").splitlines()[sha_line - 1].startswith("  sha256: ")
+    return "sources.yml", sha_line, "sha256 of rferl-2023-02-03.txt is "
 
 
 def _rehash(w: Path, name: str, data: bytes) -> None:
@@ -245,7 +249,8 @@ def _seed_empty(w: Path):
 
 def _seed_without_entry(w: Path):
     (w / "seeds" / "extra-2023-02-04.txt").write_text("An article nobody listed.\n")
-    return "extra-2023-02-04.txt", None, "seed has no entry in"
+    last = (w / "seeds" / "sources.yml").read_text(encoding="utf-8").count("\n")
+    return "sources.yml", last, "extra-2023-02-04.txt has no entry; add one"
 
 
 def _entry_without_file(w: Path):
@@ -266,6 +271,80 @@ def _sources_missing_field(w: Path):
     )
 
 
+def _duplicate_key(w: Path):
+    """The slip the issue found: a key written twice in one fact, which YAML resolves by keeping the last."""
+    first = line_of(w / "facts.yml", "    topic: military-aid\n    evidence:\n      - source: rferl-2023-02-03\n")
+    edit(
+        w / "facts.yml",
+        "    topic: military-aid\n    evidence:",
+        "    topic: military-aid\n    topic: diplomacy\n    evidence:",
+    )
+    return "facts.yml", first + 1, f"duplicate key 'topic' (first on line {first})"
+
+
+def _duplicate_key_in_sources(w: Path):
+    listing = w / "seeds" / "sources.yml"
+    first = line_of(listing, "  language: en\n")
+    edit(listing, "  language: en\n", "  language: en\n  title: Another title\n")
+    return "sources.yml", first + 1, f"duplicate key 'title' (first on line {line_of(listing, '  title: ')})"
+
+
+def _duplicate_unit(w: Path):
+    unit = '  - {id: km, kind: measure, description: "Kilometers."}\n'
+    line = edit(w / "facts.yml", unit, unit + unit.replace("Kilometers", "Kilometres")) + 1
+    return "facts.yml", line, "duplicate id 'km' in units"
+
+
+def _alias_one_letter(w: Path):
+    line = edit(w / "facts.yml", "aliases: [European Union, EU]", "aliases: [European Union, E]")
+    return "facts.yml", line, "alias 'E' of 'european-union' is shorter than two letters: it would match almost"
+
+
+THERESA_MAY = "  - {id: theresa-may, name: Theresa May, type: person, aliases: [Theresa May, May]}\n"
+
+
+def _alias_common_word(w: Path):
+    line = edit(w / "facts.yml", "  - id: kaja-kallas\n", THERESA_MAY + "  - id: kaja-kallas\n")
+    return (
+        "facts.yml",
+        line,
+        (
+            "alias 'May' of 'theresa-may' matches the common English word 'may': it would match almost everywhere; "
+            "use a longer spelling, or add intended_aliases: [May] if that is meant"
+        ),
+    )
+
+
+def _intended_alias_not_listed(w: Path):
+    marked = THERESA_MAY.replace("}", ", intended_aliases: [Theresa]}")
+    line = edit(w / "facts.yml", "  - id: kaja-kallas\n", marked + "  - id: kaja-kallas\n")
+    return "facts.yml", line, "intended alias 'Theresa' of 'theresa-may' is not in its aliases"
+
+
+def _yaml_control_character(w: Path):
+    line = edit(w / "facts.yml", "quote: raising it from", "quote: raising\x00 it from")
+    return "facts.yml", line, "character U+0000 is not allowed in YAML"
+
+
+def _facts_only_comments(w: Path):
+    text = (w / "facts.yml").read_text(encoding="utf-8")
+    (w / "facts.yml").write_text(text[: text.index("units:")], encoding="utf-8")
+    return "facts.yml", 1, "the file holds no data (empty, or only comments)"
+
+
+def _sources_only_comments(w: Path):
+    text = (w / "seeds" / "sources.yml").read_text(encoding="utf-8")
+    (w / "seeds" / "sources.yml").write_text(text[: text.index("- id:")], encoding="utf-8")
+    return "sources.yml", 1, "expected a list of sources"
+
+
+def _seed_control_character(w: Path):
+    raw = (w / "seeds" / "rferl-2023-02-03.txt").read_bytes()
+    line = raw[: raw.index("Kyiv’s".encode())].count(b"\n") + 1
+    _rehash(w, "rferl-2023-02-03.txt", raw.replace("Kyiv’s".encode(), "Kyiv\x00’s".encode(), 1))
+    return "rferl-2023-02-03.txt", line, "seed has control character U+0000 at column"
+
+
 CASES: dict[str, Callable[[Path], tuple[str, int | None, str]]] = {
     f.__name__.lstrip("_"): f
     for f in [
@@ -273,7 +352,9 @@ CASES: dict[str, Callable[[Path], tuple[str, int | None, str]]] = {
         _duplicate_entity, _quote_not_found, _quote_twice, _unknown_source, _unknown_subject, _unknown_claimant,
         _supersedes_nowhere, _supersedes_cycle, _bad_date, _bad_unit, _bad_topic, _value_typo, _date_typo,
         _seed_missing, _seed_changed, _seed_not_utf8, _seed_bom, _seed_crlf, _seed_empty, _seed_without_entry,
-        _entry_without_file, _sources_missing_field,
+        _entry_without_file, _sources_missing_field, _duplicate_key, _duplicate_key_in_sources, _duplicate_unit,
+        _alias_one_letter, _alias_common_word, _intended_alias_not_listed, _yaml_control_character,
+        _facts_only_comments, _sources_only_comments, _seed_control_character,
     ]
 }  # fmt: skip
 
@@ -304,3 +385,126 @@ def test_error_from_the_command_line_has_no_traceback(workdir):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
     assert "facts.yml:" in proc.stderr and "quote not found in rferl-2023-02-03" in proc.stderr
+
+
+# --- serving and publishing: metadata.yml, the inspect file, the port ------------------------------------------
+
+
+@pytest.fixture
+def served_db(tmp_path: Path, db_path: Path, monkeypatch) -> Path:
+    """A copy of the database to serve; serving would replace the test process (os.execv), so here it fails."""
+
+    def no_exec(*args):
+        raise AssertionError(f"would have served: {args}")
+
+    monkeypatch.setattr("os.execv", no_exec)
+    shutil.copy(db_path, tmp_path / "facts.db")
+    return tmp_path / "facts.db"
+
+
+def _one_line_error(capsys, args: list[str]) -> str:
+    code = main(args)
+    captured = capsys.readouterr()
+    assert code == 2, captured
+    assert captured.err.count("\n") == 1 and captured.err.startswith("error: "), captured.err
+    assert captured.out == ""
+    return captured.err
+
+
+@pytest.mark.parametrize("command", ["serve", "export", "package", "publish"])
+def test_duplicate_key_in_metadata_stops_serving_and_publishing(command, served_db, tmp_path, capsys):
+    from etl.publish import free_port
+
+    metadata = tmp_path / "metadata.yml"
+    text = METADATA.read_text(encoding="utf-8")
+    metadata.write_text(text.replace("\nlicense: ", '\ntitle: "Another title"\nlicense: ', 1), encoding="utf-8")
+    second = line_of(metadata, 'title: "Another title"')
+    before = served_db.read_bytes()
+    common = ["--db", str(served_db), "--metadata", str(metadata)]
+    args = {
+        "serve": ["serve", *common, "--port", str(free_port())],
+        "export": ["export", *common, "--out", str(tmp_path / "dist")],
+        "package": ["package", *common, "--out", str(tmp_path / "package")],
+        "publish": ["publish", "cloudrun", *common, "--print"],
+    }[command]
+    err = _one_line_error(capsys, args)
+    assert f"metadata.yml:{second}: duplicate key 'title' (first on line 1)" in err, err
+    assert served_db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["facts.db", "metadata.yml"]
+
+
+def test_serve_without_the_inspect_file_says_how_to_make_it(served_db, tmp_path, capsys):
+    missing = tmp_path / "inspect.json"
+    before = served_db.read_bytes()
+    err = _one_line_error(capsys, ["serve", "--db", str(served_db), "--inspect", str(missing)])
+    assert f"error: {missing}: inspect file not found; make it with `datasette inspect {served_db}" in err, err
+    assert served_db.read_bytes() == before
+
+
+def test_serve_with_a_stale_inspect_file_is_refused(served_db, tmp_path, capsys):
+    stale = tmp_path / "inspect.json"
+    stale.write_text('{"facts": {"size": 1, "tables": {}}}', encoding="utf-8")
+    err = _one_line_error(capsys, ["serve", "--db", str(served_db), "--inspect", str(stale)])
+    assert f"error: {stale}: inspect file is not of {served_db} as it is now" in err, err
+
+
+def test_serve_on_a_taken_port_names_it_and_a_free_one(served_db, capsys):
+    import socket
+
+    before = served_db.read_bytes()
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        err = _one_line_error(capsys, ["serve", "--db", str(served_db), "--port", str(port)])
+    assert err.startswith(f"error: 127.0.0.1:{port}: port {port} is already in use; stop the server holding it"), err
+    assert "make serve PORT=" in err and "(python -m etl serve --port N)" in err
+    suggested = int(err.split("make serve PORT=")[1].split()[0])
+    assert suggested > port
+    assert served_db.read_bytes() == before
+
+
+def test_make_serve_on_a_taken_port_is_one_error_line(tmp_path, db_path):
+    """As a user meets it: `make serve` while another server holds the port (the database and inspect file are
+    copies in tmp_path, so the project's own are not touched)."""
+    import socket
+
+    shutil.copy(db_path, tmp_path / "facts.db")
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        proc = run_make("serve", f"DB={tmp_path / 'facts.db'}", f"INSPECT={tmp_path / 'inspect.json'}", f"PORT={port}")
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error: ")]
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert errors == [line for line in errors if f"port {port} is already in use" in line] and len(errors) == 1
+    assert "make serve PORT=" in errors[0]
+
+
+def test_a_broad_alias_marked_intended_is_accepted_and_matched(workdir, capsys):
+    from etl.extract.entities import find_mentions
+    from etl.facts import load_entities
+
+    marked = THERESA_MAY.replace("}", ", intended_aliases: [May]}")
+    edit(workdir / "facts.yml", "  - id: kaja-kallas\n", marked + "  - id: kaja-kallas\n")
+    assert main(["check", "--seeds", str(workdir / "seeds"), "--facts", str(workdir / "facts.yml")]) == 0
+    capsys.readouterr()
+    mentions = find_mentions("Theresa May spoke. May then left.", load_entities(workdir / "facts.yml"))
+    assert [(m.surface, m.entity_id) for m in mentions] == [("Theresa May", "theresa-may"), ("May", "theresa-may")]
+
+
+@pytest.mark.parametrize(
+    ("alias", "reason"),
+    [
+        ("EU", None), ("U.S.", None), ("Michel", None), ("G7", None), ("The Guardian", None),
+        ("US", None),  # matched case-sensitively but for the first letter: "US" never matches "us"
+        ("E", "is shorter than two letters"), ("A.", "is shorter than two letters"),
+        ("5", "is shorter than two letters"),
+        ("May", "matches the common English word 'may'"), ("on", "matches the common English word 'on'"),
+        ("Of the", "matches the common English words 'of the'"),
+    ],
+)  # fmt: skip
+def test_too_broad_reads_an_alias_as_the_matcher_does(alias, reason):
+    from etl.extract.entities import too_broad
+
+    assert too_broad(alias) == reason

@@ -57,10 +57,13 @@ def test_context_holds_the_database_and_metadata(context: Path, db_path: Path):
     assert json.loads((context / "metadata.json").read_text()) == read_metadata(METADATA)
 
 
-def test_image_installs_exactly_the_tested_datasette_and_vega(context: Path):
+PLUGINS = ["datasette", "datasette-vega", "datasette-search-all", "datasette-cluster-map", "datasette-atom"]
+
+
+def test_image_installs_exactly_the_tested_datasette_and_plugins(context: Path):
     [install] = [r for r in dockerfile(context)["RUN"] if r.startswith("pip install")]
     pins = set(shlex.split(install)) - {"pip", "install", "-U", "datasette"}
-    assert pins == {f"datasette=={version('datasette')}", f"datasette-vega=={version('datasette-vega')}"}
+    assert pins == {f"{name}=={version(name)}" for name in PLUGINS}
 
 
 def test_image_serves_immutable_with_inspect_file_and_every_setting(context: Path):

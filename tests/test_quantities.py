@@ -106,8 +106,11 @@ NEWS: list[tuple[str, list[Q]]] = [
     ("Kyiv needs one hundred and fifty tanks.", [("one hundred and fifty", 150, None, "tanks", None, None)]),
     ("Russia hit the city with two dozen missiles.", [("two dozen", 24, None, "missiles", None, None)]),
     (
-        "A quarter of a million Ukrainians fled, but not a third of a million.",
-        [("A quarter of a million", 250_000, None, "ukrainians", None, None)],
+        "A quarter of a million Ukrainians fled, and a third of a million stayed.",
+        [
+            ("A quarter of a million", 250_000, None, "ukrainians", None, None),
+            ("a third of a million", 1e6 / 3, None, "count", None, None),
+        ],
     ),
     ("Over 8m refugees have left Ukraine, the UN said.", [("8m", 8e6, None, "refugees", None, "over")]),
     ("Germany pledged 14 Leopard 2A6 tanks.", [("14", 14, None, "tanks", None, None)]),
@@ -188,7 +191,45 @@ NEWS: list[tuple[str, list[Q]]] = [
     ("The strike hit a D-30 howitzer and a T-72.", []),
     ("COVID-19 cases rose in 2021.", []),
     ("4 min read", []),
-    ("Tens of thousands of people rallied in Berlin; hundreds of others, dozens of officers.", []),
+    # every ISO 4217 currency by code, English name or its own sign (from CLDR); multiples
+    (
+        "India pledged ₹500 crore, Sweden 300 million Swedish kronor and Kazakhstan KZT 40 billion.",
+        [
+            ("₹500", 500, None, "INR", None, None),
+            ("300 million", 3e8, None, "SEK", None, None),
+            ("KZT 40 billion", 4e10, None, "KZT", None, None),
+        ],
+    ),
+    (
+        "Output grew fourfold; the team won 5 gold medals.",
+        [("fourfold", 4, None, "times", None, None), ("5", 5, None, "medals", None, None)],
+    ),
+    # hundredths of a currency; a conversion is as approximate as the amount it converts; half a year
+    (
+        "Bread rose 50 cents, fares 20p and gas 90 kopecks.",
+        [
+            ("50", 0.5, None, "USD", None, None),
+            ("20p", 0.2, None, "GBP", None, None),
+            ("90", 0.9, None, "RUB", None, None),
+        ],
+    ),
+    (
+        "Berlin pays about €2bn (£1.7bn) over half a year.",
+        [
+            ("€2bn", 2e9, None, "EUR", None, "about"),
+            ("£1.7bn", 1.7e9, None, "GBP", None, "about"),
+            ("half a year", 0.5, None, "years", None, "over"),
+        ],
+    ),
+    # vague magnitudes: the lower bound of their class, "at least"
+    (
+        "Tens of thousands of people rallied in Berlin; dozens of officers, billions of dollars.",
+        [
+            ("Tens of thousands", 10_000, None, "people", None, "at least"),
+            ("dozens", 12, None, "officers", None, "at least"),
+            ("billions", 1e9, None, "USD", None, "at least"),
+        ],
+    ),
     ("Several thousand troops and a few hundred tanks.", []),
     ("No one was hurt, and one of the drones was shot down.", []),
     ("At first, officials denied it. First, the army must regroup.", []),
@@ -196,7 +237,11 @@ NEWS: list[tuple[str, list[Q]]] = [
     ("The summit was held on 3 February, after the February 24 anniversary.", []),
     ("The attack came on Feb. 24, 2023, in the 1990s style.", []),
     ("In 2022 the economy shrank; the 2014 elections were contested.", []),
-    ("Two-thirds of Ukrainians and a third of Poles agree; 1/3 of staff left.", []),
+    # shares are figures of unit "times"; a digit fraction ("1/3") is not read
+    (
+        "Two-thirds of Ukrainians and a third of Poles agree; 1/3 of staff left.",
+        [("Two-thirds", 2 / 3, None, "times", None, None), ("a third", 1 / 3, None, "times", None, None)],
+    ),
     ("Three years ago, the war began.", []),
     ("The 93rd Mechanized Brigade held the line.", []),
     ("Call +380 44 123 4567 or (202) 555-0100 for details.", []),

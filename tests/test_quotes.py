@@ -237,9 +237,21 @@ NEWS = [
     # not attributions: passives, "declined to say", no verb of saying
     ('Reporters were told the talks would be "difficult."', [('"difficult."', None)]),
     ('Peskov declined to say whether Putin would attend the "peace summit."', [('"peace summit."', None)]),
+    # a title in quotation marks is no one's words
     (
-        'The report, titled "Bakhmut: The Meat Grinder," was published on Monday.',
-        [('"Bakhmut: The Meat Grinder,"', None)],
+        'The report, titled "Bakhmut: The Meat Grinder," was published on Monday. Its author said "it is grim."',
+        [('"it is grim."', "author")],
+    ),
+    # a definite description names the person last quoted again; an indefinite one is someone new
+    (
+        'NATO chief Jens Stoltenberg said "we must act." The former Norwegian prime minister said "speed '
+        'saves lives." "It is a race," he told reporters. A Western diplomat said "talks stalled."',
+        [
+            ('"we must act."', "Jens Stoltenberg"),
+            ('"speed saves lives."', "Jens Stoltenberg"),
+            ('"It is a race,"', "Jens Stoltenberg"),
+            ('"talks stalled."', "Western diplomat"),
+        ],
     ),
 ]
 

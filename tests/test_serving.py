@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import concurrent.futures
 import json
+import re
 import shutil
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -83,13 +86,44 @@ def test_slow_query_is_cut_off_while_others_are_answered(served):
 
 def test_no_writable_canned_queries_or_writing_plugins(served):
     status, plugins = fetch(f"{served}/-/plugins.json")
-    assert status == 200
-    assert {p["name"] for p in plugins} == {"datasette-vega", "source_viewer.py", "serving_cache.py"}
-    # The repo's own plugins only render (the source viewer adds template variables and cell links) or cache
-    # look-ups at startup (serving_cache: metadata, permissions, schema of an immutable database).
-    hooks = {p["name"]: sorted(p["hooks"]) for p in plugins}
-    assert hooks["source_viewer.py"] == ["extra_template_vars", "render_cell"]
-    assert hooks["serving_cache.py"] == ["startup"]
+    names = {p["name"] for p in plugins}
+    ours = {"source_viewer.py", "reader.py", "charts.py", "serving_cache.py"}
+    installed = {"datasette-vega", "datasette-search-all", "datasette-cluster-map", "datasette-leaflet"}
+    installed.add("datasette-atom")
+    assert status == 200 and names == ours | installed
+    # The repo's own plugins only render: template variables, cell links, page scripts, read-only pages (GET routes),
+    # metadata computed from the sources, and an SQL function (escape_fts) that quotes search words; or cache
+    # look-ups at startup (serving_cache: metadata, permissions, schema and facet counts of an immutable database).
+    reading = {"extra_template_vars", "render_cell", "extra_body_script", "extra_js_urls", "register_routes",
+               "get_metadata", "prepare_connection", "startup"}  # fmt: skip
+    for p in plugins:
+        if p["name"] in ours:
+            assert set(p["hooks"]) <= reading, p
+    (cache,) = [p for p in plugins if p["name"] == "serving_cache.py"]
+    assert cache["hooks"] == ["startup"]
     for name, q in read_metadata(METADATA)["databases"]["facts"]["queries"].items():
         assert not q.get("write"), name
         assert q["sql"].lstrip().lower().startswith(("select", "with")), name
+
+
+def test_serve_prints_the_address_it_serves_on(db_path: Path, tmp_path: Path):
+    """`python -m etl serve --port 0` (make serve PORT=0) takes a free port and says which: the printed URL answers."""
+    db = tmp_path / "facts.db"
+    shutil.copy(db_path, db)
+    cmd = [sys.executable, "-m", "etl", "serve", "--db", str(db), "--port", "0"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        first = proc.stdout.readline()
+        m = re.fullmatch(r"Serving \S+ on (http://127\.0\.0\.1:(\d+)/) \(Ctrl-C to stop\)\n", first)
+        assert m and int(m[2]) > 0, first
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                assert fetch(m[1] + "-/versions.json")[0] == 200
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, "the server did not answer at its URL"
+                time.sleep(0.1)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -8,10 +8,12 @@ ways, this module decides as follows:
   gives modifier ``late`` (until itself is null, as the page says).
 - "the end/beginning/start/middle of X" narrows X like late/early/mid. The span starts at ``end``
   ("end of March"), or at the modifier when there is one ("by the end of March", modifier ``by``,
-  latest March 31, so it reads like "by March"). "the end of the year" is not reported: "the year"
-  is no date form. A modifier keeps the determiner it governs: "before the summer", "since the summer".
-- Weeks are not dates (there is no ``week`` precision): "last week", "two weeks ago" are skipped.
-- "Feb. 24 last year", "in May this year": two mentions; the month/day takes its year from the
+  latest March 31, so it reads like "by March"). "the year"/"the month" are dates only so narrowed
+  ("the end of the year": P's December, late). A modifier keeps the determiner it governs: "before the
+  summer", "since the summer".
+- Weeks: "this/last/next week" run Monday to Sunday (precision ``week``); "two weeks ago" is skipped.
+  "the next/past year" is a stretch from P (precision ``interval``); both have an interval value.
+- "Feb. 24 last year", "in May this year": one mention; the month/day takes its year from the
   "last/this/next year" that follows. "Monday, Feb. 6": two mentions; the weekday takes that day.
 - Tense comes from the nearest cue in the date's clause, else in its sentence (not reaching into a
   "that/which ..." clause to the right). by/for/until/before make a target, applied after the past
@@ -38,60 +40,78 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
 from typing import NamedTuple
 
 from etl import edtf
 from etl.extract.base import DateMention
-from etl.text import ABBREVIATIONS
+from etl.extract.english import (
+    CLOSED_CLASS,
+    DETERMINERS,
+    MONTH_ABBREVIATIONS,
+    MONTH_NAMES,
+    MONTHS,
+    QUANTIFIERS,
+    SEASONS,
+    WEEKDAY_NAMES,
+    WEEKDAYS,
+    capitalised,
+    first_letters,
+    is_plural,
+)
+from etl.extract.numbers import COUNT_WORDS, small_count
+from etl.extract.tense import AIMED, FUTURE, PAST, PERFECT, Tenses
 
-__all__ = ["find_dates"]
+__all__ = ["find_dates", "year_reading"]
 
 # ---------------------------------------------------------------------------------------------
 # Vocabulary
 
-_MONTHS = {
-    name.lower(): i
-    for i, name in enumerate(
-        "January February March April May June July August September October November December".split(), 1
-    )
-}
-_MONTH_FULL = frozenset(_MONTHS)
-_MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8})
-_MONTHS.update({"sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12})
-_SEASONS = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24}
-_WEEKDAYS = {d.lower(): i for i, d in enumerate("Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())}
-_NUMBER_WORDS = {
-    w: i
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
-        " sixteen seventeen eighteen nineteen twenty".split()
-    )
-    if i
-}
-_NUMBER_WORDS.update({"a": 1, "an": 1})
+_MONTHS = MONTHS
+_MONTH_FULL = frozenset(m.lower() for m in MONTH_NAMES)
+_SEASONS = SEASONS
+_WEEKDAYS = WEEKDAYS
 
-_FULL_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-_MONTH_WORD = rf"(?:{_FULL_MONTH}\b|(?:Sept|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b\.?)"
-_SEASON_WORD = r"(?:spring|summer|autumn|fall|winter)"
-_WEEKDAY_WORD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+
+def _words_alt(names: Iterable[str]) -> str:
+    """A regex alternation of words, longest first (so "Sept" is tried before "Sep")."""
+    return "|".join(sorted(names, key=lambda w: (-len(w), w)))
+
+
+_FULL_MONTH = rf"(?:{'|'.join(MONTH_NAMES)})"
+_MONTH_WORD = rf"(?:{_FULL_MONTH}\b|(?:{_words_alt(a.capitalize() for a in MONTH_ABBREVIATIONS)})\b\.?)"
+_SEASON_WORD = rf"(?:{_words_alt(SEASONS)})"
+_WEEKDAY_WORD = rf"(?:{'|'.join(WEEKDAY_NAMES)})"
+_QUARTERS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "final": 4}
+_RELATIVE_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1}
+_RELATIVE_DETS = {"this": 0, "last": -1, "next": 1}
 _SP = r"[^\S\n]+"  # whitespace inside one paragraph (blanked chrome is spaces, lines stay apart)
 _YEAR_SEP = rf"(?:,[^\S\n]*|{_SP})"
 _DAY = r"[0-3]?[0-9](?:st|nd|rd|th)?(?![0-9A-Za-z])"
-_NUM = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+_NUM = "|".join(sorted(COUNT_WORDS, key=len, reverse=True))
 
 # One alternative per date form, longest forms first. Every alternative starts with a literal
 # (word or digit) and has no nested quantifiers, so matching stays linear in the input.
 _CORE = re.compile(
     rf"""
       (?P<iso>(?<![0-9A-Za-z])[12][0-9]{{3}}-[01][0-9]-[0-3][0-9](?![0-9A-Za-z]))
+    | (?P<nd>(?<![0-9.,/])(?P<nd_a>[0-3]?[0-9])(?P<nd_s>[./])(?P<nd_b>[0-3]?[0-9])(?P=nd_s)
+        (?P<nd_y>[12][0-9]{{3}}|[0-9]{{2}})(?![0-9]|[.,/][0-9]))
+    | (?P<span>\bthe{_SP}(?P<span_det>next|last|past|coming){_SP}(?P<span_u>year|month|week)\b)
+    | (?P<qtr>(?:\bQ(?P<q_n>[1-4])|\bthe{_SP}(?P<q_w>first|second|third|fourth|final){_SP}quarter)\b
+        (?:(?:{_SP}of|,)?{_SP}(?P<q_y>[12][0-9]{{3}})(?![0-9]))?)
+    | (?P<same>\bthe{_SP}same{_SP}month\b(?:{_SP}(?:in|of){_SP}(?P<same_y>[12][0-9]{{3}})(?![0-9])
+        |{_SP}(?P<same_last>last{_SP}year|a{_SP}year{_SP}(?:earlier|ago|before))\b)?)
+    | (?P<prev>\b(?:the{_SP}previous{_SP}year|the{_SP}year{_SP}before|a{_SP}year{_SP}earlier)\b)
+    | (?P<the>\bthe{_SP}(?P<the_u>year|month)\b)
+    | (?P<ye>\byear-end\b)
     | (?P<ago>\b(?P<ago_n>[0-9]{{1,2}}|{_NUM}){_SP}(?P<ago_u>year|month|day)s?{_SP}ago\b)
     | (?P<dm>(?<![\w.,:/])(?P<dm_d>{_DAY})(?:{_SP}of)?{_SP}(?P<dm_m>{_MONTH_WORD})
         (?:{_YEAR_SEP}(?P<dm_y>[12][0-9]{{3}})(?![0-9]))?)
     | (?P<rel>\b(?P<rel_det>this|last|next){_SP}
-        (?P<rel_u>year|month|{_SEASON_WORD}|{_FULL_MONTH}|{_WEEKDAY_WORD})\b)
+        (?P<rel_u>year|month|week|{_SEASON_WORD}|{_FULL_MONTH}|{_WEEKDAY_WORD})\b)
     | (?P<md>\b(?P<md_m>{_MONTH_WORD}){_SP}(?P<md_d>{_DAY})(?:{_YEAR_SEP}(?P<md_y>[12][0-9]{{3}})(?![0-9]))?)
     | (?P<my>\b(?P<my_m>{_MONTH_WORD})(?:,?{_SP}|{_SP}of{_SP})(?P<my_y>[12][0-9]{{3}})(?![0-9]))
     | (?P<mon>\b{_MONTH_WORD})
@@ -105,11 +125,22 @@ _CORE = re.compile(
 # Where a date form can start: a word beginning with a digit or with the first letters of a month,
 # season, weekday, today/yesterday/tomorrow, this/last/next or a number word. Cheap to scan for; the
 # full pattern is only tried at these places.
+_STARTS = [
+    *MONTHS,
+    *SEASONS,
+    *WEEKDAYS,
+    *_RELATIVE_DAYS,
+    *_RELATIVE_DETS,
+    *COUNT_WORDS,
+]
 _ANCHOR = re.compile(
-    r"\b(?=[0-9a-z])(?:(?<![.,:/$€£¥₴#])[0-9]|jan|feb|ma[ry]|apr|ju[nl]|aug|sep|oct|nov|dec|spr|sum|aut|fal|win"
-    r"|mon|tue|wed|thu|fri|sat|sun|to[dm]|yes|thi|las|nex|an?\b|one|two|thr|fou|fiv|six|sev|eig|nin|ten|ele|twe|fif)",
+    r"\b(?=[0-9a-z])(?:(?<![.,:/$€£¥₴#])[0-9]|"
+    + "|".join(w if len(w) >= 3 else rf"{w}\b" for w in first_letters(_STARTS))
+    + r"|the(?=[^\S\n]+(?:year|month|next|last|past|coming|first|second|third|fourth|final|same|previous)\b)"
+    + r"|year-end|q[1-4]\b)",
     re.IGNORECASE,
 )
+_EDGE_OF = re.compile(r"\b(?:end|close|beginning|start)[^\S\n]+of\b", re.IGNORECASE)
 _TRAILING_YEAR = re.compile(rf"{_YEAR_SEP}(?:of{_SP})?(this|last|next){_SP}year\b", re.IGNORECASE)
 _COORDINATION = re.compile(r"[^\S\n]*(?:and|or|to|through|till|until|-|–|—)[^\S\n]*", re.IGNORECASE)
 _NO_BEFORE = re.compile(r"(?:\bNo|\bNos|#)\.?[^\S\n]*$", re.IGNORECASE)
@@ -128,25 +159,10 @@ _NARROW = frozenset({"early", "mid", "late"})
 _NARROW_PHRASE = {"end": "late", "close": "late", "beginning": "early", "start": "early", "middle": "mid"}
 _MODIFIERS = frozenset({"by", "since", "before", "after"})
 _TARGET_PREPS = frozenset({"by", "for", "until", "till", "before"})
-_DETERMINERS = frozenset(
-    "the a an this that these those its their his her our my your some any no every each all many".split()
-)
-_PREPOSITIONS = frozenset(
-    "about above across against along amid among around at behind below beside between beyond by despite"
-    " during for from in inside into near of off on onto out outside over past per since than through"
-    " throughout till to toward towards under until upon via with within without".split()
-)
-_CONJUNCTIONS = frozenset(
-    "and but or nor so yet because if unless when whenever where while whereas although though".split()
-)
-_PRONOUNS = frozenset("it they he she we i you there which who what".split())
-_AUXILIARIES = frozenset(
-    "is are was were be been being has have had will would can could may might must shall should do does did".split()
-)
-_ADVERBS = frozenset("already also again alone too ago last next yet still now then even only just not".split())
+_DETERMINERS = DETERMINERS | QUANTIFIERS
 # Lower-case words that may follow a season used as a date; any other lower-case word makes it
 # an adjective ("the winter months", "the spring offensive").
-_AFTER_SEASON_OK = _PREPOSITIONS | _CONJUNCTIONS | _DETERMINERS | _PRONOUNS | _AUXILIARIES | _ADVERBS
+_AFTER_SEASON_OK = CLOSED_CLASS
 _WEEKDAY_NAMES = frozenset("black good bloody super ash holy cyber palm easter maundy shrove giving".split())
 _YEAR_NAMES = frozenset(
     "no number resolution article section flight route room highway euro expo vision agenda horizon"
@@ -159,11 +175,6 @@ _SCALE_UNITS = frozenset(
     "million billion trillion thousand hundred bn mln m k percent per km kg mw gw kw mph sq".split()
 )
 _TIME_ZONES = frozenset("GMT UTC CET CEST EET EEST MSK EST EDT BST PST PDT".split())
-_IRREGULAR_PLURALS = frozenset("people men women children personnel staff police aircraft".split())
-_NOT_PLURAL = frozenset(
-    "as was has is its his this thus yes less unless across whereas besides perhaps always sometimes"
-    " does goes towards afterwards nowadays overseas news various serious previous".split()
-)
 # Words before a year that make a following plural noun its head ("in 2022 elections were held").
 _YEAR_PREPS = frozenset("in since during until till before after".split())
 _DATE_DETERMINERS = frozenset({"the", "a", "an"})
@@ -185,6 +196,8 @@ class _Core(NamedTuple):
     weekday: int = -1
     det: str | None = None  # last/next on a weekday
     bare: bool = False  # a lone month or season that needs date context
+    narrow: str | None = None  # a narrowing the form itself says ("year-end")
+    last: dt.date | None = None  # the last day of a week or span (kind week | interval; month/day hold the first)
 
 
 def _month_number(word: str) -> int | None:
@@ -199,7 +212,7 @@ def _valid_day(month: int, day: int, year: int | None) -> bool:
     return 1 <= day <= calendar.monthrange(year if year else 2024, month)[1]
 
 
-def _parse_core(m: re.Match[str], published: dt.date) -> _Core | None:
+def _parse_core(m: re.Match[str], published: dt.date, day_first: bool = True) -> _Core | None:
     """Turn one regex match into a _Core, resolving this/last/next/ago/today that need no tense."""
     if not m.group().isascii() and any(ord(c) > 127 and c.isalpha() for c in m.group()):
         return None  # case-insensitive matching lets "ſ", "K", "İ" stand for s, k, i: not English dates
@@ -210,6 +223,20 @@ def _parse_core(m: re.Match[str], published: dt.date) -> _Core | None:
         y, mo, d = (int(x) for x in g("iso").split("-"))
         ok = 1 <= mo <= 12 and _valid_day(mo, d, y)
         return _Core("day", s, e, y, mo, d) if ok else None
+    if kind == "nd":
+        return _numeric(s, e, int(g("nd_a")), int(g("nd_b")), g("nd_y"), day_first)
+    if kind == "qtr":
+        n = int(g("q_n")) if g("q_n") else _QUARTERS[g("q_w").lower()]
+        y = int(g("q_y")) if g("q_y") else published.year
+        last = dt.date(y, 3 * n, calendar.monthrange(y, 3 * n)[1])
+        return _Core("interval", s, e, y, 3 * n - 2, 1, last=last)
+    if kind == "span":
+        return _span(s, e, g("span_det").lower(), g("span_u").lower(), published)
+    if kind == "the":  # "the end of the year": only with a narrowing (see _accept)
+        unit = g("the_u").lower()
+        return _Core(unit, s, e, published.year, published.month if unit == "month" else 0, bare=True)
+    if kind == "ye":  # "year-end": the end of the publication year
+        return _Core("year", s, e, published.year, narrow="late")
     if kind in ("dm", "md"):
         mo = _month_number(g(kind + "_m"))
         d = int(g(kind + "_d").rstrip("stndrh"))
@@ -227,9 +254,9 @@ def _parse_core(m: re.Match[str], published: dt.date) -> _Core | None:
         y = int(g("sea_y")) if g("sea_y") else None
         return _Core("season", s, e, y, season=_SEASONS[g("sea_s").lower()], bare=y is None)
     if kind == "wd":
-        return _Core("weekday", s, e, weekday=_WEEKDAYS[g("wd").lower()]) if _capitalised(g("wd")) else None
+        return _Core("weekday", s, e, weekday=_WEEKDAYS[g("wd").lower()]) if capitalised(g("wd")) else None
     if kind == "rday":
-        offset = {"today": 0, "yesterday": -1, "tomorrow": 1}[g("rday").lower()]
+        offset = _RELATIVE_DAYS[g("rday").lower()]
         day = published + dt.timedelta(days=offset)
         return _Core("day", s, e, day.year, day.month, day.day)
     if kind == "year":
@@ -241,13 +268,37 @@ def _parse_core(m: re.Match[str], published: dt.date) -> _Core | None:
     return None
 
 
-def _capitalised(word: str) -> bool:
-    return word[:1].isupper() and (word[1:].islower() or word[1:].isupper())
+def _numeric(s: int, e: int, a: int, b: int, year: str, day_first: bool) -> _Core | None:
+    """03.02.2023, 3/2/2023, 25.01.23: day first unless the source writes month first (US); a part over
+    12 settles it either way."""
+    if len(year) == 2 and (a < 10 or b < 10) and e - s != 8:
+        return None  # "1.2.33" is a version; a two-digit year needs "25.01.23"
+    y = int(year) + (2000 if len(year) == 2 else 0)
+    day, month = (a, b) if day_first else (b, a)
+    if month > 12 and day <= 12:
+        day, month = month, day
+    if not 1 <= month <= 12 or not _valid_day(month, day, y):
+        return None
+    return _Core("day", s, e, y, month, day)
+
+
+def _span(s: int, e: int, det: str, unit: str, p: dt.date) -> _Core:
+    """ "the next year" (P to a year after P), "the past month" (a month before P to P): a stretch of time
+    from the publication day, not a calendar unit."""
+    step = 1 if det in ("next", "coming") else -1
+    if unit == "week":
+        other = p + dt.timedelta(days=7 * step)
+    else:
+        months = p.year * 12 + p.month - 1 + step * (12 if unit == "year" else 1)
+        y, mo = divmod(months, 12)
+        other = dt.date(y, mo + 1, min(p.day, calendar.monthrange(y, mo + 1)[1]))
+    lo, hi = (p, other) if step > 0 else (other, p)
+    return _Core("interval", s, e, lo.year, lo.month, lo.day, last=hi)
 
 
 def _ago(s: int, e: int, num: str, unit: str, p: dt.date) -> _Core | None:
     """Resolve "two years ago" to a year, "three months ago" -> a month, "five days ago" -> a day."""
-    n = int(num) if num.isdigit() else _NUMBER_WORDS.get(num)
+    n = small_count(num)
     if not n:
         return None
     if unit == "year":
@@ -261,16 +312,19 @@ def _ago(s: int, e: int, num: str, unit: str, p: dt.date) -> _Core | None:
 
 def _relative(s: int, e: int, det: str, unit: str, p: dt.date) -> _Core | None:
     """this/last/next + year, month, season, month name or weekday."""
-    step = {"this": 0, "last": -1, "next": 1}[det]
+    step = _RELATIVE_DETS[det]
     low = unit.lower()
     if low == "year":
         return _Core("year", s, e, p.year + step)
     if low == "month":
         y, mo = divmod(p.year * 12 + p.month - 1 + step, 12)
         return _Core("month", s, e, y, mo + 1)
+    if low == "week":  # weeks run Monday to Sunday
+        monday = p - dt.timedelta(days=p.weekday()) + dt.timedelta(days=7 * step)
+        return _Core("week", s, e, monday.year, monday.month, monday.day, last=monday + dt.timedelta(days=6))
     if low in _SEASONS:
         return _Core("season", s, e, _relative_season_year(_SEASONS[low], step, p), season=_SEASONS[low])
-    if not _capitalised(unit):
+    if not capitalised(unit):
         return None
     if low in _WEEKDAYS:
         return _Core("weekday", s, e, weekday=_WEEKDAYS[low], det=None if step == 0 else det)
@@ -307,6 +361,9 @@ def _relative_season_year(season: int, step: int, p: dt.date) -> int:
 @lru_cache(maxsize=4096)  # a handful of values recur in every article; dates are immutable
 def _closed(value: str, narrow: str | None) -> tuple[dt.date, dt.date]:
     """First and last day of an EDTF value narrowed by early/mid/late (ValueError if not a real date)."""
+    if "/" in value:  # a week or a stretch: two days
+        first, last = value.split("/")
+        return dt.date.fromisoformat(first), dt.date.fromisoformat(last)
     lo, hi = edtf.bounds(value, narrow)
     if lo is None or hi is None:  # narrowing never opens a range
         raise ValueError(value)
@@ -326,6 +383,8 @@ def _value(core: _Core, y: int) -> str:
         return f"{y:04d}-{core.month:02d}"
     if core.kind == "season":
         return f"{y:04d}-{core.season}"
+    if core.kind in ("week", "interval") and core.last is not None:
+        return f"{y:04d}-{core.month:02d}-{core.day:02d}/{core.last.isoformat()}"
     return f"{y:04d}"
 
 
@@ -406,8 +465,15 @@ def _narrowing(text: str, core: _Core, floor: int) -> tuple[str | None, int, int
     """early/mid/late or "the end of" before a month, season or year: the narrowing, where the span
     starts, and where to look for a preposition ("by the end of March" keeps "the" inside the span)."""
     s = core.start
+    if core.narrow:
+        return core.narrow, s, s
     if core.kind not in ("month", "season", "year"):
         return None, s, s
+    the = _prev_word(text, s, floor) if core.kind == "season" else None
+    if the and the[1].lower() == "the":  # "at the beginning of the winter"
+        of = _prev_word(text, the[0], floor)
+        if of and of[1].lower() == "of" and (_prev_word(text, of[0], floor) or (0, ""))[1].lower() in _NARROW_PHRASE:
+            s = the[0]
     if s - 4 >= floor and text[s - 4 : s].lower() == "mid-" and not (s > 4 and text[s - 5].isalpha()):
         return "mid", s - 4, s - 4
     w = _prev_word(text, s, floor)
@@ -436,7 +502,22 @@ def _left(text: str, core: _Core, floor: int) -> _Left:
         return _Left(w[0], narrow, word, word)
     if word == "as" and _after_as(text, w[0], floor, ("early", "late", "soon")):
         word = "early"  # "as early as April": date context, no narrowing
+    if word == "for" and _noun_before(text, w[0], floor):
+        word = "of"  # "the deficit for January", "figures for March": the period a figure is for, no target
     return _Left(start, narrow, None, word, article=word in ("a", "an"))
+
+
+def _noun_before(text: str, pos: int, floor: int) -> bool:
+    """A noun phrase ends at ``pos``: a determiner or possessive, then one or two words ("the budget deficit")."""
+    w = _prev_word(text, pos, floor)
+    for _ in range(2):
+        if not w or not w[1].islower() or w[1] in CLOSED_CLASS or w[1].endswith(("ed", "ing")):
+            return False
+        before = _prev_word(text, w[0], floor)
+        if before and (before[1].lower() in _DETERMINERS or text[max(0, w[0] - 3) : w[0]].rstrip().endswith("'s")):
+            return True
+        w = before
+    return False
 
 
 def _after_as(text: str, pos: int, floor: int, words: tuple[str, ...] = ("as", "too", "so")) -> bool:
@@ -450,46 +531,54 @@ def _after_as(text: str, pos: int, floor: int, words: tuple[str, ...] = ("as", "
 
 
 def _is_plural_noun(word: str) -> bool:
-    if word in _IRREGULAR_PLURALS:
-        return True
-    return (
-        len(word) > 3
-        and word.isalpha()
-        and word.islower()
-        and word.endswith("s")
-        and not word.endswith(("ss", "us", "is"))
-        and word not in _NOT_PLURAL
-    )
+    """A lower-case plural noun (the one plural test, on a word as written)."""
+    return word.isalpha() and word.islower() and is_plural(word)
+
+
+def year_reading(text: str, start: int, end: int) -> str | None:
+    """The one year-or-count decision for the four digits text[start:end], shared by the date and the
+    figure extractors so that a number is never dropped by both: "year" (a date), "count" (a figure:
+    "2000 troops", "about 2000"), "name" ("Resolution 2022", "No. 2000"), "time" ("1930 GMT") or None
+    when the digits are no bare 1900-2099 (glued to signs or letters: the figure rules decide)."""
+    core = _Core("year", start, end, int(text[start:end]))
+    floor = max(0, start - _WINDOW)
+    return _year_kind(text, core, _left(text, core, floor), floor)
 
 
 def _year_ok(text: str, core: _Core, left: _Left, floor: int) -> bool:
     """A bare four-digit year is a date unless it is a count, an amount, a time or part of a name."""
+    return _year_kind(text, core, left, floor) == "year"
+
+
+def _year_kind(text: str, core: _Core, left: _Left, floor: int) -> str | None:
     s, e = core.start, core.end
     if not 1900 <= (core.year or 0) <= 2099:
-        return False
+        return None
     if left.narrow != "mid" and not _year_edges_ok(text, s, e):
-        return False
+        return None
     if _NO_BEFORE.search(text, max(floor, s - 8), s):
-        return False
+        return "name"
     prev = _prev_word(text, s, floor)
     prev_word = prev[1].lower() if prev else ""
-    if prev_word in _YEAR_NAMES or prev_word in _QUALIFIERS or (prev_word == "over" and not left.narrow):
-        return False
+    if prev_word in _YEAR_NAMES:
+        return "name"
+    if prev_word in _QUALIFIERS or (prev_word == "over" and not left.narrow):
+        return "count"
     if prev and prev_word == "to" and (_prev_word(text, prev[0], floor) or (0, ""))[1].lower() in ("up", "close"):
-        return False
+        return "count"
     end, nxt = _next_word(text, e)
-    if nxt.lower() in _SCALE_UNITS or nxt in _TIME_ZONES or nxt.lower() in ("hours", "hrs", "h"):
-        return False
-    if nxt.lower() == "local" and _next_word(text, end)[1].lower() == "time":  # "at 1930 local time"
-        return False
+    if nxt in _TIME_ZONES or (nxt.lower() == "local" and _next_word(text, end)[1].lower() == "time"):
+        return "time"  # "1930 GMT", "at 1930 local time"
+    if nxt.lower() in _SCALE_UNITS or nxt.lower() in ("hours", "hrs", "h"):
+        return "count"
     protected = (
         left.modifier
         or left.narrow
         or left.prep in _YEAR_PREPS
         or left.prep in _DETERMINERS
-        or text[s - 2 : s] in ("'s", "’s")
+        or text[max(0, s - 3) : s].rstrip().endswith(("'s", "’s"))
     )
-    return bool(protected) or not _counts(text, end, nxt)
+    return "year" if protected or not _counts(text, end, nxt) else "count"
 
 
 def _year_edges_ok(text: str, s: int, e: int) -> bool:
@@ -556,246 +645,10 @@ def _relative_ok(text: str, core: _Core, floor: int) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
-# Tense of the clause around a date
-
-# Tense cues. _PAST is a completed event ("occupied", "was"); _AIMED a past that still points ahead
-# or only reports ("was pushing", "urged", "said"), which a target preposition overrides.
-_PAST, _AIMED, _FUTURE, _PERFECT, _PRESENT = "past", "aimed", "future", "perfect", "present"
-
-_TOKEN = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*|[0-9]+|[.!?]+|[,;:()\[\]\"“”«»—–]|-{1,2}")
-_BOUNDARY_TOKENS = frozenset([*',;:()[]"“”«»—–', "-", "--"])
-_SUBORDINATORS = frozenset(
-    "while whereas although though because that which who whom whose when where if unless whether".split()
-)
-_BOUNDARY_WORDS = _SUBORDINATORS | {"but", "and", "or"}
-_FUTURE_WORDS = frozenset(
-    """will shall won't won’t would wouldn't wouldn’t upcoming forthcoming soon
-    expect expects anticipate anticipates predict predicts""".split()
-)
-_TO_FUTURE = frozenset(
-    """plan plans planned planning aim aims aimed aiming intend intends intended intending expect expects expected
-    expecting set going due about hope hopes hoped hoping seek seeks seeking want wants wanted is are was were
-    poised likely ready prepared preparing pledged pledge pledges promised promise promises vowed vow vows
-    decided agreed threatened threatens""".split()
-)
-_PAST_WORDS = frozenset("was were did didn't didn’t wasn't wasn’t weren't weren’t".split())
-# "talks were unlikely before the summer": a copula with an adjective of likelihood or readiness points ahead
-_PROSPECT_ADJECTIVES = frozenset(
-    "likely unlikely possible impossible probable improbable ready certain sure poised due expected".split()
-)
-_PAST_ADVERBS = frozenset("ago earlier previously formerly".split())
-_FUTURE_PARTICIPLES = frozenset("expected scheduled slated planned".split())  # not after than/as
-_INTENT_PAST = frozenset(
-    """aimed planned hoped wanted sought pushed pressed called urged demanded asked promised pledged vowed
-    intended lobbied proposed offered threatened agreed decided""".split()
-)
-_REPORTING = frozenset(
-    """say says saying said tell tells telling told adds adding writes wrote warns announces announcing claiming
-    noting confirming insisting stressing explaining admitting vowing declares insists forecast forecasts""".split()
-)
-_IRREGULAR_PAST = frozenset(
-    """said told took began met made gave came went saw got found held led left lost won fought brought bought
-    sought thought knew grew threw drew flew fell rose struck spoke wrote broke chose drove ate sent spent built
-    kept felt meant paid laid sold stood understood became ran sat shot fled forgot hid oversaw overtook undertook
-    withdrew arose caught dealt dug froze hung lent mistook rode rang shook slid sprang stole stuck swore swept
-    taught tore woke wore wept heard sank blew foresaw overthrew upheld withheld forbade sped slew strove swam
-    swung fed bled bent lit""".split()
-)
-_PARTICIPLES = frozenset(
-    """been done gone seen taken given begun known shown grown written spoken broken chosen driven fallen risen
-    stolen sworn torn worn hidden forgotten gotten ridden eaten beaten drawn flown thrown withdrawn overseen
-    undertaken""".split()
-)
-# Present tense: be, and -s verbs that put a date in the present ("expires on March 18").
-_PRESENT_WORDS = frozenset(
-    """is are am isn't aren't isn’t aren’t expires ends begins starts runs opens closes meets enters resumes lapses
-    concludes continues falls""".split()
-)
-_SUBJECTS = frozenset("it he she they we i you which who that".split())
-_HAD = frozenset("had hadn't hadn’t".split())
-_HAVE = _HAD | frozenset("has have hasn't haven't hasn’t haven’t".split())
-_ED_NOT_VERB = frozenset("hundred sacred naked wicked kindred rugged ragged beloved united red bed shed wed".split())
-_EED_VERBS = frozenset("agreed freed guaranteed decreed".split())
-# Words before an -ed form that make it an adjective or a passive, not a past verb.
-_NOT_PAST_BEFORE = (
-    _DETERMINERS
-    | _PREPOSITIONS
-    | frozenset(
-        """be is are am was were been being will would can could may might must shall should than very so too
-        most more less well newly highly heavily fully partly partially widely long much get gets remain
-        remains""".split()
-    )
-)
-
-
-class _Line:
-    """A paragraph tokenised once: sentence ends, clause boundaries, and tense cues computed on demand."""
-
-    def __init__(self, text: str, start: int, end: int) -> None:
-        toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end)]
-        self.starts = [t[0] for t in toks]
-        self.ends = [t[1] for t in toks]
-        self.raw = [t[2] for t in toks]
-        self.low = [t.lower() for t in self.raw]
-        # A semicolon joins two sentences as far as tense goes.
-        self.sentence_ends = [
-            i for i, t in enumerate(self.raw) if t == ";" or (t[0] in ".!?" and self._ends_sentence(i))
-        ]
-        # Clause boundaries and subordinators, as sorted token indices (the searches bisect them).
-        self.bound_at = [i for i, t in enumerate(self.low) if t in _BOUNDARY_TOKENS or t in _BOUNDARY_WORDS]
-        self.subordinate_at = [i for i, t in enumerate(self.low) if t in _SUBORDINATORS]
-        self._cues: list[str | None] | None = None
-        self._cue_at: list[int] = []
-
-    def _ends_sentence(self, i: int) -> bool:
-        """A '.', '!' or '?' token that ends a sentence (not "Feb. 24", "U.S.", "Gen. X")."""
-        nxt = self.raw[i + 1] if i + 1 < len(self.raw) else ""
-        if self.raw[i][0] != "." or not nxt:
-            return True
-        if nxt[:1].islower():
-            return False
-        if i > 0 and self.ends[i - 1] == self.starts[i]:
-            word, low = self.raw[i - 1], self.low[i - 1]
-            if len(word) == 1 and word.isupper():
-                return False
-            if low in _MONTHS and len(low) <= 4:
-                return not nxt[:1].isdigit()
-            if low in ABBREVIATIONS:
-                return False
-        return True
-
-    def cues(self) -> tuple[list[str | None], list[int]]:
-        """Every token's cue and the indices of the tokens that have one (computed once per line)."""
-        if self._cues is None:
-            self._cues = [_cue(self.raw, self.low, i) for i in range(len(self.raw))]
-            self._cue_at = [i for i, c in enumerate(self._cues) if c]
-        return self._cues, self._cue_at
-
-
-def _cue(raw: list[str], low: list[str], i: int) -> str | None:
-    """The tense a token signals: future (will, plans to), past (said, -ed), perfect (had) or None."""
-    w = low[i]
-    nxt = low[i + 1] if i + 1 < len(low) else ""
-    prv = low[i - 1] if i > 0 else ""
-    prv2 = low[i - 2] if i > 1 else ""
-    if w in _FUTURE_WORDS or w.endswith(("'ll", "’ll")):
-        return _FUTURE
-    if (w == "next" and nxt != "to") or (w == "coming" and prv in _DETERMINERS):
-        return _FUTURE
-    if w == "due":  # "due on Tuesday", "due to vote" are future; "due to the war" is a cause
-        after = low[i + 2] if i + 2 < len(low) else ""
-        return None if nxt == "to" and (after in _DETERMINERS or not after.isalpha()) else _FUTURE
-    if nxt == "to" and w in _TO_FUTURE:
-        return _FUTURE
-    if w in _FUTURE_PARTICIPLES and prv not in ("than", "as"):
-        return _FUTURE  # "a decision expected by Saturday", "talks scheduled for March"
-    if w in _HAD:
-        return _PERFECT
-    if w in _PAST_WORDS:  # "was pushing for Summer", "was extended until Feb. 14" point ahead
-        ahead = nxt.endswith("ing") or nxt in _IRREGULAR_PAST or nxt in _PARTICIPLES or _regular_past(nxt)
-        ahead = ahead or nxt in _PROSPECT_ADJECTIVES
-        return _AIMED if ahead else _PAST
-    if w in _PAST_ADVERBS or w in _INTENT_PAST or (w in _REPORTING and prv not in _DETERMINERS):
-        return _AIMED
-    had = prv in _HAD or prv2 in _HAD
-    if w in _PARTICIPLES and (prv in _HAVE or prv2 in _HAVE):
-        return _PERFECT if had else _PAST
-    if (w in _IRREGULAR_PAST or _regular_past(raw[i])) and prv not in _NOT_PAST_BEFORE:
-        return _PERFECT if had else _PAST
-    if w in _PRESENT_WORDS or (prv in _SUBJECTS and w.isalpha() and w not in _AFTER_SEASON_OK):
-        return _PRESENT  # "is", "it expires", "they expect": present tense stops the search
-    return None
-
-
-def _regular_past(word: str) -> bool:
-    if len(word) < 4 or not word.endswith("ed") or not word.isalpha() or not word.islower():
-        return False
-    if word.endswith("eed"):
-        return word in _EED_VERBS
-    return word not in _ED_NOT_VERB
-
-
-class _Tenses:
-    """Tense of the clause around a date, from the nearest tense cue; paragraphs tokenised lazily."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._newlines: list[int] | None = None
-        self._line_no = -1
-        self._line: _Line | None = None
-
-    def _line_at(self, pos: int) -> _Line:
-        if self._newlines is None:
-            self._newlines = [m.start() for m in re.finditer("\n", self.text)]
-        i = bisect_left(self._newlines, pos)
-        if i != self._line_no or self._line is None:  # dates come in order: keep one line
-            start = self._newlines[i - 1] + 1 if i else 0
-            end = self._newlines[i] if i < len(self._newlines) else len(self.text)
-            self._line_no, self._line = i, _Line(self.text, start, end)
-        return self._line
-
-    def __call__(self, start: int, end: int) -> tuple[str | None, bool]:
-        """The nearest cue in the date's clause, else in its sentence (left wins ties), and whether it
-        governs the date's own clause (found there, or the date opens the sentence: "By March, ...")."""
-        line = self._line_at(start)
-        left = bisect_right(line.ends, start)  # tokens [0, left) end before the date
-        right = bisect_left(line.starts, end)  # tokens [right, ...) start after it
-        k = bisect_left(line.sentence_ends, left)
-        lo = line.sentence_ends[k - 1] + 1 if k else 0
-        k = bisect_left(line.sentence_ends, right)
-        hi = line.sentence_ends[k] if k < len(line.sentence_ends) else len(line.raw)
-        # The clause first; then the sentence, but not into a clause hanging off the date's right
-        # ("The IMF forecast in January that Russia's economy would grow").
-        passes = ((line.bound_at, line.bound_at, 25, True), (None, line.subordinate_at, 40, left - lo <= 1))
-        for stops_left, stops_right, cap, governs in passes:
-            before = _cue_before(line, left - 1, max(lo, left - cap), stops_left)
-            after = _cue_after(line, right, min(hi, right + cap) - 1, stops_right)
-            if before and (not after or before[0] <= after[0]):
-                return before[1], governs
-            if after:
-                return after[1], governs
-        return None, False
-
-
-# The nearest cue is found by bisecting the sorted indices of cue and stop tokens, not by walking
-# the tokens: a walk costs its cap (25-40 tokens) per date, which is most of the time in date-dense text.
-
-
-def _cue_before(line: _Line, first: int, last: int, stops: list[int] | None) -> tuple[int, str] | None:
-    """(distance, cue) of the nearest token with a cue in tokens first, first-1, ..., last, giving up at a
-    stop token (indices in ``stops``; a stop on the cue's own token wins)."""
-    cues, cue_at = line.cues()
-    k = bisect_right(cue_at, first) - 1
-    if first < last or k < 0 or cue_at[k] < last:
-        return None
-    c = cue_at[k]
-    if stops is not None:
-        b = bisect_right(stops, first) - 1
-        if b >= 0 and stops[b] >= c:
-            return None
-    return first - c, cues[c]
-
-
-def _cue_after(line: _Line, first: int, last: int, stops: list[int] | None) -> tuple[int, str] | None:
-    """(distance, cue) of the nearest token with a cue in tokens first, first+1, ..., last, giving up at a
-    stop token (indices in ``stops``; a stop on the cue's own token wins)."""
-    cues, cue_at = line.cues()
-    k = bisect_left(cue_at, first)
-    if first > last or k == len(cue_at) or cue_at[k] > last:
-        return None
-    c = cue_at[k]
-    if stops is not None:
-        b = bisect_left(stops, first)
-        if b < len(stops) and stops[b] <= c:
-            return None
-    return c - first, cues[c]
-
-
-# ---------------------------------------------------------------------------------------------
 # Putting it together
 
 
-def _tense_for(core: _Core, left: _Left, tenses: _Tenses) -> _Tense:
+def _tense_for(core: _Core, left: _Left, tenses: Tenses) -> _Tense:
     """Tense signals for a date with no year. "since" is past. by/for/until/before make a target,
     except in a past-perfect clause ("By March, Russia had lost ...") and for until/before after a
     completed past event in the same clause ("occupied Kherson until November"). "by" and "for" stay
@@ -806,32 +659,34 @@ def _tense_for(core: _Core, left: _Left, tenses: _Tenses) -> _Tense:
         return _Tense(past=True)
     cue, governs = tenses(core.start, core.end)
     target = left.prep in _TARGET_PREPS
-    ended = cue == _PAST and governs and left.prep in ("until", "till", "before")
-    if cue == _PERFECT or ended:
+    ended = cue == PAST and governs and left.prep in ("until", "till", "before")
+    if cue == PERFECT or ended:
         return _Tense(past=True)
-    return _Tense(past=cue in (_PAST, _AIMED), future=cue == _FUTURE or target)
+    return _Tense(past=cue in (PAST, AIMED), future=cue == FUTURE or target)
 
 
-def _trailing_year(text: str, core: _Core, p: dt.date) -> int | None:
-    """The year of "Feb. 24 last year", taken from the relative year that follows."""
+def _trailing_year(text: str, core: _Core, p: dt.date) -> tuple[int, int] | None:
+    """The year of "Feb. 24 last year", taken from the relative year that follows, and where that ends."""
     m = _TRAILING_YEAR.match(text, core.end)
-    return p.year + {"this": 0, "last": -1, "next": 1}[m.group(1).lower()] if m else None
+    return (p.year + _RELATIVE_DETS[m.group(1).lower()], m.end()) if m else None
 
 
-def _resolved(text: str, core: _Core, left: _Left, p: dt.date, tenses: _Tenses) -> _Core:
+def _resolved(text: str, core: _Core, left: _Left, p: dt.date, tenses: Tenses) -> _Core:
     """``core`` with its year filled in, a weekday turned into a day."""
     if core.kind == "weekday":
         day = _resolve_weekday(core.weekday, core.det, _tense_for(core, left, tenses), p)
         return core._replace(kind="day", year=day.year, month=day.month, day=day.day)
     if core.year is None:
-        year = _trailing_year(text, core, p)
-        if year is None:
-            year = _resolve_year(core, left.narrow, _tense_for(core, left, tenses), p)
-        return core._replace(year=year)
+        trailing = _trailing_year(text, core, p)
+        if trailing is not None:  # one mention: "February last year"
+            return core._replace(year=trailing[0], end=trailing[1])
+        return core._replace(year=_resolve_year(core, left.narrow, _tense_for(core, left, tenses), p))
     return core
 
 
 def _accept(text: str, core: _Core, left: _Left, floor: int, coordinated: bool) -> bool:
+    if core.bare and core.kind in ("year", "month") and core.year is not None:
+        return left.narrow is not None  # "the year" is a date only as "the end of the year"
     if core.kind == "season":
         return _season_ok(text, core, left, coordinated)
     if core.kind == "month":
@@ -848,9 +703,11 @@ def _is_relative(text: str, core: _Core) -> bool:
     return first in ("this", "last", "next", "today", "tomorrow", "yesterday")
 
 
-def _mention(text: str, m: re.Match[str], p: dt.date, prev_end: int | None, tenses: _Tenses) -> DateMention | None:
+def _mention(
+    text: str, m: re.Match[str], p: dt.date, prev_end: int | None, tenses: Tenses, day_first: bool = True
+) -> DateMention | None:
     """The mention for one core match, or None when the context says it is not a date."""
-    core = _parse_core(m, p)
+    core = _parse_core(m, p, day_first)
     if core is None:
         return None
     floor = max(prev_end or 0, core.start - _WINDOW)
@@ -860,6 +717,12 @@ def _mention(text: str, m: re.Match[str], p: dt.date, prev_end: int | None, tens
     coordinated = prev_end is not None and _COORDINATION.fullmatch(text, prev_end, left.start) is not None
     if not _accept(text, core, left, floor, coordinated):
         return None
+    if (
+        core.kind == "year"
+        and left.narrow in ("early", "late")
+        and (core.narrow or _EDGE_OF.search(text, left.start, core.start))
+    ):
+        core = core._replace(kind="month", month=12 if left.narrow == "late" else 1)  # "the end of the year": December
     try:
         core = _resolved(text, core, left, p, tenses)
         value = _value(core, core.year if core.year is not None else p.year)
@@ -892,6 +755,27 @@ def _bounds(value: str, left: _Left) -> tuple[dt.date | None, dt.date | None]:
     return lo, hi
 
 
+def _anchored(text: str, m: re.Match[str], mentions: list[DateMention], p: dt.date) -> DateMention | None:
+    """Dates anchored on a date the text names before them, in the same paragraph: "the same month in
+    2022" (the month last named, in that year), "the previous year" / "a year earlier" (the year before
+    the year last named, else before P's)."""
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    before = [d for d in mentions if d.start >= line_start and d.precision in ("day", "month", "year")]
+    if m.lastgroup == "same":
+        named = next((d.value for d in reversed(before) if d.precision in ("day", "month")), None)
+        if named is None:
+            return None
+        year = int(m.group("same_y")) if m.group("same_y") else int(named[:4]) - 1
+        value = f"{year:04d}-{named[5:7]}"
+        precision = "month"
+    else:
+        year = int(before[-1].value[:4]) - 1 if before else p.year - 1
+        value, precision = f"{year:04d}", "year"
+    lo, hi = _closed(value, None)
+    s, e = m.span()
+    return DateMention(s, e, text[s:e], value, lo.isoformat(), hi.isoformat(), precision, None)
+
+
 def _weekday_from_date(text: str, mentions: list[DateMention], weekdays: set[int]) -> list[DateMention]:
     """Date "Monday, Feb. 6": a plain weekday right before a day of that weekday takes that day."""
     out = list(mentions)
@@ -908,10 +792,11 @@ def _weekday_from_date(text: str, mentions: list[DateMention], weekdays: set[int
     return out
 
 
-def find_dates(text: str, published: dt.date) -> list[DateMention]:
-    """Every date mention in ``text``, resolved against the publication day, sorted and non-overlapping."""
+def find_dates(text: str, published: dt.date, day_first: bool = True) -> list[DateMention]:
+    """Every date mention in ``text``, resolved against the publication day, sorted and non-overlapping.
+    ``day_first``: how the source writes numeric dates (3/2/2023 is 3 February unless it is False, as in US copy)."""
     p = published.date() if isinstance(published, dt.datetime) else published
-    tenses = _Tenses(text)
+    tenses = Tenses(text)
     mentions: list[DateMention] = []
     weekdays: set[int] = set()
     prev_end: int | None = None
@@ -923,9 +808,13 @@ def find_dates(text: str, published: dt.date) -> list[DateMention]:
         if m is None:
             continue
         scanned = m.end()
-        mention = _mention(text, m, p, prev_end, tenses)
+        if m.lastgroup in ("same", "prev"):
+            mention = _anchored(text, m, mentions, p)
+        else:
+            mention = _mention(text, m, p, prev_end, tenses, day_first)
         if mention is None:
             continue
+        scanned = max(scanned, mention.end)
         if m.lastgroup == "wd" or (m.lastgroup == "rel" and m.group("rel_u").lower() in _WEEKDAYS):
             weekdays.add(len(mentions))
         mentions.append(mention)

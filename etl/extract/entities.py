@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from etl.extract.base import Entity, Mention
+from etl.extract.english import CLOSED_CLASS
 
-__all__ = ["alternation", "find_mentions", "mention_finder"]
+__all__ = ["alternation", "find_mentions", "mention_finder", "romanized", "too_broad"]
 
 
 def find_mentions(text: str, entities: Sequence[Entity]) -> list[Mention]:
@@ -37,6 +38,17 @@ def mention_finder(entities: Sequence[Entity]) -> Callable[[str], list[Mention]]
     return matcher.find if matcher is not None else lambda _text: []
 
 
+def too_broad(alias: str) -> str | None:
+    """Why ``alias`` would match in almost any article, or None. Read as the matcher reads it, first letter in
+    any case: "May" matches "may" and is too broad, "US" matches only "US" (and "uS") and is not."""
+    if sum(ch.isalnum() for ch in alias) < 2:
+        return "is shorter than two letters"
+    words = _fold_first(alias.strip()).split()
+    if words and all(w in CLOSED_CLASS for w in words):
+        return f"matches the common English word{'s' if len(words) > 1 else ''} '{' '.join(words)}'"
+    return None
+
+
 def _fold_first(s: str) -> str:
     """The matching key: an alias or surface with its first letter lower-cased."""
     low = s[:1].lower()
@@ -48,10 +60,24 @@ def _case_variants(ch: str) -> list[str]:
     return sorted({v for v in (ch, ch.lower(), ch.upper()) if len(v) == 1})
 
 
+@lru_cache(maxsize=65536)  # names recur: each spelling is folded once
+def romanized(s: str) -> str:
+    """A key under which the romanizations of one Ukrainian or Russian name agree: Zelenskyy, Zelensky,
+    Zelenskiy and Zelenskyi; Kyiv and Kiev; Avdiivka and Avdiyivka; Sloviansk and Slovyansk. Lower case,
+    no apostrophes, y as i, "ie" as i, and a run of i as one."""
+    key = s.lower().replace("'", "").replace("’", "").replace("y", "i").replace("ie", "i")
+    return _I_RUN.sub("i", key)
+
+
+_I_RUN = re.compile("i{2,}")
+_CAP_WORD = re.compile(r"(?<!\w)[^\W\d_a-z]\w*(?!\w)")  # hyphens and apostrophes are boundaries
+
+
 @dataclass(frozen=True)
 class _Matcher:
     pattern: re.Pattern[str]
     by_key: dict[str, tuple[tuple[str, str], ...]]  # folded spelling → ((alias, entity id), ...)
+    by_roman: dict[str, tuple[str, str]]  # romanized key of a one-word alias → (alias, entity id)
 
     def find(self, text: str) -> list[Mention]:
         # The longest alias at each word start (zero-width, so a start inside another match is seen too),
@@ -64,6 +90,11 @@ class _Matcher:
             if taken.find(1, s, e) == -1:
                 taken[s:e] = b"\x01" * (e - s)
                 kept.append((s, e))
+        for m in _CAP_WORD.finditer(text) if self.by_roman else ():  # a spelling by another romanization
+            s, e = m.span()
+            if e - s >= 4 and taken.find(1, s, e) == -1 and romanized(m.group()) in self.by_roman:
+                taken[s:e] = b"\x01" * (e - s)
+                kept.append((s, e))
         kept.sort()
         out = []
         for s, e in kept:
@@ -72,8 +103,14 @@ class _Matcher:
         return out
 
     def resolve(self, surface: str) -> tuple[str, str]:
-        """The listed alias a matched surface stands for (the exact spelling when two differ in first-letter case)."""
+        """The listed alias a matched surface stands for (the exact spelling when two differ in first-letter
+        case; the alias of the same romanized key for another romanization)."""
         options = self.by_key.get(_fold_first(surface))
+        if options is None and romanized(surface) in self.by_roman:
+            return self.by_roman[romanized(surface)]
+        return self._listed(surface, options)
+
+    def _listed(self, surface: str, options: tuple[tuple[str, str], ...] | None) -> tuple[str, str]:
         if options is None:  # a first letter whose case does not round-trip (ı → I → i)
             options = next(
                 v for k, v in self.by_key.items() if k[1:] == surface[1:] and surface[:1] in _case_variants(k[:1])
@@ -99,7 +136,12 @@ def _matcher(entities: tuple[Entity, ...]) -> _Matcher | None:
         return None
     body = alternation(by_key, any_case_first=True)
     pattern = re.compile(rf"(?<!\w)(?=({body})(?!\w))")
-    return _Matcher(pattern, {k: tuple(v) for k, v in by_key.items()})
+    roman: dict[str, tuple[str, str]] = {}
+    for options in by_key.values():
+        alias = options[0][0]
+        if " " not in alias and len(alias) >= 4 and alias[:1].isupper():
+            roman.setdefault(romanized(alias), options[0])
+    return _Matcher(pattern, {k: tuple(v) for k, v in by_key.items()}, roman)
 
 
 def alternation(words: Iterable[str], any_case_first: bool = False) -> str:

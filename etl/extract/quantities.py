@@ -10,13 +10,15 @@ so the work is linear in the text length (about 5 MB/s on news text).
 
 Decisions where the spec is silent or ambiguous:
 - Only ASCII digits are numbers; other-script digits (Arabic-Indic, Devanagari) are ignored.
-- A bare four-digit 1900-2099 is a year (not reported) unless a counted noun follows and neither a
-  date preposition (in, since, by, of ...) nor a determiner ("the 2014 elections") precedes it. A
+- A bare four-digit 1900-2099 is not reported when the date rules read a year, a name or a clock time
+  there (``etl.extract.dates.year_reading``, the one owner of that decision): "2000 troops" and
+  "about 2000" are figures, "in 2022" and "the 2014 elections" years. A
   number next to a month name ("February 3", "3 February", "Feb. 3", "the 24th of February") is a
   date's day even when the caller did not pass it in ``exclude``. A number dash-joined to a dropped
   one goes with it ("2013-14", "2023-02-03", "COVID-19").
 - "N hours/days/years ago" is a relative date, not a quantity.
-- Fractions ("1/2", "two-thirds", "two thirds", "24/7") are not reported, nor are their parts.
+- Digit fractions ("1/2", "24/7") are not reported, nor are their parts; word shares ("a third of",
+  "two-thirds of", "half of") are, with unit ``times``, as are multiples ("fourfold").
 - A word number hyphen-joined to a non-unit word ("two-state", "one-off") is not reported; a digit
   one ("a 27-member bloc", "1,000-strong") is reported as a count with no counted noun.
 - Ordinals hyphen-joined to a word ("21st-century", "first-ever") are not reported. A possessive
@@ -35,7 +37,8 @@ Decisions where the spec is silent or ambiguous:
   forms count ("a $60-a-barrel cap").
 - In a change "X troops to (up to) Y" a Y without a unit of its own takes X's unit; in "from X to
   Y troops" X takes Y's. That is how "from 15,000 troops to up to 30,000" reads.
-- The counted-noun rule is literal (plural-looking nouns only), so "one soldier" is a ``count``;
+- The counted-noun rule is literal (plural-looking nouns only), so "one soldier" is a ``count``
+  (but a sentence-opening "One official said" and "might one day" are determiners, not figures);
   "one" needs a following word that is not a function word or a common verb.
 - Money units: ISO codes; "$" alone is USD, "NZ$"/"HK$" give NZD/HKD.
 """
@@ -51,229 +54,70 @@ from decimal import Decimal
 from itertools import pairwise
 
 from etl.extract.base import Quantity
+from etl.extract.dates import year_reading
+from etl.extract.english import CLOSED_CLASS, DETERMINERS, MODALS, MONTH_ABBREVIATIONS, MONTH_NAMES, is_plural, words
+from etl.extract.numbers import (
+    BIG,
+    DENOMINATORS,
+    FRACTIONS,
+    MAGNITUDES,
+    ORD_UNITS,
+    ORDINALS,
+    SCALE_LETTERS,
+    SCALES,
+    SMALL,
+    TENS,
+)
+from etl.extract.units import (
+    CURRENCY_BEFORE,
+    CURRENCY_SIGNS,
+    MONEY,
+    MULTIWORD_UNITS,
+    PER_AFTER,
+    PER_WORDS,
+    PERCENT,
+    QUALIFIERS,
+    SUBUNITS,
+    TIME_UNITS,
+    UNIT_ABBR,
+    UNIT_WORDS,
+    S,
+    alt,
+)
 
 __all__ = ["find_quantities"]
 
 # ---------------------------------------------------------------------------------------------
 # Lexicons
 
-_SMALL = {
-    w: i
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
-        " seventeen eighteen nineteen".split()
-    )
-}
-_TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
-_BIG = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
-_SCALES = {
-    "hundred": 100,
-    **_BIG,
-    "bn": 10**9,
-    "bln": 10**9,
-    "mn": 10**6,
-    "mln": 10**6,
-    "tn": 10**12,
-    "trn": 10**12,
-    "k": 10**3,
-    "m": 10**6,
-    "b": 10**9,
-    "t": 10**12,
-}
-_ORD_UNITS = "first second third fourth fifth sixth seventh eighth ninth".split()
-_ORD_TEENS = "tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth"
-_ORD_TENS = "twentieth thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth"
-_ORDINALS = (
-    {w: i for i, w in enumerate(_ORD_UNITS, start=1)}
-    | {w: i for i, w in enumerate(_ORD_TEENS.split(), start=10)}
-    | {w: 10 * i for i, w in enumerate(_ORD_TENS.split(), start=2)}
-)
 
 # Counted nouns stop at these: the spec's "function word".
-_FUNCTION = frozenset(
-    """
-    a an the of in on at to for from by with without and or but nor than as that which who whom whose what
-    when where while if because so per into onto over under above below after before since during until
-    about against among between through across within toward towards around near via upon amid along beyond
-    is are was were be been being has have had will would can could shall should may might must do does did
-    this these those its their his her our my your it they them he she we you i us him me not no also only
-    just more most less least each every all both either neither some any such there here said says say told
-    according still yet already then now ago later earlier last next own other another out up down off back
-    again too very even ever never soon including like unlike despite whether however although though
-    whereas always perhaps sometimes besides afterwards nowadays overseas
-    """.split()
+_FUNCTION = CLOSED_CLASS | words(
+    "according afterwards always besides earlier ever however later never nowadays overseas perhaps said say says",
+    "sometimes soon told very",
 )
 _VERBS = frozenset(
     "is was has had said says could would can will should must might may does did knows thinks "
     "wants expects told believes seems remains".split()
 )
-_IRREGULAR_PLURALS = frozenset(
-    "people children men women police personnel staff aircraft cattle livestock sheep "
-    "deer data media criteria feet teeth mice geese offspring".split()
-)
-_NOT_PLURAL = frozenset(
-    "news gas bus bias chaos lens alias atlas canvas plus minus thus yes brussels netherlands "
-    "paris athens wales philippines texas kansas".split()
-)
-_FRACTIONS = frozenset(
-    "half halves third thirds quarter quarters fourths fifth fifths sixth sixths sevenths eighth "
-    "eighths ninths tenth tenths hundredth hundredths thousandth thousandths".split()
-)
-_MONTHS = frozenset(
-    "January February March April May June July August September October November December "
-    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()
-)
-_DATE_PREPS = frozenset(
-    "in since by until till from of before after during early late mid through throughout circa".split()
-)
-_DETERMINERS = frozenset("the its their his her our my your a an this that whose".split())
+_MONTHS = frozenset(MONTH_NAMES) | {a.capitalize() for a in MONTH_ABBREVIATIONS}
 _NAME_HEADS = frozenset(
     "Article Chapter Section Paragraph Clause Resolution Protocol Phase Stage Level Category Class Type Model Mark "
     "Block Flight Room Route Highway Line Unit Building Gate Terminal Platform Page Vol Volume Part Act Episode "
     "Season Number No Nos Day Leopard Patriot Minsk Stream Apollo Voyager Windows Formula Boeing".split()
+)
+_ONE_IDIOMS = frozenset("thing things way hand point another".split())
+_GROUP_HEADS = frozenset("Group Club".split())
+# Unit words that name a formation right after a number ("1-21 Infantry", "3 Commando Brigade").
+_UNIT_NAMES = frozenset(
+    "Brigade Brigades Corps Division Regiment Battalion Infantry Mechanized Mechanised Airborne Guards Commando "
+    "Squadron Motorized Motorised Rifle Jaeger".split()
 )
 _MILITARY_UNITS = frozenset(
     "Brigade Brigades Army Corps Division Regiment Battalion Fleet Infantry Mechanized Mechanised Separate Assault "
     "Airborne Air Guards Motorized Motorised Tank Artillery Combined Special Marine Naval Territorial Rifle "
     "Operational Mountain Jaeger Presidential".split()
 )
-_QUALIFIER_LIST = (
-    "about",
-    "around",
-    "roughly",
-    "approximately",
-    "nearly",
-    "almost",
-    "some",
-    "an estimated",
-    "close to",
-    "up to",
-    "as many as",
-    "as much as",
-    "more than",
-    "over",
-    "at least",
-    "upwards of",
-    "in excess of",
-    "less than",
-    "fewer than",
-    "under",
-    "at most",
-    "no more than",
-    "just over",
-    "just under",
-    "well over",
-)
-
-# Unit words written after the number, keyed lower-case with dots dropped and hyphens as spaces.
-_MONEY, _PERCENT, _MEASURE = "money", "percent", "measure"
-
-
-def _table(kind: str, spec: dict[str, str]) -> dict[str, tuple[str, str]]:
-    """Expand {unit: "form, form"} into {form: (kind, unit)}."""
-    return {form.strip(): (kind, unit) for unit, forms in spec.items() for form in forms.split(",")}
-
-
-_UNIT_WORDS = {
-    **_table(
-        _PERCENT, {"percent": "percent, per cent, pct", "percentage points": "percentage point, percentage points"}
-    ),
-    **_table(
-        _MONEY,
-        {
-            "USD": "dollar, dollars, us dollar, us dollars, american dollars",
-            "EUR": "euro, euros",
-            "GBP": "pound sterling, pounds sterling, sterling",
-            "JPY": "yen",
-            "UAH": "hryvnia, hryvnias, hryvnya, hryvnyas, hryvna, hryvnas, hryvni",
-            "RUB": "ruble, rubles, rouble, roubles",
-            "CNY": "yuan, renminbi",
-            "CAD": "canadian dollar, canadian dollars",
-            "AUD": "australian dollar, australian dollars",
-            "CHF": "swiss franc, swiss francs",
-            "PLN": "zloty, zlotys, zlotych",
-        },
-    ),
-    **_table(
-        _MEASURE,
-        {
-            "km": "kilometer, kilometers, kilometre, kilometres",
-            "m": "meter, meters, metre, metres",
-            "mi": "mile, miles",
-            "kg": "kilogram, kilograms, kilogramme, kilogrammes, kilo, kilos",
-            "tonnes": "ton, tons, tonne, tonnes, metric ton, metric tons",
-            "hours": "hour, hours",
-            "days": "day, days",
-            "weeks": "week, weeks",
-            "months": "month, months",
-            "years": "year, years",
-            "minutes": "minute, minutes",
-            "seconds": "second, seconds",
-            "decades": "decade, decades",
-            "centuries": "century, centuries",
-            "km2": "square kilometer, square kilometers, square kilometre, square kilometres, square km, sq km",
-            "mi2": "square mile, square miles, sq mi",
-            "m2": "square meter, square meters, square metre, square metres, sq m",
-            "km/h": "kilometers per hour, kilometres per hour",
-            "mph": "miles per hour",
-        },
-    ),
-}
-# Abbreviations and codes are case-sensitive ("m" is metres, "M" is not).
-_UNIT_ABBR = {
-    **_table(
-        _MEASURE,
-        {
-            "km": "km, kms",
-            "m": "m",
-            "mi": "mi",
-            "kg": "kg, kgs",
-            "hours": "h, hr, hrs",
-            "minutes": "min, mins",
-            "seconds": "sec, secs",
-            "years": "yr, yrs",
-            "mph": "mph",
-            "km/h": "kph, km/h",
-            "km2": "km2, km²",
-            "m2": "m2, m²",
-        },
-    ),
-    **_table(_PERCENT, {"percent": "pc, pct"}),
-    **{c: (_MONEY, c) for c in "USD EUR GBP JPY UAH RUB CHF CAD AUD CNY PLN".split()},
-}
-_TIME_UNITS = frozenset("hours days weeks months years minutes seconds decades centuries".split())
-_CURRENCY_SIGNS = {
-    "$": "USD",
-    "US$": "USD",
-    "U.S.$": "USD",
-    "C$": "CAD",
-    "CA$": "CAD",
-    "A$": "AUD",
-    "AU$": "AUD",
-    "NZ$": "NZD",
-    "HK$": "HKD",
-    "€": "EUR",
-    "£": "GBP",
-    "¥": "JPY",
-    "₴": "UAH",
-    "₽": "RUB",
-}
-_PER_WORDS = {
-    "day": "day",
-    "daily": "day",
-    "week": "week",
-    "weekly": "week",
-    "month": "month",
-    "monthly": "month",
-    "year": "year",
-    "annum": "year",
-    "annually": "year",
-    "yearly": "year",
-    "barrel": "barrel",
-    "person": "person",
-    "capita": "person",
-    "head": "person",
-}
 
 # ---------------------------------------------------------------------------------------------
 # Regexes, compiled once. Repetitions are bounded or cannot overlap, so matching stays linear.
@@ -281,15 +125,9 @@ _PER_WORDS = {
 # currency signs, "a"/"half a" and qualifiers are found by looking back from a number in Python.
 
 
-def _alt(words: Iterable[str], spaced: bool = False) -> str:
-    """A regex alternation of literal words, longest first; ``spaced`` lets inner spaces stretch."""
-    out = [re.escape(w) for w in sorted(words, key=len, reverse=True)]
-    return "|".join(w.replace(r"\ ", rf"{_S}{{1,3}}") for w in out) if spaced else "|".join(out)
-
-
-_S = r"[ \t\u00a0\u202f]"  # a space inside a line
+_S = S  # a space inside a line
 _SPACES = " \t\u00a0\u202f"
-_NUMW = rf"(?:(?:{_alt(_TENS)})(?:-(?:{_alt(list(_SMALL)[1:10])}))?|{_alt([*_SMALL, 'hundred', *_BIG, 'dozen'])})"
+_NUMW = rf"(?:(?:{alt(TENS)})(?:-(?:{alt(list(SMALL)[1:10])}))?|{alt([*SMALL, 'hundred', *BIG, 'dozen'])})"
 _AUNITS = (
     "year",
     "month",
@@ -307,9 +145,15 @@ _AUNITS = (
 )
 # Run on the lower-cased text: one flat alternation of every word that can start a figure
 # (number words, word ordinals, the unit of "nearly a year"), then a tail for "two hundred and five".
-_WORD_START = re.compile(rf"(?<![a-z])(?:{_alt({*_SMALL, *_TENS, 'hundred', *_BIG, 'dozen', *_ORDINALS, *_AUNITS})})\b")
+# "fourfold", "tenfold": a multiple (unit ``times``)
+_FOLDS = {f"{w}fold": v for w, v in [*SMALL.items(), *TENS.items(), ("hundred", 100)] if v >= 2}
+_STARTS = {*SMALL, *TENS, "hundred", *BIG, "dozen", *ORDINALS, *_AUNITS, *MAGNITUDES, "tens", "half", *_FOLDS}
+_WORD_START = re.compile(rf"(?<![a-z])(?:{alt(_STARTS)})\b")
+# "hundreds of thousands", "tens of millions": a magnitude of a magnitude.
+_OF_MAGNITUDE = re.compile(rf"{_S}{{1,2}}of{_S}{{1,2}}(?P<m>{alt(MAGNITUDES)})\b")
+_OF_UNIT = re.compile(rf"{_S}{{1,2}}of{_S}{{1,2}}(?P<u>[a-z]+)\b")
 _WORDS_TAIL = re.compile(
-    rf"(?:-(?:{_alt(list(_SMALL)[1:10])})\b)?(?:(?:{_S}{{1,2}}|-)(?:and{_S}{{1,2}})?(?:an?{_S}{{1,2}})?(?:{_NUMW}|half)\b)*"
+    rf"(?:-(?:{alt(list(SMALL)[1:10])})\b)?(?:(?:{_S}{{1,2}}|-)(?:and(?:{_S}{{1,2}}|-))?(?:an?(?:{_S}{{1,2}}|-))?(?:{_NUMW}|half)\b)*"
 )
 _NUMBER = re.compile(  # digits, not starting inside a number
     r"(?<![0-9])(?<![0-9][.,])(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?![0-9])"
@@ -317,10 +161,7 @@ _NUMBER = re.compile(  # digits, not starting inside a number
 )
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _WORD_TOKEN = re.compile(r"[A-Za-z]+")
-_CURRENCY_BEFORE = re.compile(
-    r"(?:(?<![A-Za-z])(?:US|U\.S\.|C|CA|A|AU|NZ|HK)?\$|[€£¥₴₽]|(?<![A-Za-z])(?:USD|EUR|GBP|JPY|UAH|RUB|CHF|CAD|AUD"
-    r"|CNY|PLN))[ \t]?$"
-)
+_CURRENCY_BEFORE = CURRENCY_BEFORE
 # Read at a number's start: clock times, read times, phone numbers (at least eight digits).
 _TIME_AT = re.compile(
     r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:[ \t]?[AaPp]\.?[Mm]\b\.?)?"
@@ -335,12 +176,12 @@ _PHONE_AT = re.compile(
 )
 _URL = re.compile(r"(?:https?://|www\.)[^\s]+")
 _LETTERS = re.compile(r"[A-Za-z]+")
-_SCALE_AFTER = re.compile(
-    rf"(?:{_S}{{1,2}}|-)(?P<w>(?i:hundred|thousand|million|billion|trillion)|bn|bln|mn|mln|tn|trn)\b"
-)
+_SCALE_WORDS = [w for w in SCALES if len(w) > 3]  # "hundred", "million": any case
+_SCALE_AFTER = re.compile(rf"(?:{_S}{{1,2}}|-)(?P<w>(?i:{alt(_SCALE_WORDS)})|{alt(SCALE_LETTERS - {'k'})})\b")
 _SIGN_AFTER = re.compile(r"[ \t]?(?P<s>[%€£₴₽])")
+_MULTIWORD = alt(MULTIWORD_UNITS).replace(r"\ ", r"[ \t-]")  # "Indian rupees", "per-cent", "square miles"
 _UNIT_AFTER = re.compile(
-    rf"(?P<sep>{_S}{{1,2}}|-)(?P<u>(?i:per[ \t-]cent|percentage[ \t]points?"
+    rf"(?P<sep>{_S}{{1,2}}|-)(?P<u>(?i:{_MULTIWORD})(?![A-Za-z])|(?i:per[ \t-]cent|percentage[ \t]points?"
     rf"|(?:square|sq\.?)[ \t](?:kilomet(?:er|re)s?|km|miles?|mi|met(?:er|re)s?|m)"
     rf"|(?:U\.?S\.?|US|American|Canadian|Australian)[ \t]dollars?|Swiss[ \t]francs?|pounds?[ \t]sterling"
     rf"|metric[ \t]tons?|(?:kilomet(?:er|re)s|miles)[ \t]per[ \t]hour)|km/h|[A-Za-z]+²?[0-9]?)(?![A-Za-z])"
@@ -349,24 +190,26 @@ _NEXT_WORD = re.compile(rf"{_S}{{1,3}}(?P<w>[A-Za-z][A-Za-z0-9'’-]*)")
 _NOUN_TOKEN = re.compile(rf"{_S}{{1,3}}(?P<w>[A-Za-z0-9][A-Za-z0-9'’-]*)")  # model codes ("2A6") may sit in between
 _OF_AFTER = re.compile(rf"{_S}{{1,2}}of\b")
 _CALIBRE = re.compile(rf"(?:{_S}|-)?(?:mm|cm)\b")
-_PER = re.compile(
-    rf"(?:{_S}{{1,2}}|-)(?i:per|a|an|each|every)(?:{_S}|-)(?P<a>(?i:day|week|month|year|barrel|person|capita|head"
-    rf"|annum))\b(?!{_S}{{1,3}}(?i:ago|after|before|later|earlier|of|and)\b)"
-    rf"|{_S}{{1,2}}(?P<b>(?i:daily|weekly|monthly|annually|yearly))\b"
-    rf"|/(?P<c>day|week|month|year|barrel|person)\b"
-)
+_PER = PER_AFTER
 _AGO = re.compile(rf"{_S}{{1,2}}ago\b")
-_MONTH_AFTER = re.compile(rf"(?:{_S}{{1,2}}|-)(?:of{_S}{{1,2}})?(?:{_alt(_MONTHS)})\b")
+_MONTH_AFTER = re.compile(rf"(?:{_S}{{1,2}}|-)(?:of{_S}{{1,2}})?(?:{alt(_MONTHS)})\b")
+_DOTTED_AFTER = re.compile(r"[./][0-9]{1,4}[./][0-9]{2,4}(?![0-9])|\.[0-9]+\.[0-9]")  # "03.02.2023", "1.2.3"
+_OF_SCALE = re.compile(rf"{_S}{{1,2}}of{_S}{{1,2}}an?{_S}{{1,2}}(?i:{alt(BIG)})\b")
+_CONVERSION_GAP = re.compile(rf"{_S}{{0,2}}\({_S}{{0,2}}(?:(?i:or|about|around|roughly|some){_S}{{1,2}})?")
+_HALF_UNIT = re.compile(rf"{_S}{{1,2}}an?{_S}{{1,2}}(?P<u>{alt(_AUNITS)})\b")
+_SHARE_AFTER = re.compile(rf"{_S}{{1,2}}(?:of|the)\b")
+_CARDINAL_AFTER = re.compile(rf"{_S}{{1,2}}(?:[0-9]|(?i:{alt([*SMALL, *TENS])})\b)")
+_DOT_DIGIT = re.compile(r"\.[0-9]")
 _FRACTION_AFTER = re.compile(r"[ \t][0-9]{1,2}/[0-9]{1,2}(?![0-9])")
-_TO_GAP = re.compile(rf"{_S}{{1,2}}to{_S}{{1,2}}(?:(?i:{_alt(_QUALIFIER_LIST, spaced=True)}){_S}{{1,3}})?")
+_TO_GAP = re.compile(rf"{_S}{{1,2}}to{_S}{{1,2}}(?:(?i:{alt(QUALIFIERS, spaced=True)}){_S}{{1,3}})?")
 _RANGE_GAP = re.compile(rf"{_S}{{0,2}}[-–—]{_S}{{0,2}}|-?{_S}{{1,2}}to{_S}{{1,2}}")
 _AND_GAP = re.compile(rf"{_S}{{1,2}}and{_S}{{1,2}}")
 # "killing three people and wounding 14", "killed 3 soldiers and injured 14": coordinated verbs of one form
-_QUALIFIED = rf"(?:(?i:{_alt(_QUALIFIER_LIST, spaced=True)}){_S}{{1,3}})?"
+_QUALIFIED = rf"(?:(?i:{alt(QUALIFIERS, spaced=True)}){_S}{{1,3}})?"
 _VERB_GAP = re.compile(rf"{_S}{{0,2}},?{_S}{{0,2}}and{_S}{{1,2}}([a-z]{{2,}}(ing|ed)){_S}{{1,2}}{_QUALIFIED}")
 _VERB_BEFORE = re.compile(rf"([a-z]{{2,}}(ing|ed)){_S}{{1,2}}{_QUALIFIED}$")
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.'’-")
-_QUALIFIER_SET = frozenset(_QUALIFIER_LIST)
+_QUALIFIER_SET = frozenset(QUALIFIERS)
 _WINDOW = 48  # characters looked at before a candidate
 _MAX_DIGITS = Decimal(10**15)  # longer digit runs are ids; keeps every value a finite float
 
@@ -390,6 +233,7 @@ class _Atom:
     after: int = -1  # where unit words and the counted noun are looked for
     no_noun: bool = False  # hyphen-joined to a non-unit word ("27-member"): a count
     is_one: bool = False  # the bare word "one": kept only before a noun
+    vague: bool = False  # "thousands", "billions": the class's lower bound, approximate
     reject: bool = False
     chain: bool = True  # a rejection spreads to dash-joined neighbours (years, dates, names)
 
@@ -461,6 +305,7 @@ def find_quantities(text: str, exclude: Sequence[tuple[int, int]] = ()) -> list[
     _spread_rejections(text, atoms)
     items = _join_ranges(text, [a for a in atoms if not a.reject])
     _inherit_units(text, items)
+    _inherit_qualifiers(text, items)
     out: list[Quantity] = []
     last_end = -1
     for it in sorted(items, key=lambda i: i.start):
@@ -504,16 +349,59 @@ def _time_or_phone(text: str, s: int) -> int:
 def _word_candidate(text: str, low: str, s: int, e: int) -> tuple[list[_Atom], int]:
     """Atoms from a word that can start a figure, and the end of what it consumed."""
     w = low[s:e]
-    if w in _TENS and low.startswith("-", e):  # "twenty-first"
+    if w in TENS and low.startswith("-", e):  # "twenty-first"
         nxt = _LETTERS.match(low, e + 1, e + 12)
-        if nxt and nxt.group() in _ORD_UNITS:
-            return [_ordinal_word(text, s, nxt.end(), _TENS[w] + _ORDINALS[nxt.group()])], nxt.end()
-    if w in _ORDINALS:
-        return [_ordinal_word(text, s, e, _ORDINALS[w])], e
-    if w in _UNIT_WORDS:
+        if nxt and nxt.group() in ORD_UNITS:
+            return [_ordinal_word(text, s, nxt.end(), TENS[w] + ORDINALS[nxt.group()])], nxt.end()
+    if w in ORDINALS:
+        return [_ordinal_word(text, s, e, ORDINALS[w])], e
+    if w in _FOLDS:
+        return [_Atom(s, e, Decimal(_FOLDS[w]), "aunit", unit="times", after=e, chain=False)], e
+    if w == "half":
+        return _half(text, s, e), s  # s: "half a million" is read from its scale word
+    if w in MAGNITUDES or w == "tens":
+        return _magnitude(text, low, s, e, w)
+    if w in UNIT_WORDS:
         return _a_unit(text, s, e, w), e
     end = _WORDS_TAIL.match(low, e).end()
     return _number_words(text, s, end), end
+
+
+def _magnitude(text: str, low: str, s: int, e: int, word: str) -> tuple[list[_Atom], int]:
+    """'thousands of rounds', 'billions in aid', 'hundreds of thousands': a vague magnitude is the lower
+    bound of its class, approximate; 'billions of dollars' takes the currency. Not after a number
+    ('two hundreds') nor inside a name."""
+    value, end = Decimal(MAGNITUDES.get(word, 10)), e
+    inner = _OF_MAGNITUDE.match(low, e, e + 20)
+    if inner:
+        value, end = value * MAGNITUDES[inner.group("m")], inner.end()
+    elif word == "tens":
+        return [], e  # "tens" alone is no figure
+    prev = _prev_word(text, s)
+    if prev and (prev[0].lower() in SMALL or prev[0].lower() in TENS or prev[0][-1:].isdigit()):
+        return [], end
+    atom = _Atom(s, end, value, "word", after=end, vague=True, chain=False)
+    of = _OF_UNIT.match(low, end, end + 30)
+    unit = _unit_word(of.group("u"), 10**6) if of else None
+    if of and unit and unit[0] == MONEY:
+        atom.currency, atom.after = unit[1], of.end()
+    elif of:
+        atom.after = of.start("u") - 1  # "thousands of rounds": the counted noun follows "of"
+    return [atom], end
+
+
+def _half(text: str, s: int, e: int) -> list[_Atom]:
+    """'half of which', 'around half the troops': a share (unit ``times``), approximate only after a qualifier;
+    'half a year' is 0.5 years."""
+    unit = _HALF_UNIT.match(text, e, e + 20)
+    if unit:
+        return [_Atom(s, unit.end(), Decimal("0.5"), "aunit", unit=UNIT_WORDS[unit.group("u")][1], chain=False)]
+    if not _SHARE_AFTER.match(text, e, e + 8) or (text[s].isupper() and not _sentence_start(text, s)):
+        return []
+    prev = _prev_word(text, s)
+    if prev and (prev[0].lower() in DETERMINERS or prev[0].lower() in ORDINALS):
+        return []  # "the second half of the year": a period, not a share
+    return [_Atom(s, e, Decimal("0.5"), "aunit", unit="times", after=e, chain=False)]
 
 
 def _a_unit(text: str, s: int, e: int, word: str) -> list[_Atom]:
@@ -521,19 +409,25 @@ def _a_unit(text: str, s: int, e: int, word: str) -> list[_Atom]:
     art = _prev_word(text, s)
     if art is None or art[0].lower() not in ("a", "an") or _qualifier(text, art[1]) is None:
         return []
-    return [_Atom(art[1], e, Decimal(1), "aunit", unit=_UNIT_WORDS[word][1], after=e, chain=False)]
+    return [_Atom(art[1], e, Decimal(1), "aunit", unit=UNIT_WORDS[word][1], after=e, chain=False)]
 
 
 def _ordinal_word(text: str, s: int, e: int, value: int) -> _Atom:
     """'the first anniversary': a word ordinal after a determiner; not 'at first', 'First,' or 'first-ever'."""
     prev = _prev_word(text, s)
     det = prev[0].lower() if prev else ""
+    if det in ("a", "one") and text[s:e] in FRACTIONS and _OF_AFTER.match(text, e, e + 8):
+        if _OF_SCALE.match(text, e, e + 20):
+            return _Atom(s, e, Decimal(value), "ordinal", reject=True, chain=False)  # "a third of a million"
+        share = Decimal(1) / Decimal(value)  # "a third of the daily amount": a share
+        return _Atom(prev[1], e, share, "aunit", unit="times", after=e, chain=False)
     ok = (
         text[s:e].islower()
-        and (det in _DETERMINERS or det.endswith(("'s", "’s")))
+        and (det in DETERMINERS or det.endswith(("'s", "’s")))
         and not text.startswith("-", e)
         and not _MONTH_AFTER.match(text, e, e + 24)
-        and not (det in ("a", "an") and text[s:e] in _FRACTIONS and _OF_AFTER.match(text, e, e + 8))  # "a third of"
+        and not _CARDINAL_AFTER.match(text, e, e + 30)  # "the first eight packages": a selection
+        and not (det in ("a", "an") and text[s:e] in FRACTIONS and _OF_AFTER.match(text, e, e + 8))  # "a third of"
     )
     return _Atom(s, e, Decimal(value), "ordinal", unit="ordinal", after=e, reject=not ok, chain=False)
 
@@ -570,18 +464,17 @@ def _number_words(text: str, start: int, end: int) -> list[_Atom]:
 
 
 def _part_of(text: str, of: tuple[str, int] | None) -> tuple[int, Decimal] | None:
-    """'a quarter of' / 'three quarters of' before 'a million': (start, share); other fractions give share 0,
-    which drops the number ('a third of a million' is not reported, as fractions are not)."""
+    """'a quarter of' / 'three quarters of' / 'a third of' before 'a million': (start, share)."""
     if of is None or of[0].lower() != "of":
         return None
     frac = _prev_word(text, of[1])
-    if frac is None or frac[0].lower() not in _FRACTIONS:
+    if frac is None or frac[0].lower() not in FRACTIONS:
         return None
     count = _prev_word(text, frac[1])
-    n = {"a": 1, "one": 1, "two": 2, "three": 3}.get(count[0].lower(), 0) if count else 0
-    if frac[0].lower() not in ("quarter", "quarters") or n == 0:
+    n = ({"a": 1, "an": 1} | SMALL).get(count[0].lower(), 0) if count else 0
+    if n == 0:
         return of[1], Decimal(0)
-    return count[1] if count else frac[1], Decimal(n) / 4
+    return count[1] if count else frac[1], Decimal(n) / DENOMINATORS[frac[0].lower()]
 
 
 def _parse_words(words: list[str], i: int) -> tuple[int, int, Decimal] | None:
@@ -600,13 +493,13 @@ def _parse_words(words: list[str], i: int) -> tuple[int, int, Decimal] | None:
             if started and words[j + 1 : j + 3] == ["a", "half"] and last in ("unit", "teen", "tens"):
                 cur, last, j = cur + Decimal("0.5"), "half", j + 3
                 continue
-            if last in ("hundred", "scale") and j + 1 < n and (words[j + 1] in _SMALL or words[j + 1] in _TENS):
+            if last in ("hundred", "scale") and j + 1 < n and (words[j + 1] in SMALL or words[j + 1] in TENS):
                 j += 1
                 continue
             break
-        if w in _SMALL or w in _TENS:
-            v = _SMALL[w] if w in _SMALL else _TENS[w]
-            step = "tens" if w in _TENS else ("unit" if 0 < v < 10 else "teen")
+        if w in SMALL or w in TENS:
+            v = SMALL[w] if w in SMALL else TENS[w]
+            step = "tens" if w in TENS else ("unit" if 0 < v < 10 else "teen")
             if not started and not lead:
                 cur, last = Decimal(v), step
             elif last == "tens" and step == "unit":
@@ -617,9 +510,9 @@ def _parse_words(words: list[str], i: int) -> tuple[int, int, Decimal] | None:
                 break
         elif w == "hundred" and ((lead and not started) or (last in ("unit", "teen", "tens") and 0 < cur < 100)):
             cur, last = (cur if started else Decimal(1)) * 100, "hundred"
-        elif w in _BIG and ((lead and not started) or (started and last != "scale" and cur > 0 and _BIG[w] < top)):
-            total += (cur if started else Decimal(1)) * _BIG[w]
-            cur, last, top = Decimal(0), "scale", _BIG[w]
+        elif w in BIG and ((lead and not started) or (started and last != "scale" and cur > 0 and BIG[w] < top)):
+            total += (cur if started else Decimal(1)) * BIG[w]
+            cur, last, top = Decimal(0), "scale", BIG[w]
         elif w == "dozen" and ((lead and not started) or (last in ("unit", "teen") and cur < 100)):
             cur, last = (cur if started else Decimal(1)) * 12, "dozen"
         else:
@@ -633,22 +526,39 @@ def _parse_words(words: list[str], i: int) -> tuple[int, int, Decimal] | None:
 def _word_atom(text: str, s: int, e: int, value: Decimal, is_one: bool) -> _Atom:
     """A number in words; rejected as a fraction, a compound adjective or part of a name."""
     atom = _Atom(s, e, value, "word", after=e, is_one=is_one)
-    if text.startswith("-", e):  # "two-year" and "ten-percent" are figures; "two-thirds", "one-off" are not
+    if text.startswith("-", e):  # "two-year" and "ten-percent" are figures; "one-off" is not
         nxt = _LETTERS.match(text, e + 1, e + 40)
-        unit = _UNIT_WORDS.get(nxt.group().lower()) if nxt else None
-        if nxt is None or unit is None or unit[0] == _MONEY:
+        unit = UNIT_WORDS.get(nxt.group().lower()) if nxt else None
+        if nxt and _share(text, atom, nxt.group().lower(), nxt.end()):
+            return atom  # "two-thirds of Ukrainians"
+        if nxt is None or unit is None or unit[0] == MONEY:
             atom.reject = True
         else:
-            atom.unit, atom.percent, atom.after = unit[1], unit[0] == _PERCENT, nxt.end()
+            atom.unit, atom.percent, atom.after = unit[1], unit[0] == PERCENT, nxt.end()
         return atom
     follow = _NEXT_WORD.match(text, e, e + 40)
-    if follow and follow.group("w").lower() in _FRACTIONS:  # "two thirds of"
-        atom.reject = True
+    if follow and follow.group("w").lower() in FRACTIONS:  # "two thirds of"
+        atom.reject = not _share(text, atom, follow.group("w").lower(), follow.end())
     elif text[s].isupper() and not _sentence_start(text, s) and not (follow and follow.group("w")[0].isupper()):
         atom.reject = True  # "Group of Seven", "Formula One"
     else:
         _scale_and_signs(text, atom)
     return atom
+
+
+def _share(text: str, atom: _Atom, fraction: str, end: int) -> bool:
+    """Turn ``atom`` into the share "two-thirds of" / "three quarters of" names (unit ``times``), when
+    "of" follows; "two thirds of a million" is left to the scale."""
+    if fraction not in DENOMINATORS or not _OF_AFTER.match(text, end, end + 8) or _OF_SCALE.match(text, end, end + 20):
+        return False
+    atom.value, atom.kind, atom.unit, atom.end, atom.after = (
+        atom.value / DENOMINATORS[fraction],
+        "aunit",
+        "times",
+        end,
+        end,
+    )
+    return True
 
 
 def _digits(text: str, ns: int, ne: int) -> _Atom:
@@ -664,7 +574,7 @@ def _digits(text: str, ns: int, ne: int) -> _Atom:
     atom = _Atom(cur.start() if cur else start, ne, -value if neg else value, "digit", after=ne)
     if cur:
         sign = cur.group().strip()
-        atom.currency = _CURRENCY_SIGNS.get(sign) or sign
+        atom.currency = CURRENCY_SIGNS.get(sign) or sign
     plain = num.isdigit()
     if (plain and len(num) > 1 and num[0] == "0") or value >= _MAX_DIGITS:
         atom.reject = True  # "06", "000", "12345678901234567890": codes and ids, not figures
@@ -676,26 +586,46 @@ def _digits(text: str, ns: int, ne: int) -> _Atom:
             return atom
     else:
         _scale_and_signs(text, atom)
-    if atom.kind == "ordinal":
-        follow = _NEXT_WORD.match(text, atom.end, atom.end + 40)
-        if text.startswith("-", atom.end) or (follow and follow.group("w") in _MILITARY_UNITS):
-            atom.reject = True  # "21st-century", "the 93rd Mechanized Brigade"
+    if atom.kind == "ordinal" and (text.startswith("-", atom.end) or _names_unit(text, atom.end, _MILITARY_UNITS)):
+        atom.reject = True  # "21st-century", "the 93rd Mechanized Brigade", "2nd Stryker Brigade"
     bare = not (atom.currency or atom.percent or atom.scale != 1 or atom.unit)
+    dotted = _DOTTED_AFTER.match(text, ne) or ("." in num and _DOT_DIGIT.match(text, ne))
+    if bare and (_is_marker(text, ns, ne) or dotted or _names_unit(text, ne, _UNIT_NAMES, 1)):
+        atom.reject = True  # "[3]", "25.01.23", "1-21 Infantry"
+        return atom
     prev = _prev_word(text, start)
     year_like = bare and plain and len(num) == 4 and 1900 <= int(num) <= 2099
     if (
         _is_name_number(text, ns, ne, prev if bare or atom.kind == "ordinal" else None)
         or _is_date_day(text, prev, atom)
-        or (year_like and _is_year(text, prev, ne))
+        or (year_like and _is_year(text, ns, ne))
     ):
         atom.reject = True
     elif bare and _CALIBRE.match(text, atom.end, atom.end + 4):
         atom.reject = True  # calibres: "155 mm", "152-mm"
     elif bare and text.startswith("-", atom.end):
         hyph = _LETTERS.match(text, atom.end + 1, atom.end + 40)
-        if hyph and hyph.group().lower() not in _UNIT_WORDS:
+        if hyph and hyph.group().lower() not in UNIT_WORDS:
             atom.no_noun = True  # "a 27-member bloc"
     return atom
+
+
+def _is_marker(text: str, s: int, e: int) -> bool:
+    """A footnote or reference marker: one to three digits alone in square brackets ("... the VDV.[1]")."""
+    return e - s <= 3 and text[s - 1 : s] == "[" and text[e : e + 1] == "]"
+
+
+def _names_unit(text: str, pos: int, heads: frozenset[str], words: int = 3) -> bool:
+    """A military unit's name follows: up to ``words`` capitalised words ending at one of ``heads``
+    ("2nd Stryker Brigade Combat Team", "93rd Mechanized Brigade", "1-21 Infantry")."""
+    for _ in range(words):
+        follow = _NEXT_WORD.match(text, pos, pos + 40)
+        if not follow or not follow.group("w")[:1].isupper():
+            return False
+        if follow.group("w") in heads:
+            return True
+        pos = follow.end()
+    return False
 
 
 def _attached(text: str, atom: _Atom, suffix: re.Match[str]) -> None:
@@ -709,15 +639,17 @@ def _attached(text: str, atom: _Atom, suffix: re.Match[str]) -> None:
     low = suf.lower()
     if suf in ("st", "nd", "rd", "th") and not atom.currency:
         atom.kind, atom.unit, atom.end, atom.after = "ordinal", "ordinal", end, end
-    elif low in ("bn", "bln", "mn", "mln", "tn", "trn", "k") or (atom.currency and low in ("m", "b", "t")):
-        _scale(atom, _SCALES[low], end)
+    elif low in SCALE_LETTERS or (atom.currency and low in ("m", "b", "t")):
+        _scale(atom, SCALES[low], end)
+    elif suf == "p" and not atom.currency and atom.scale == 1:  # "20p": pence
+        atom.value, atom.currency, atom.end, atom.after = atom.value / 100, SUBUNITS["p"], end, end
     elif suf == "m" and _plural_follows(text, end):
         _scale(atom, 10**6, end)  # "8m refugees", "20m tonnes"
-    elif suf in _UNIT_ABBR and not (atom.currency and _UNIT_ABBR[suf][0] == _MONEY):
-        kind, unit = _UNIT_ABBR[suf]
-        if kind == _MONEY:
+    elif suf in UNIT_ABBR and not (atom.currency and UNIT_ABBR[suf][0] == MONEY):
+        kind, unit = UNIT_ABBR[suf]
+        if kind == MONEY:
             atom.currency = unit
-        elif kind == _PERCENT:
+        elif kind == PERCENT:
             atom.percent = True
         else:
             atom.unit = unit
@@ -735,19 +667,19 @@ def _scale_and_signs(text: str, atom: _Atom) -> None:
     """'2.5 million', '15%', '-15€' extend the span; a scale word multiplies the value."""
     sc = _SCALE_AFTER.match(text, atom.end, atom.end + 20)
     if sc:
-        _scale(atom, _SCALES[sc.group("w").lower()], sc.end())
+        _scale(atom, SCALES[sc.group("w").lower()], sc.end())
     sign = _SIGN_AFTER.match(text, atom.end, atom.end + 3)
     if sign and sign.group("s") == "%":
         atom.percent = True
         atom.end = atom.after = sign.end()
     elif sign and not atom.currency:
-        atom.currency = _CURRENCY_SIGNS[sign.group("s")]
+        atom.currency = CURRENCY_SIGNS[sign.group("s")]
         atom.end = atom.after = sign.end()
 
 
 def _plural_follows(text: str, pos: int) -> bool:
     nxt = _NEXT_WORD.match(text, pos, pos + 40)
-    return nxt is not None and nxt.group("w").islower() and _is_plural(nxt.group("w"))
+    return nxt is not None and nxt.group("w").islower() and is_plural(nxt.group("w"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -791,6 +723,8 @@ def _is_name_number(text: str, s: int, e: int, prev: tuple[str, int] | None) -> 
     if prev is None or prev[0].endswith(("'s", "’s")):
         return False
     word, word_start = prev
+    if word == "of" and (_prev_word(text, word_start) or ("", 0))[0] in _GROUP_HEADS:
+        return True  # "Group of 7", "Club of 20"
     if word.rstrip(".") in _NAME_HEADS:
         return True
     if any(c.isdigit() for c in word) and any(c.isalpha() for c in word):
@@ -799,7 +733,7 @@ def _is_name_number(text: str, s: int, e: int, prev: tuple[str, int] | None) -> 
         return False
     if _sentence_start(text, word_start):
         return False  # "In 2022", "Some 50"
-    follow = _NEXT_WORD.match(text, e, e + 40)
+    follow = _NEXT_WORD.match(text, e + 1 if text.startswith("+", e) else e, e + 40)
     return not (follow and follow.group("w")[0].isupper())  # title-case headline: not a name
 
 
@@ -812,13 +746,10 @@ def _is_date_day(text: str, prev: tuple[str, int] | None, atom: _Atom) -> bool:
     return _MONTH_AFTER.match(text, atom.end, atom.end + 24) is not None
 
 
-def _is_year(text: str, prev: tuple[str, int] | None, e: int) -> bool:
-    """A bare 1900-2099 is a year unless a counted noun follows ('2000 troops') and no preposition,
-    determiner or possessive precedes it ('in 2022', 'the 2014 elections', "Russia's 2023 budget")."""
-    word = prev[0].lower().rstrip(".") if prev else ""
-    if word in _DATE_PREPS or word in _DETERMINERS or word.endswith(("'s", "’s")):
-        return True
-    return _counted_noun(text, e)[0] is None
+def _is_year(text: str, s: int, e: int) -> bool:
+    """A bare 1900-2099 is no figure when the date rules read a year, a name or a clock time there
+    (one decision for both extractors: etl.extract.dates.year_reading)."""
+    return year_reading(text, s, e) in ("year", "name", "time")
 
 
 def _qualifier(text: str, pos: int) -> str | None:
@@ -837,17 +768,6 @@ def _qualifier(text: str, pos: int) -> str | None:
     return None
 
 
-def _is_plural(word: str) -> bool:
-    """English plural by its look: 'troops', 'officials', 'people', 'servicemen', 'MPs'; not 'news', 'crisis'."""
-    w = word.rstrip("'’")
-    low = w.lower()
-    if low in _IRREGULAR_PLURALS or (low.endswith("men") and len(low) > 4 and low not in ("specimen", "abdomen")):
-        return True
-    if len(low) < 3 or not low.endswith("s") or (w.isupper() and len(w) > 1):
-        return False
-    return not (low.endswith(("ss", "us", "is", "ous", "'s", "’s")) or low in _NOT_PLURAL or low in _FUNCTION)
-
-
 def _counted_noun(text: str, pos: int) -> tuple[str | None, int]:
     """The first plural-looking noun within four words, before punctuation or a function word."""
     p, found = pos, None
@@ -857,11 +777,11 @@ def _counted_noun(text: str, pos: int) -> tuple[str | None, int]:
             break
         w = m.group("w").rstrip("-")
         low = w.lower()
-        if low in _FUNCTION or low in _SMALL or low in _TENS or low in _SCALES:
+        if low in _FUNCTION or low in SMALL or low in TENS or low in SCALES:
             break
         if found is not None:  # a capitalised name that looks plural ("Abrams") yields to "tanks" after it
-            return (low.rstrip("'’"), m.start("w") + len(w.rstrip("'’"))) if w.islower() and _is_plural(w) else found
-        if _is_plural(w):
+            return (low.rstrip("'’"), m.start("w") + len(w.rstrip("'’"))) if w.islower() and is_plural(w) else found
+        if is_plural(w):
             noun = (low.rstrip("'’"), m.start("w") + len(w.rstrip("'’")))
             if w.islower():
                 return noun
@@ -911,7 +831,7 @@ def _inherits_scale(a: _Atom, b: _Atom) -> bool:
 
 
 def _is_range(text: str, a: _Atom, b: _Atom) -> bool:
-    if a.kind not in ("digit", "word") or b.kind not in ("digit", "word") or a.no_noun or a.unit:
+    if a.kind not in ("digit", "word") or b.kind not in ("digit", "word") or a.no_noun or a.unit or a.vague or b.vague:
         return False
     if (a.currency and b.currency and a.currency != b.currency) or (a.percent and not b.percent):
         return False
@@ -930,6 +850,10 @@ def _one_is_number(text: str, a: _Atom) -> bool:
         return False
     nxt = _NEXT_WORD.match(text, a.end, a.end + 40)
     w = nxt.group("w").lower() if nxt else ""
+    if w == "day" and prev and (prev[0].lower() in MODALS or prev[0].lower() in ("some", "may")):
+        return False  # "might one day expand": an idiom
+    if w in _ONE_IDIOMS or (text[a.start].isupper() and _sentence_start(text, a.start)):
+        return False  # "one thing", "on the one hand"; "One official said": a determiner
     return bool(w) and w not in _FUNCTION and w not in _VERBS and w not in ("another", "other", "others")
 
 
@@ -948,30 +872,43 @@ def _resolve(text: str, a: _Atom, b: _Atom | None, value: Decimal, value_max: De
     if unit is None:
         ph = _UNIT_AFTER.match(text, tail, tail + 40)
         found = _unit_word(ph.group("u"), last.scale) if ph else None
-        if ph and found:
+        sub = _subunit(ph.group("u"), last.scale) if ph else None
+        if sub:  # "50 cents": hundredths of the currency
+            unit, tail = sub, ph.end()
+            value, value_max = value / 100, None if value_max is None else value_max / 100
+        elif ph and found:
             unit, tail = found[1], ph.end()
         elif last.no_noun:
             unit = "count"
         else:
             noun, tail = _counted_noun(text, tail)
             unit, count_like = noun or "count", noun is None
-    if unit in _TIME_UNITS and _AGO.match(text, tail, tail + 8):
+    if unit in TIME_UNITS and _AGO.match(text, tail, tail + 8):
         return None  # "two years ago" is a date
     per = _PER.match(text, tail, tail + 30)
-    per_unit = _PER_WORDS[(per.group("a") or per.group("b") or per.group("c")).lower()] if per else None
-    return _Item(start, end, value, value_max, unit, tail, per_unit, _qualifier(text, start), count_like)
+    per_unit = PER_WORDS[(per.group("a") or per.group("b") or per.group("c")).lower()] if per else None
+    qualifier = _qualifier(text, start) or ("at least" if a.vague or last.vague else None)
+    if qualifier is None and text.startswith("+", end) and not text[end + 1 : end + 2].isalnum():
+        qualifier = "more than"  # a headline's "100,000+"
+    return _Item(start, end, value, value_max, unit, tail, per_unit, qualifier, count_like)
+
+
+def _subunit(raw: str, scale: int) -> str | None:
+    """The currency whose hundredths ``raw`` names ("cents" → USD); "p" only glued ("20p"), never after a scale."""
+    key = " ".join(raw.lower().replace("-", " ").split())
+    return None if key == "p" or scale != 1 else SUBUNITS.get(key)
 
 
 def _unit_word(raw: str, scale: int) -> tuple[str, str] | None:
     """Map a unit word after a number to (kind, unit); 'pounds' is money only after a scale."""
-    if raw in _UNIT_ABBR:
-        return _UNIT_ABBR[raw]
+    if raw in UNIT_ABBR:
+        return UNIT_ABBR[raw]
     key = " ".join(raw.lower().replace(".", "").replace("-", " ").split())
     if key in ("pound", "pounds"):
-        return (_MONEY, "GBP") if scale != 1 else None
-    if key in _UNIT_ABBR or key.upper() in _UNIT_ABBR:
+        return (MONEY, "GBP") if scale != 1 else None
+    if key in UNIT_ABBR or key.upper() in UNIT_ABBR:
         return None  # abbreviations and codes only as written: "M", "Km", "usd"
-    return _UNIT_WORDS.get(key)
+    return UNIT_WORDS.get(key)
 
 
 def _inherit_units(text: str, items: list[_Item]) -> None:
@@ -990,6 +927,14 @@ def _inherit_units(text: str, items: list[_Item]) -> None:
             prev = _prev_word(text, a.start)
             if prev and prev[0].lower() == "from":
                 a.unit, a.count_like = b.unit, False
+
+
+def _inherit_qualifiers(text: str, items: list[_Item]) -> None:
+    """A conversion in brackets right after an amount is as approximate as it: 'about €2bn (£1.7bn)',
+    'over 15 kilometres (nine miles)' give the bracketed figure the same qualifier."""
+    for a, b in pairwise(items):
+        if a.qualifier and b.qualifier is None and _CONVERSION_GAP.fullmatch(text, a.tail, b.start):
+            b.qualifier = a.qualifier
 
 
 def _parallel_verbs(text: str, a: _Item, b: _Item) -> bool:

@@ -48,8 +48,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from etl.extract.base import Entity, Quote
+from etl.extract.english import ABBREVIATIONS, TOKEN, paragraphs, sentences
 from etl.extract.entities import alternation, mention_finder
-from etl.text import ABBREVIATIONS, paragraphs, sentences
 
 __all__ = ["find_quotes"]
 
@@ -58,6 +58,8 @@ __all__ = ["find_quotes"]
 _ADJACENT = re.compile(r"[\s,;:—–-]*")  # what may stand between a quote and an attribution that follows it
 _MARK = re.compile('["“”‘’]')
 _OPENER_AFTER = frozenset("([{-–—“‘")
+# A quotation mark after these words opens a title ("a report titled “The Meat Grinder”"): not a quote.
+_TITLE_BEFORE = re.compile(r"\b(?:titled|entitled|headlined)[,:]?[ \t]*$", re.IGNORECASE)
 
 
 def _scan(text: str, ps: int, pe: int) -> list[tuple[int, int, bool]]:
@@ -101,7 +103,7 @@ def _scan(text: str, ps: int, pe: int) -> list[tuple[int, int, bool]]:
 
 # --- tokens ------------------------------------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:['’\-]\w+)*|[^\w\s]")
+_TOKEN = TOKEN
 
 
 class _Tok:
@@ -191,6 +193,12 @@ _TITLES = _words(
     "advisor aide official officer coordinator founder ceo lord lady sir dame archbishop bishop cardinal rev",
     "high first affairs defense defence security policy interior state",
 )
+# Role nouns beyond titles; and title words that are no person ("the policy said").
+_PERSON_NOUNS = _words(
+    "businessman businesswoman tycoon oligarch financier billionaire politician lawmaker legislator diplomat",
+    "general analyst expert veteran strongman warlord mercenary boss",
+)
+_NOT_PERSON = _words("first affairs defense defence security policy interior state high foreign deputy vice press")
 _ORG_HEADS = _words(
     "ministry office council commission parliament government agency service staff command department committee",
     "forces army navy guard court bank union group company corporation house kremlin pentagon administration",
@@ -219,6 +227,13 @@ _CAPS_RUN = re.compile(
 def _is_title(tok: _Tok) -> bool:
     low = tok.low.rstrip(".")
     return low in _TITLES or any(part in _TITLES for part in low.split("-") if part)
+
+
+def _is_person_noun(tok: _Tok) -> bool:
+    """A word for a person by office or role: the head of a description that names someone again."""
+    if tok.kind != "w" or tok.cap:
+        return False
+    return tok.low in _PERSON_NOUNS or (_is_title(tok) and tok.low not in _NOT_PERSON)
 
 
 def _is_possessive(tok: _Tok) -> bool:
@@ -317,6 +332,8 @@ class _Reader:
             if len(name) == 1:
                 return self._entity(written, at_end=True) or self.full_name(written, np[0].start)
             return written
+        if np[0].low == "the" and _is_person_noun(head) and self.last is not None:
+            return _PRONOUN  # "the former Norwegian prime minister said": the person last quoted, named again
         entity = self._entity(phrase, at_end=False)
         if entity:
             return entity
@@ -610,6 +627,8 @@ def find_quotes(text: str, entities: Sequence[Entity] = ()) -> list[Quote]:
             attrs = reader.attributions(toks)
             quoted = [tok for tok in toks if tok.kind == "q"]
             for (qs, qe, closed), speaker in zip(mine, _nearest(text, attrs, quoted), strict=True):
+                if _TITLE_BEFORE.search(text, max(ps, qs - 20), qs):
+                    continue  # a report's or a book's title, not anyone's words
                 if speaker is None and seen_quote:
                     speaker = paragraph_speaker
                 seen_quote = True

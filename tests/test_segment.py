@@ -1,0 +1,38 @@
+"""Paragraph kinds on unseen outlets: page furniture in general, datelines, and news that uses the same words."""
+
+from __future__ import annotations
+
+from etl.segment import segment
+
+PAGE = "\n".join(
+    [
+        "Allies pledge more shells",
+        "Published June 22,2023",
+        "Subscribe",
+        "+ ↺ − 16 px",
+        "Officials said on Tuesday that Ukraine would one day become a member of the alliance, and that the "
+        "allies would keep sending air defence systems, shells and generators through the winter to help it.",
+        "Prices start at $99.99.",
+        "Leave a Reply",
+        "Show more",
+        "* * *",
+    ]
+)
+
+
+def kinds(text: str) -> list[tuple[str, str]]:
+    return [(s.kind, s.text[:24]) for s in segment(text, "Allies pledge more shells")]
+
+
+def test_furniture_datelines_and_story() -> None:
+    assert kinds(PAGE) == [
+        ("headline", "Allies pledge more shell"),
+        ("byline", "Published June 22,2023"),  # a dateline is read, never a promo title
+        ("chrome", "Subscribe"),
+        ("chrome", "+ ↺ − 16 px"),  # a widget: no word
+        ("body", "Officials said on Tuesda"),  # "become a member" in a long paragraph is news
+        ("body", "Prices start at $99.99."),
+        ("chrome", "Leave a Reply"),
+        ("chrome", "Show more"),
+        ("chrome", "* * *"),
+    ]
