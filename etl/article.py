@@ -135,7 +135,7 @@ def stored(db: sqlite3.Connection, source_id: str) -> Extracted:
 def compute(src: Source, curated: Curated, refs: Sequence[Ref]) -> Computed:
     """Segment and extract one article; its rows and its curated spans."""
     segs = segment(src.text, src.title)
-    ex = extract(src.text, src.published, curated.entities, segs)
+    ex = extract(src.text, src.published, curated.entities, segs, src.day_first)
     sid = src.id
     seg_index = [(s.start, s.ordinal) for s in segs]
     view = Extracted(sid, seg_index, {})
@@ -238,7 +238,8 @@ def source_row(s: Source) -> dict:
     return {
         "id": s.id, "title": s.title, "publisher": s.publisher, "authors": json.dumps(list(s.authors)),
         "credits": json.dumps(list(s.credits)), "published": s.published.isoformat(), "url": s.url,
-        "language": s.language, "sha256": s.sha256, "chars": s.length, "file": s.file, "text": s.text,
+        "language": s.language, "country": s.country, "sha256": s.sha256, "chars": s.length, "file": s.file,
+        "text": s.text,
         "archive_url": s.archive and s.archive.url, "archived_at": s.archive and s.archive.captured,
         "revisions": s.revisions_json(),
     }  # fmt: skip

@@ -71,7 +71,7 @@ def read(seeds: Path, facts_path: Path) -> tuple[list[Article], Curated]:
     articles = []
     for src in sources:
         segs = segment(src.text, src.title)
-        articles.append(Article(src, segs, extract(src.text, src.published, curated.entities, segs)))
+        articles.append(Article(src, segs, extract(src.text, src.published, curated.entities, segs, src.day_first)))
     return articles, curated
 
 

@@ -174,6 +174,22 @@ def _check_aliases(path: Path, data: dict, lines: Lines) -> None:
                 )  # fmt: skip
 
 
+def _check_reviewed(path: Path, data: dict, lines: Lines) -> None:
+    """Drafts from `etl suggest` carry `review:` notes: a guess builds only once a human has deleted the note."""
+    marked = [("units", i) for i, u in enumerate(data.get("units", [])) if "review" in u]
+    for i, f in enumerate(data["facts"]):
+        marked += [("facts", i)] * ("review" in f)
+        marked += [("facts", i, "evidence", j) for j, q in enumerate(f["evidence"]) if "review" in q]
+    if marked:
+        at = min(marked, key=lambda m: lines.of((*m, "review")) or 0)
+        note = data[at[0]][at[1]] if len(at) == 2 else data["facts"][at[1]]["evidence"][at[3]]
+        what = f"{at[0][:-1]} '{data[at[0]][at[1]]['id']}'" + (" evidence" if len(at) > 2 else "")
+        raise InputError(
+            path, lines.of((*at, "review")), f"{what} is a draft still marked for review ({note['review']}); check "
+            f"it, then delete the 'review:' line ({len(marked)} in all)",
+        )  # fmt: skip
+
+
 def load_facts(path: Path, sources: Sequence[Source]) -> Curated:
     """Read and check facts.yml against the schema and the sources."""
     data, lines = read_yaml(path)
@@ -182,6 +198,7 @@ def load_facts(path: Path, sources: Sequence[Source]) -> Curated:
         n, first = len(data["review"]), data["review"][0]
         raise InputError(path, lines.of(("review", 0)), f"{n} span(s) under 'review:' after an article changed, "
                          f"first {first['at']} in {first['source']}; fix each, then delete it")  # fmt: skip
+    _check_reviewed(path, data, lines)
     units = {u["id"]: u for u in data.get("units", [])}
     topics = {t["id"]: t["description"] for t in data.get("topics", [])}
     _check_aliases(path, data, lines)

@@ -26,7 +26,7 @@ NUMBER = "ANY"
 TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, str, str]]]] = {
     "sources": (
         {"id": str, "title": str, "publisher": str, "authors": str, "credits": str, "published": str, "url": str,
-         "language": str, "sha256": str, "chars": int, "file": str, "text": str, "archive_url": str,
+         "language": str, "country": str, "sha256": str, "chars": int, "file": str, "text": str, "archive_url": str,
          "archived_at": str, "revisions": str},
         "id", [],
     ),

@@ -68,7 +68,13 @@ class Source:
     line: int  # of the entry in sources.yml
     archive: Archive | None = None
     revisions: tuple[Revision, ...] = ()
+    country: str | None = None  # ISO 3166-1 alpha-2 of the outlet, where given
     chars: int | None = None  # of the text, when the text itself is not kept (load_sources(keep_text=False))
+
+    @property
+    def day_first(self) -> bool:
+        """Numeric dates read 3/2/2023 as 3 February, except in US copy (2 March)."""
+        return self.country != "US"
 
     @property
     def length(self) -> int:
@@ -131,6 +137,7 @@ def load_sources(seeds: Path, keep_text: bool = True) -> list[Source]:
                 published=published,
                 url=str(entry["url"]),
                 language=str(entry["language"]),
+                country=_country(entry, path, lines, i),
                 text=text if keep_text else "",
                 line=line,
                 chars=None if keep_text else len(text),
@@ -146,6 +153,13 @@ def load_sources(seeds: Path, keep_text: bool = True) -> list[Source]:
                 f"seed {seeds / extra} has no entry; add one with its id, file, sha256 and metadata",
             )  # fmt: skip
     return sources
+
+
+def _country(entry: dict, path: Path, lines: Lines, i: int) -> str | None:
+    country = entry.get("country")
+    if country is not None and not re.fullmatch(r"[A-Z]{2}", str(country)):
+        raise InputError(path, lines.of((i, "country")), f"country {country!r} must be an ISO 3166 code like US or GB")
+    return None if country is None else str(country)
 
 
 def _archive(entry: dict, published: dt.date, path: Path, lines: Lines, at: tuple) -> Archive | None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
 import sqlite_utils
 import yaml
 
-from etl.build import build
+from etl.build import build, check
 from tests.conftest import FACTS, SEEDS
 
 
@@ -161,3 +162,21 @@ def test_coverage_lists_an_uncited_figure_until_an_ignore_entry_explains_it(work
     (ignored,) = rebuilt["ignored_spans"].rows
     assert ignored["exact"] == "roughly 15 kilometers northeast"
     assert ignored["segment_id"] == "kyivindependent-2023-02-03:14"
+
+
+@pytest.mark.parametrize(("country", "day"), [("US", "2023-03-02"), ("GB", "2023-02-03"), (None, "2023-02-03")])
+def test_numeric_dates_read_month_first_only_in_us_copy(workdir, country, day):
+    """sources.yml's country decides 3/2/2023: 2 March in US copy, 3 February elsewhere (and when not given)."""
+    text = "A test headline\n\nThe talks were held on 3/2/2023 in Kyiv, officials said.\n"
+    (workdir / "seeds" / "numeric-2023-03-03.txt").write_text(text, encoding="utf-8")
+    entry = (
+        "- id: numeric-2023-03-03\n  file: numeric-2023-03-03.txt\n"
+        f"  sha256: {hashlib.sha256(text.encode()).hexdigest()}\n  title: A test headline\n  publisher: Test Desk\n"
+        "  published: 2023-03-03\n  url: https://example.org/numeric\n  language: en\n"
+        + (f"  country: {country}\n" if country else "")
+    )
+    with open(workdir / "seeds" / "sources.yml", "a", encoding="utf-8") as f:
+        f.write(entry)
+    rows = check(workdir / "seeds", workdir / "facts.yml")
+    assert [d["value"] for d in rows["dates"] if d["source_id"] == "numeric-2023-03-03"] == [day]
+    assert [s["country"] for s in rows["sources"] if s["id"] == "numeric-2023-03-03"] == [country]

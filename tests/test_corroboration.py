@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import subprocess
@@ -235,11 +236,18 @@ def test_adding_an_article_then_pasting_its_suggestions(workdir):
     ).stdout  # fmt: skip
     drafts = yaml.safe_load(out)
     text = (seeds / f"{NEW}.txt").read_text(encoding="utf-8")
-    # by figure ($300 billion) and by date (Feb. 28, 2022 within late February 2022, Ukraine named); the date
-    # Feb. 3 names no fact of that day without a figure of its own
-    assert set(drafts["new_evidence"]) == {"russian-central-bank-assets", "ukraine-applied-for-eu-membership"}
+    # by figure ($300 billion), by date (Feb. 28, 2022 within late February 2022, Ukraine named) and by quote ("We
+    # will fight for it as long as we can." renders a curated statement of Zelensky's); the date Feb. 3 names no
+    # fact of that day without a figure of its own
+    assert set(drafts["new_evidence"]) == {
+        "russian-central-bank-assets", "ukraine-applied-for-eu-membership", "zelensky-fight-as-long-as-we-can",
+    }  # fmt: skip
+    assert drafts["new_renderings"] == {
+        "zelensky-fight-as-long-as-we-can": [{"source": NEW, "quote": "We will fight for it as long as we can."}]
+    }
     assert {(f["value"], f["unit"]) for f in drafts["new_facts"] if "value" in f} == {(160_000_000, "USD"), (35, "km")}
     assert [f["date"] for f in drafts["new_facts"] if "value" not in f] == ["2023-02-03", "2023-02-20"]
+    assert all("are guesses" in f["review"] for f in drafts["new_facts"])
     for quote in [q for qs in drafts["new_evidence"].values() for q in qs] + [
         q for f in drafts["new_facts"] for q in f["evidence"]
     ]:
@@ -248,17 +256,29 @@ def test_adding_an_article_then_pasting_its_suggestions(workdir):
     data, _ = read_yaml(facts)
     for fact in data["facts"]:
         fact["evidence"] += drafts["new_evidence"].get(fact["id"], [])
+    for st in data["statements"]:
+        st["renderings"] += drafts["new_renderings"].get(st["id"], [])
     data["facts"] += drafts["new_facts"]
+    facts.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120), encoding="utf-8")
+    refused = run_make("rebuild", *inputs)  # the drafts are not reviewed yet
+    assert refused.returncode != 0 and "is a draft still marked for review" in refused.stderr, refused.stderr
+    for fact in data["facts"]:  # what the reviewer does: check each guess, name the claimant asked for
+        if "name who says it" in fact.pop("review", ""):
+            fact["claimant"] = "armed-forces-of-ukraine"
     facts.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120), encoding="utf-8")
     _make("rebuild", *inputs)
     db = sqlite_utils.Database(db_path)  # the rebuild replaced the file
-    corr = {r["fact_id"]: r["sources"] for r in db["corroboration"].rows}
-    assert corr["russian-central-bank-assets"] == f"{KI}, {NEW}"
-    assert corr["ukraine-applied-for-eu-membership"] == f"{KI}, {NEW}"
+    corr = {r["fact_id"]: r for r in db["corroboration"].rows}
+    assert corr["russian-central-bank-assets"]["sources"] == f"{KI}, {NEW}"
+    assert corr["ukraine-applied-for-eu-membership"]["sources"] == f"{KI}, {NEW}"
+    fight = corr["zelensky-fight-as-long-as-we-can"]
+    assert (fight["sources"], fight["n_origins"]) == (f"{KI}, {RFE}, {NEW}", 3)
     assert db["facts"].count == 62 + len(drafts["new_facts"]) == 66
     variants = {(r["a_source_id"], r["b_exact"]) for r in db["quote_variants"].rows_where("b_source_id = ?", [NEW])}
-    # linked by shared facts to The Kyiv Independent only (no pasted fact is RFE/RL's), so paired with it alone
-    assert variants == {(KI, "We will fight for it as long as we can.")}
+    assert variants == {
+        (KI, "We will fight for it as long as we can."),
+        (RFE, "We will fight for it as long as we can."),
+    }
     # suggesting again finds nothing new to cite
     again = subprocess.run(
         [sys.executable, "-m", "etl", "suggest", NEW, "--seeds", str(seeds), "--facts", str(facts)],
@@ -413,3 +433,28 @@ def test_the_readme_states_the_numbers_of_the_database(db):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     stated = readme.split("<!-- corroboration-summary -->\n", 1)[1].split("\n<!-- /corroboration-summary -->", 1)[0]
     assert stated == summary(db.conn)
+
+
+def test_suggest_reuses_units_and_drafts_a_contradiction_for_review(workdir):
+    """A figure in a synonym unit is compared with the known fact: "an initial 30 000 soldiers" names the training
+    mission and gives another figure than its 15,000 troops, so it is drafted as contradicting evidence."""
+    # 20 000 rather than the fixture's 30 000, which equals the raised target and would be drafted as its evidence
+    text = (FIXTURES / f"{WIRE}.txt").read_bytes().replace(b"initial 30 000 soldiers", b"initial 20 000 soldiers")
+    (workdir / "seeds" / f"{WIRE}.txt").write_bytes(text)
+    entry = (FIXTURES / "wirecopy.sources.yml").read_text(encoding="utf-8")
+    entry = re.sub(r"sha256: \w+", f"sha256: {hashlib.sha256(text).hexdigest()}", entry)
+    with open(workdir / "seeds" / "sources.yml", "a", encoding="utf-8") as f:
+        f.write(entry)
+    seeds, facts = workdir / "seeds", workdir / "facts.yml"
+    out = subprocess.run(
+        [sys.executable, "-m", "etl", "suggest", WIRE, "--seeds", str(seeds), "--facts", str(facts)],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    drafts = yaml.safe_load(out)
+    [against] = drafts["new_evidence"]["eu-training-target-initial"]
+    assert against["contradicts"] is True and "'20 000' against 15,000 troops" in against["review"]
+    assert "eu-training-target-raised" in drafts["new_evidence"]  # "up to 30,000 Ukrainian troops"
+    assert "soldiers" not in {u["id"] for u in drafts.get("new_units", [])}  # an alias of troops
+    # the 15 km is the known Soledar fact's figure: evidence, not a new fact
+    assert "soledar-distance-from-bakhmut" in drafts["new_evidence"]
+    assert not any(f.get("unit") in ("km", "soldiers") for f in drafts.get("new_facts", []))

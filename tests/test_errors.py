@@ -345,6 +345,32 @@ def _seed_control_character(w: Path):
     return "rferl-2023-02-03.txt", line, "seed has control character U+0000 at column"
 
 
+def _draft_under_review(w: Path):
+    """A draft from `etl suggest` pasted before a human checked it."""
+    line = (
+        edit(w / "facts.yml", "    predicate: hosted\n", "    predicate: hosted\n    review: the subject is a guess\n")
+        + 1
+    )
+    return "facts.yml", line, "fact 'zelensky-hosted-eu-leaders' is a draft still marked for review (the subject is"
+
+
+def _unmarked_contradiction(w: Path):
+    """Evidence with another figure in the fact's unit, not marked contradicts: never counted as support."""
+    quote = "        quote: >-\n          The EU announced on February 3 that it is ramping up"
+    line = edit(
+        w / "facts.yml", quote,
+        "        quote: raising it from an initial target of 15,000 troops\n      - source: rferl-2023-02-03\n" + quote,
+    )  # fmt: skip
+    return "facts.yml", line, "fact 'eu-training-target-raised': this quote gives its value differently ('15,000')"
+
+
+def _said_on_after_publication(w: Path):
+    line = edit(w / "facts.yml", "    said_on: 2023-02-03\n    evidence:\n      - source: rferl-2023-02-03\n        "
+                "quote: We consider", "    said_on: 2023-02-04\n    evidence:\n      - source: rferl-2023-02-03\n"
+                "        quote: We consider")  # fmt: skip
+    return "facts.yml", line, "said_on 2023-02-04 is after rferl-2023-02-03 was published (2023-02-03)"
+
+
 CASES: dict[str, Callable[[Path], tuple[str, int | None, str]]] = {
     f.__name__.lstrip("_"): f
     for f in [
@@ -354,7 +380,8 @@ CASES: dict[str, Callable[[Path], tuple[str, int | None, str]]] = {
         _seed_missing, _seed_changed, _seed_not_utf8, _seed_bom, _seed_crlf, _seed_empty, _seed_without_entry,
         _entry_without_file, _sources_missing_field, _duplicate_key, _duplicate_key_in_sources, _duplicate_unit,
         _alias_one_letter, _alias_common_word, _intended_alias_not_listed, _yaml_control_character,
-        _facts_only_comments, _sources_only_comments, _seed_control_character,
+        _facts_only_comments, _sources_only_comments, _seed_control_character, _draft_under_review,
+        _unmarked_contradiction, _said_on_after_publication,
     ]
 }  # fmt: skip
 
