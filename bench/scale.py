@@ -337,7 +337,9 @@ def serving(db: Path, requests: int, bare: bool = True) -> dict:
         out["facets"] = facets_shown(base, metadata, db.stem)
     if bare:
         port = free_port()
-        cmd = [sys.executable, "-m", "datasette", "serve", "-i", str(db), "--inspect-file", str(inspect)]
+        # Installed plugins are not loaded where sys._called_from_test is set (datasette/plugins.py): bare.
+        bare_cli = "import sys; sys._called_from_test = True; from datasette.cli import cli; cli()"
+        cmd = [sys.executable, "-c", bare_cli, "serve", "-i", str(db), "--inspect-file", str(inspect)]
         cmd += ["-h", "127.0.0.1", "-p", str(port)]
         cmd += [x for k, v in SETTINGS.items() for x in ("--setting", k, v)]
         with serve_cmd(cmd, port) as base:
