@@ -62,10 +62,12 @@ lint: install
 screenshots: $(DB) $(INSPECT)
 	$(BIN)/python -m etl screenshots docs/screenshots --db $(DB)
 
-# Scale: corpora of 10 to 10,000 generated articles; build time, MB/s, memory, scaling exponent, incremental
-# rebuild, extraction vs quantulum3/dateparser, p50/p95 per endpoint. Writes bench/results.json, bench/RESULTS.md.
+# Scale: corpora of 1,000 and 10,000 generated articles (SIZES=1000,10000,100000 for more); build with --jobs 1 and 2
+# beside a floor process, memory, incremental rebuild, extraction vs quantulum3/dateparser, p50/p95 per endpoint beside
+# bare Datasette, facets shown. Writes bench/results.json, bench/RESULTS.md.
+SIZES ?= 1000,10000
 bench: $(VENV)/.installed-eval
-	$(BIN)/python -m bench.scale
+	$(BIN)/python -m bench.scale --sizes $(SIZES)
 
 # Extractor throughput on adversarial input: time ratio of 2 MB to 1 MB per input family (target <= 2.5); then
 # 1,000 random slips in facts.yml and sources.yml, each built: a build or one error line, never a traceback.
@@ -105,4 +107,4 @@ publish-fly: $(DB)
 	flyctl scale count $(FLY_COUNT) --app $(FLY_APP)
 
 clean:
-	rm -rf $(DB) .$(DB).state.json $(INSPECT) $(DIST) .pytest_cache
+	rm -rf $(DB) .$(DB).state.json .$(DB).facts.pickle $(INSPECT) $(DIST) .pytest_cache

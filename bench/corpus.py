@@ -99,7 +99,8 @@ def article(i: int, seed: int, material: tuple) -> tuple[dict, str, list[dict]]:
     for p in picks:
         quote = p.fact["evidence"][0]["quote"]
         starts = occurrences(text, quote)
-        evidence = {"source": sid, "quote": quote}
+        kept = {k: v for k, v in p.fact["evidence"][0].items() if k not in ("source", "quote", "occurrence")}
+        evidence = {"source": sid, "quote": quote, **kept}  # attribution, contradicts: as curated
         if len(starts) > 1:  # found the way the build finds quotes, overlapping matches too
             evidence["occurrence"] = sum(s < text.index(p.paragraph) for s in starts) + 1
         fact = {k: v for k, v in p.fact.items() if k not in ("supersedes", "evidence")}

@@ -33,6 +33,10 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="recompute every article (default: only those changed since the last build)",
     )
+    p_build.add_argument(
+        "--jobs", type=_positive, default=None, help="processes segmenting and extracting articles (default: one "
+        "per CPU); the database is the same whatever the number",
+    )  # fmt: skip
     p_check = sub.add_parser("check", help="validate every input without writing anything")
     inputs(p_check)
     p_extract = sub.add_parser("extract", help="extract figures, dates, quotes and entity mentions from a text file")
@@ -113,6 +117,12 @@ def _iso_date(s: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{s}' is not a date like 2023-02-03") from None
 
 
+def _positive(s: str) -> int:
+    if not s.isdigit() or int(s) < 1:
+        raise argparse.ArgumentTypeError(f"'{s}' is not a whole number of at least 1")
+    return int(s)
+
+
 def _port(s: str) -> int:
     if not s.isdigit() or int(s) > 65535:
         raise argparse.ArgumentTypeError(f"'{s}' is not a port number (0-65535)")
@@ -122,7 +132,7 @@ def _port(s: str) -> int:
 def _build(args: argparse.Namespace) -> int:
     from etl.build import build_report
 
-    report = build_report(args.seeds, args.facts, args.db, incremental=not args.clean)
+    report = build_report(args.seeds, args.facts, args.db, incremental=not args.clean, jobs=args.jobs)
     kept = f" ({report.computed} articles computed, {report.kept} unchanged kept)" if report.kept else ""
     print(f"built {args.db}{kept}: " + ", ".join(f"{n} {t}" for t, n in report.counts.items()))
     return 0

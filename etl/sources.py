@@ -8,6 +8,7 @@ published text is always byte-for-byte the file whose sha256 sources.yml records
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -68,11 +69,25 @@ class Source:
     archive: Archive | None = None
     revisions: tuple[Revision, ...] = ()
     country: str | None = None  # ISO 3166-1 alpha-2 of the outlet, where given
+    chars: int | None = None  # of the text, when the text itself is not kept (load_sources(keep_text=False))
 
     @property
     def day_first(self) -> bool:
         """Numeric dates read 3/2/2023 as 3 February, except in US copy (2 March)."""
         return self.country != "US"
+
+    @property
+    def length(self) -> int:
+        """Code points in the text, whether or not it is kept."""
+        return len(self.text) if self.chars is None else self.chars
+
+    def with_text(self, seeds: Path) -> Source:
+        """This source with its text, read again and verified against the same sha256 (a build that does not keep
+        every text in memory reads each one when it needs it)."""
+        if self.chars is None:
+            return self
+        text = _read_seed(seeds / self.file, self.sha256, seeds / "sources.yml", self.line, self.line)
+        return dataclasses.replace(self, text=text, chars=None)
 
     def revisions_json(self) -> str:
         """The revisions as the sources table stores them: a JSON list, oldest first."""
@@ -83,8 +98,9 @@ class Source:
         ])  # fmt: skip
 
 
-def load_sources(seeds: Path) -> list[Source]:
-    """Every entry of ``seeds/sources.yml`` with its verified, decoded text."""
+def load_sources(seeds: Path, keep_text: bool = True) -> list[Source]:
+    """Every entry of ``seeds/sources.yml`` with its verified, decoded text (or, without ``keep_text``, only its
+    length: ``Source.with_text`` reads it again when needed, so 10,000 texts need not be in memory at once)."""
     path = seeds / "sources.yml"
     data, lines = read_yaml(path)
     if not isinstance(data, list):
@@ -122,8 +138,9 @@ def load_sources(seeds: Path) -> list[Source]:
                 url=str(entry["url"]),
                 language=str(entry["language"]),
                 country=_country(entry, path, lines, i),
-                text=text,
+                text=text if keep_text else "",
                 line=line,
+                chars=None if keep_text else len(text),
                 archive=_archive(entry, published, path, lines, (i,)),
                 revisions=_revisions(entry, published, path, lines, i),
             )

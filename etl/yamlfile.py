@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -40,18 +41,26 @@ def read_yaml(path: Path) -> tuple[Any, Lines]:
         raise InputError(path, None, "file not found") from None
     except UnicodeDecodeError as e:
         raise InputError(path, None, f"not valid UTF-8 (byte {e.start}); save the file as UTF-8") from None
-    loader = _Loader(text)
-    lines = Lines()
-    try:  # one parse: the data is built from the very nodes that give the line numbers
-        node = loader.get_single_node()
-        if node is None:  # nothing but comments: what is missing is missing from the top
-            lines[()] = 1
-            return None, lines
-        try:
-            data = _build(node, (), lines, loader)
+    try:
+        try:  # straight from the parser's events: no node tree (a node per value with its marks: 10x the data)
+            lines = Lines()
+            return _from_events(_Loader(text), lines), lines
         except _Unusual:
-            _walk(node, (), lines, loader)  # first: constructing merges the ``<<`` mappings into the nodes
-            data = loader.construct_document(node)
+            pass
+        loader = _Loader(text)
+        lines = Lines()
+        try:  # one parse: the data is built from the very nodes that give the line numbers
+            node = loader.get_single_node()
+            if node is None:  # nothing but comments: what is missing is missing from the top
+                lines[()] = 1
+                return None, lines
+            try:
+                data = _build(node, (), lines, loader)
+            except _Unusual:
+                _walk(node, (), lines, loader)  # first: constructing merges the ``<<`` mappings into the nodes
+                data = loader.construct_document(node)
+        finally:
+            loader.dispose()
     except _Duplicate as d:
         raise InputError(
             path,
@@ -68,9 +77,86 @@ def read_yaml(path: Path) -> tuple[Any, Lines]:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
         raise InputError(path, line, f"YAML syntax error: {e.problem or e.context}; fix the YAML there") from None
+    return data, lines
+
+
+def _from_events(loader: _Loader, lines: Lines) -> Any:
+    """One plain document (no anchors, aliases, merge keys, tags on collections or non-scalar keys: those raise
+    _Unusual) built from parser events, recording lines as ``_build`` does."""
+    try:
+        loader.get_event()  # stream start
+        if loader.check_event(yaml.StreamEndEvent):  # nothing but comments: what is missing is missing from the top
+            lines[()] = 1
+            return None
+        loader.get_event()  # document start
+        data = _event_value(loader, (), lines, {})
+        loader.get_event()  # document end
+        if not loader.check_event(yaml.StreamEndEvent):
+            raise _Unusual  # a second document: the node path reports it
+        return data
     finally:
         loader.dispose()
-    return data, lines
+
+
+def _event_value(loader: _Loader, path: tuple, lines: Lines, anchors: dict, event: yaml.Event | None = None) -> Any:
+    """The next value; an anchored one is kept with its lines (relative to it), which each alias of it repeats
+    at its own place, as ``_build`` does walking a shared node again."""
+    event = event or loader.get_event()
+    if isinstance(event, yaml.AliasEvent):
+        if event.anchor not in anchors:
+            raise _Unusual  # the node path reports it
+        value, relative = anchors[event.anchor]
+        for rel, line in relative.items():
+            lines[(*path, *rel)] = line
+        return copy.deepcopy(value)
+    if getattr(event, "anchor", None) is not None:
+        relative = Lines()
+        name, event.anchor = event.anchor, None
+        value = _event_value(loader, (), relative, anchors, event)
+        anchors[name] = (value, relative)
+        for rel, line in relative.items():
+            lines[(*path, *rel)] = line
+        return copy.deepcopy(value)
+    lines[path] = event.start_mark.line + 1
+    if isinstance(event, yaml.ScalarEvent):
+        return _scalar(loader, event)
+    if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent) and event.tag not in (None, "!"):
+        raise _Unusual
+    if isinstance(event, yaml.SequenceStartEvent):
+        out_list = []
+        while not loader.check_event(yaml.SequenceEndEvent):
+            out_list.append(_event_value(loader, (*path, len(out_list)), lines, anchors))
+        loader.get_event()
+        return out_list
+    out = {}
+    seen: dict[object, int] = {}
+    while not loader.check_event(yaml.MappingEndEvent):
+        key = loader.get_event()
+        if not isinstance(key, yaml.ScalarEvent) or key.anchor is not None or _tag(loader, key) == _MERGE:
+            raise _Unusual
+        k = _scalar(loader, key)
+        if k in seen:  # as _pairs refuses it
+            raise _Duplicate(key.value, seen[k], key.start_mark.line + 1)
+        seen[k] = key.start_mark.line + 1
+        lines[(*path, key.value)] = key.start_mark.line + 1
+        out[k] = _event_value(loader, (*path, key.value), lines, anchors)
+        lines[(*path, key.value)] = key.start_mark.line + 1
+    loader.get_event()
+    return out
+
+
+def _tag(loader: _Loader, event: yaml.ScalarEvent) -> str:
+    """The tag the composer would give the scalar."""
+    if event.tag is None or event.tag == "!":
+        return loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+    return event.tag
+
+
+def _scalar(loader: _Loader, event: yaml.ScalarEvent) -> Any:
+    tag = _tag(loader, event)
+    if tag == _STR:
+        return event.value
+    return loader.construct_object(yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style))
 
 
 class _Duplicate(Exception):

@@ -10,6 +10,7 @@ import pytest
 import sqlite_utils
 
 from bench import corpus, scale
+from etl import state
 from etl.build import build, build_report
 
 N = 6
@@ -95,26 +96,50 @@ def test_incremental_build_ignores_a_state_file_for_another_database(tiny: Path,
     assert (report.computed, report.kept) == (N, 0)
 
 
-def test_benchmark_smoke_run(tiny: Path, tmp_path: Path, db_path: Path):
+def test_the_database_is_the_same_bytes_whatever_the_number_of_jobs(tiny: Path, tmp_path: Path):
+    digests = set()
+    for jobs in (1, 2, 3):
+        db = tmp_path / f"jobs{jobs}" / "facts.db"
+        build(tiny / "seeds", tiny / "facts.yml", db, jobs=jobs)
+        digests.add(hashlib.sha256(db.read_bytes()).hexdigest())
+    assert len(digests) == 1
+
+
+def test_an_unchanged_facts_file_is_not_read_again(tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    db = tmp_path / "facts.db"
+    build_report(tiny / "seeds", tiny / "facts.yml", db, incremental=True)
+    reads = []
+    real = state.load_facts
+    monkeypatch.setattr(state, "load_facts", lambda *a: reads.append(a) or real(*a))
+    build_report(tiny / "seeds", tiny / "facts.yml", db, incremental=True)
+    assert reads == []  # from the cache
+    facts = tiny.parent / "edited-facts.yml"
+    facts.write_text((tiny / "facts.yml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    build_report(tiny / "seeds", facts, db, incremental=True)
+    assert len(reads) == 1  # a changed file is read and checked again
+
+
+def test_benchmark_smoke_run(tiny: Path, tmp_path: Path):
     work = tmp_path / "work"
     builds = scale.scale(work, (2, N))
     assert [b["articles"] for b in builds] == [2, N]
     assert all(b["peak_rss_mb"] > 10 and b["rows"]["sources"] == b["articles"] for b in builds)
+    assert all(b["same_bytes"] and b["floor_s"] > 0 for b in builds)
     assert scale.exponent([(10, 1.0), (100, 10.0), (1000, 100.0)]) == pytest.approx(1.0)
     stages = scale.stages(work / f"corpus-{N}", top=3)
     assert stages["slowest"] in stages["seconds"] and any("ncalls" in line for line in stages["profile"])
+    served = scale.serving(work / f"corpus-{N}" / "facts.db", requests=1)
+    pages = served["pages"]
+    assert "/facts/facts.json?_shape=array" in pages and all(not v["ours"]["errors"] for v in pages.values())
+    assert "bare" in pages["/facts"] and not pages["/facts"]["bare"]["errors"]
+    assert served["facets"]["facts"]["declared"] and not served["facets"]["facts"]["timed_out"]
     inc = scale.incremental(work, N)
     assert (inc["computed"], inc["kept"], inc["equal_to_clean"]) == (1, N - 1, True)
-    seed = tmp_path / "seed" / "facts.db"
-    seed.parent.mkdir()
-    shutil.copy(db_path, seed)
-    served = scale.serving(seed, requests=1)
-    assert "/facts/facts.json?_shape=array" in served and all(not v["errors"] for v in served.values())
-    r = {"scale": builds, "exponent": 1.0, "incremental": inc, "stages": stages, "requests": 1}
+    r = {"scale": builds, "exponent": 1.0, "incremental": inc, "stages": stages, "requests": 1, "serving": served}
     r |= {"machine": "test", "python": "3", "total_s": 1.0}
-    r["serving"] = {p: {"big": v, "seed": v, "ratio_p95": 1.0} for p, v in served.items()}
-    r["derived_costs"] = scale.derived_costs(seed)
-    assert r["derived_costs"]["coverage"]["rows"] == 0 and r["derived_costs"]["timeline"]["rows"] == 18
+    r["derived_costs"] = scale.derived_costs(work / f"corpus-{N}" / "facts.db")
+    assert r["derived_costs"]["timeline"]["rows"] > 0
     r["summary"] = scale.summary(r)
     md = scale.markdown(r)
-    assert "| incremental_s |" in md and "`/facts/facts.json?_shape=array`" in md and "| timeline |" in md
+    assert f"| incremental_s (1 of {N}) |" in md and "`/facts/facts.json?_shape=array`" in md and "| timeline |" in md
+    assert "build_vs_floor" in md and "max_vs_bare_p50" in md

@@ -87,17 +87,20 @@ def test_slow_query_is_cut_off_while_others_are_answered(served):
 def test_no_writable_canned_queries_or_writing_plugins(served):
     status, plugins = fetch(f"{served}/-/plugins.json")
     names = {p["name"] for p in plugins}
-    ours = {"source_viewer.py", "reader.py", "charts.py"}
+    ours = {"source_viewer.py", "reader.py", "charts.py", "serving_cache.py"}
     installed = {"datasette-vega", "datasette-search-all", "datasette-cluster-map", "datasette-leaflet"}
     installed.add("datasette-atom")
     assert status == 200 and names == ours | installed
     # The repo's own plugins only render: template variables, cell links, page scripts, read-only pages (GET routes),
-    # metadata computed from the sources, and an SQL function (escape_fts) that quotes search words.
+    # metadata computed from the sources, and an SQL function (escape_fts) that quotes search words; or cache
+    # look-ups at startup (serving_cache: metadata, permissions, schema and facet counts of an immutable database).
     reading = {"extra_template_vars", "render_cell", "extra_body_script", "extra_js_urls", "register_routes",
-               "get_metadata", "prepare_connection"}  # fmt: skip
+               "get_metadata", "prepare_connection", "startup"}  # fmt: skip
     for p in plugins:
         if p["name"] in ours:
             assert set(p["hooks"]) <= reading, p
+    (cache,) = [p for p in plugins if p["name"] == "serving_cache.py"]
+    assert cache["hooks"] == ["startup"]
     for name, q in read_metadata(METADATA)["databases"]["facts"]["queries"].items():
         assert not q.get("write"), name
         assert q["sql"].lstrip().lower().startswith(("select", "with")), name

@@ -1,0 +1,113 @@
+"""Incremental state: what the database in place was built from, so the next build redoes only what changed.
+
+A state file beside the database records, per article, a content hash of everything its rows depend on (its
+text and metadata, the entities of facts.yml, the code of the pipeline). A second file caches the checked
+contents of facts.yml, keyed by the file's sha256, the code and the sources it was checked against: reading and
+validating 20,000 facts costs seconds, unpickling them a few hundredths. Anything unexpected about either file
+means doing the work again, never a wrong result.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import pickle
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import etl
+from etl.article import fields_of, source_row
+from etl.facts import Curated, load_facts
+from etl.sources import Source
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """The pipeline's own code: an edited extractor must not reuse rows it computed before."""
+    digest = hashlib.sha256(etl.__version__.encode())
+    for f in sorted(Path(etl.__file__).parent.rglob("*")):
+        if f.suffix in (".py", ".json"):
+            digest.update(f.name.encode() + b"\0" + f.read_bytes())
+    return digest.hexdigest()
+
+
+def article_keys(sources: Sequence[Source], curated: Curated) -> dict[str, str]:
+    """Per article, a hash of everything its rows depend on: its metadata and text (by the verified sha256 of its
+    file), the entities, the code."""
+    common = json.dumps([code_fingerprint(), [fields_of(e) for e in curated.entities]], sort_keys=True)
+    keys = {}
+    for s in sources:
+        own = json.dumps({**source_row(s), "text": None}, sort_keys=True)
+        keys[s.id] = hashlib.sha256((common + own).encode()).hexdigest()
+    return keys
+
+
+def state_path(db_path: Path) -> Path:
+    return db_path.with_name(f".{db_path.name}.state.json")
+
+
+def previous(db_path: Path) -> dict[str, str]:
+    """The article keys of the database in place, if its state file vouches for it; otherwise none."""
+    try:
+        state = json.loads(state_path(db_path).read_text(encoding="utf-8"))
+        if state["database"] != identity(db_path):
+            return {}
+        return dict(state["articles"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def save(db_path: Path, keys: dict[str, str]) -> None:
+    state = {"database": identity(db_path), "articles": keys}
+    state_path(db_path).write_text(json.dumps(state, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def identity(path: Path) -> list[int]:
+    """Which file this is: a build replaces the database with a new file (new inode), and any other write to it
+    changes its modification time. Hashing instead would cost a second per gigabyte on every build."""
+    st = path.stat()
+    return [st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+@dataclass
+class Checked:
+    """facts.yml read and checked against the sources, and the key its cache entry is stored under."""
+
+    curated: Curated
+    key: str
+    cached: bool
+
+
+def curated(facts_path: Path, sources: Sequence[Source], cache: Path | None) -> Checked:
+    """facts.yml read and checked against the sources, or its checked contents from ``cache`` when neither the
+    file, the code nor the sources' ids and dates changed since. The cache is written only by a build that
+    succeeded (``save_curated``)."""
+    key = hashlib.sha256()
+    key.update(code_fingerprint().encode() + facts_path.read_bytes())
+    key.update(json.dumps([(s.id, s.published.isoformat()) for s in sources]).encode())
+    key.update(str(facts_path).encode())  # error messages and Curated.path name the file
+    digest = key.hexdigest()
+    if cache is not None:
+        try:
+            with cache.open("rb") as f:
+                stored_key, value = pickle.load(f)  # our own file, written below
+            if stored_key == digest and isinstance(value, Curated):
+                return Checked(value, digest, True)
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+            pass
+    return Checked(load_facts(facts_path, sources), digest, False)
+
+
+def save_curated(cache: Path, checked: Checked) -> None:
+    if checked.cached:
+        return
+    tmp = cache.with_suffix(".tmp")
+    with tmp.open("wb") as f:
+        pickle.dump((checked.key, checked.curated), f, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(cache)
+
+
+def facts_cache(db_path: Path) -> Path:
+    return db_path.with_name(f".{db_path.name}.facts.pickle")

@@ -1,0 +1,189 @@
+"""Serving a database that never changes: Datasette's per-request metadata, permission and schema look-ups,
+answered once and then from memory.
+
+Datasette 0.65.5 resolves the metadata again for every look-up: each table's "view-table" permission check
+deep-copies the whole metadata (``_table_permission_allows``, 66 times on the index page: ~27 ms of the page
+on a large metadata.yml), asks SQLite for the table's spelling in a thread round trip, and every schema look-up
+(table names, columns, keys, FTS table) is another round trip. While serving, the metadata file and an
+immutable database cannot change, so each answer is computed on first use and kept; callers get a copy, so
+nothing they do to it leaks into the next request. Mutable databases keep Datasette's own look-ups.
+
+Facets: Datasette counts each facet on every page under a 10 ms limit (facet_time_limit_ms), so on a table of a
+million rows every facet times out and readers see none. On an immutable database the counts of a facet for the
+same query never change, so each is counted once, under the ordinary query time limit (sql_time_limit_ms), and
+kept (the most recent FACET_CACHE_SIZE of them); the facets metadata.yml declares are counted in the background
+right after startup, so the first readers see them too.
+
+Only look-ups and counts are cached: queries still run on Datasette's SQL threads under its time limits, so a
+runaway query cannot block other readers (tests/test_serving.py).
+"""
+
+import asyncio
+import collections
+import contextlib
+import copy
+import datetime
+import functools
+import json
+import urllib.parse
+
+from datasette import hookimpl
+from datasette.plugins import pm
+from datasette.utils import await_me_maybe
+
+# Database methods whose answers depend only on the schema (and their arguments).
+SCHEMA_LOOKUPS = (
+    "table_exists",
+    "table_names",
+    "view_names",
+    "hidden_table_names",
+    "table_columns",
+    "table_column_details",
+    "primary_keys",
+    "fts_table",
+    "label_column_for_table",
+    "foreign_keys_for_table",
+    "get_all_foreign_keys",
+    "get_table_definition",
+    "get_view_definition",
+)
+
+
+def _memo(fn):
+    """``fn`` answered once per arguments. The caller gets a shallow copy: what Datasette itself returns (a new
+    dict or list holding the metadata's own objects), so no caller sees another's changes to the outer level."""
+    cache = {}
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        key = (args, tuple(sorted(kwargs.items())))
+        if key not in cache:
+            cache[key] = fn(*args, **kwargs)
+        return copy.copy(cache[key])
+
+    wrapper.cache = cache
+    return wrapper
+
+
+def _amemo(fn):
+    """A coroutine answered once per arguments; each caller gets its own deep copy (Datasette builds these
+    answers afresh on every call, so a caller may change them)."""
+    cache = {}
+
+    @functools.wraps(fn)
+    async def wrapper(*args, **kwargs):
+        key = (args, tuple(sorted(kwargs.items())))
+        if key not in cache:
+            cache[key] = await fn(*args, **kwargs)
+        return copy.deepcopy(cache[key])
+
+    wrapper.cache = cache
+    return wrapper
+
+
+@hookimpl
+def startup(datasette):
+    datasette.metadata = _memo(datasette.metadata)
+    datasette._table_permission_allows = _memo(datasette._table_permission_allows)
+    for db in datasette.databases.values():
+        if not db.is_mutable:
+            for name in SCHEMA_LOOKUPS:
+                if hasattr(db, name):
+                    setattr(db, name, _amemo(getattr(db, name)))
+    spelling = {}
+
+    async def table_spelling(database, table):
+        """SQLite's spelling of a table or view name (case-insensitive match), as Datasette looks it up."""
+        db = datasette.databases.get(database)
+        if db is None:
+            return table
+        if db.is_mutable or (database, table) not in spelling:
+            result = await db.execute(
+                "select name from sqlite_master where type in ('table', 'view') and name = ? collate nocase",
+                (table,),
+            )
+            found = result.rows[0][0] if result.rows else table
+            if db.is_mutable:
+                return found
+            spelling[(database, table)] = found
+        return spelling[(database, table)]
+
+    async def permission_allowed(actor, action, resource=None, default=False):
+        """Datasette 0.65.5's ``permission_allowed``, with the table's spelling looked up once."""
+        if action == "view-table" and resource is not None:
+            database, table = resource
+            resource = (database, await table_spelling(database, table))
+        result = None
+        for check in pm.hook.permission_allowed(datasette=datasette, actor=actor, action=action, resource=resource):
+            check = await await_me_maybe(check)
+            if check is not None:
+                result = check
+        used_default = result is None
+        if used_default:
+            result = default
+        datasette._permission_checks.append(
+            {
+                "when": datetime.datetime.now(datetime.UTC).isoformat(),
+                "actor": actor,
+                "action": action,
+                "resource": resource,
+                "used_default": used_default,
+                "result": result,
+            }
+        )
+        return result
+
+    datasette.permission_allowed = permission_allowed
+    datasette.execute = _counted_once(datasette)
+
+    async def warm():
+        await _warm_facets(datasette)
+
+    return warm
+
+
+FACET_CACHE_SIZE = 2048
+
+
+def _counted_once(datasette):
+    """``datasette.execute`` with facet counts on immutable databases computed once, without the 10 ms cut."""
+    real = datasette.execute
+    facet_limit = datasette.setting("facet_time_limit_ms")
+    query_limit = datasette.setting("sql_time_limit_ms")
+    counted = collections.OrderedDict()
+
+    async def execute(
+        db_name, sql, params=None, truncate=False, custom_time_limit=None, page_size=None, log_sql_errors=True
+    ):
+        db = datasette.databases.get(db_name)
+        if custom_time_limit != facet_limit or db is None or db.is_mutable:
+            return await real(db_name, sql, params, truncate, custom_time_limit, page_size, log_sql_errors)
+        key = (db_name, sql, json.dumps(params, sort_keys=True, default=str))
+        if key not in counted:
+            limit = max(query_limit, facet_limit)
+            counted[key] = await real(db_name, sql, params, truncate, limit, page_size, log_sql_errors)
+            while len(counted) > FACET_CACHE_SIZE:
+                counted.popitem(last=False)
+        counted.move_to_end(key)
+        return counted[key]
+
+    return execute
+
+
+async def _warm_facets(datasette):
+    """Count the facets metadata.yml declares, in the background, once the server is up."""
+
+    async def run():
+        await asyncio.sleep(0)
+        for database, meta in (datasette.metadata("databases") or {}).items():
+            db = datasette.databases.get(database)
+            if db is None or db.is_mutable:
+                continue
+            for table, table_meta in (meta.get("tables") or {}).items():
+                if table_meta.get("facets"):
+                    path = f"/{urllib.parse.quote(database)}/{urllib.parse.quote(table)}.json?_size=0"
+                    # A page that fails here fails for its reader too, and is reported then.
+                    with contextlib.suppress(Exception):
+                        await datasette.client.get(path)
+
+    datasette._serving_cache_warm = asyncio.get_running_loop().create_task(run())
