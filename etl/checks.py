@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from etl import support
 from etl.article import SpanResult
 from etl.errors import InputError
-from etl.facts import Curated, Fact
+from etl.facts import Curated, Fact, plain
 
 
 def check_readings(fact: Fact, spans: Sequence[SpanResult], curated: Curated) -> None:
@@ -60,12 +60,7 @@ def _unstated(fact: Fact, curated: Curated, what: str, kind: str, found: list[st
 
 def disagreements(fact: Fact, spans: Sequence[SpanResult]) -> list[dict]:
     """Per part and contradicting source: what the fact says, what the source's words say, who states the fact's."""
-    value = (
-        None
-        if fact.value is None
-        else f"{int(fact.value) if fact.value == int(fact.value) else fact.value} {fact.unit}"
-    )
-    curated = {"value": value, "date": fact.date}
+    curated = {"value": None if fact.value is None else f"{plain(fact.value)} {fact.unit}", "date": fact.date}
     pairs = [(s.row, s.reading) for s in spans]
     says: dict[tuple[str, str], list[str]] = {}
     for ev, r in pairs:

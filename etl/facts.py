@@ -31,6 +31,11 @@ CONTEXT = 32  # characters of prefix and suffix, as in a W3C TextQuoteSelector
 ENTITY_REFS = ("wikidata", "latitude", "longitude")
 
 
+def plain(value: float) -> int | float:
+    """A figure as facts.yml and readers write it: 15000, not 15000.0."""
+    return int(value) if float(value).is_integer() else value
+
+
 @dataclass(frozen=True)
 class QuoteRef:
     """A quote in facts.yml: which source, the exact words, and which occurrence."""

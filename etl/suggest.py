@@ -25,7 +25,7 @@ import yaml
 from etl import corroborate, support
 from etl.build import Article
 from etl.extract.english import CLOSED_CLASS
-from etl.facts import Curated, Fact, locate
+from etl.facts import Curated, Fact, locate, plain
 from etl.text import sentences
 
 
@@ -102,7 +102,7 @@ def suggest(article: Article, all_articles: Sequence[Article], curated: Curated)
         }
         if not is_date:
             unit = curated.unit_of(item.unit)  # "soldiers" is the known unit troops
-            draft |= {"value": int(item.value) if item.value.is_integer() else item.value, "unit": unit}
+            draft |= {"value": plain(item.value), "unit": unit}
             if item.per:
                 draft["per"] = item.per
             if item.qualifier:
@@ -179,8 +179,7 @@ def _gainsays(f: Fact, item, named: list[str], curated: Curated) -> bool:
 
 
 def _figure(f: Fact) -> str:
-    value = int(f.value) if f.value == int(f.value) else f.value
-    return f"{value:,} {f.unit}"
+    return f"{plain(f.value):,} {f.unit}"
 
 
 def _states(f: Fact, item, is_date: bool) -> bool:
