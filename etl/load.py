@@ -22,6 +22,11 @@ from etl import support
 # as HTML, JSON and CSV) as the integer 15000, not the REAL 15000.0, while 0.5 stays a real number.
 NUMBER = "ANY"
 
+# Span tables sort in document order (source, then offset) by one column, since a Datasette table page sorts by
+# one: ``position`` is "<source id>:<start, 9 digits>", so text order is document order for texts under a billion
+# code points, whichever source an article adds.
+POSITION = "position"
+
 # name -> (columns, primary key, foreign keys as (column, other table, other column))
 TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, str, str]]]] = {
     "sources": (
@@ -31,7 +36,8 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         "id", [],
     ),
     "segments": (
-        {"id": str, "source_id": str, "ordinal": int, "kind": str, "start": int, "end": int, "text": str},
+        {"id": str, "source_id": str, "ordinal": int, "kind": str, "start": int, "end": int, "text": str,
+         "position": str},
         "id", [("source_id", "sources", "id")],
     ),
     "entities": (
@@ -43,7 +49,8 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         {"entity_id": str, "alias": str}, ("entity_id", "alias"), [("entity_id", "entities", "id")],
     ),
     "sentences": (
-        {"id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "exact": str},
+        {"id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "exact": str,
+         "position": str},
         "id", [("source_id", "sources", "id"), ("segment_id", "segments", "id")],
     ),
     "source_origins": (
@@ -63,7 +70,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     "fact_evidence": (
         {"id": str, "fact_id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "exact": str,
          "prefix": str, "suffix": str, "attribution": str, "states_value": int, "states_date": int,
-         "states_subject": int, "contradicts": int, "contradicted_parts": str},
+         "states_subject": int, "contradicts": int, "contradicted_parts": str, "position": str},
         "id", [("fact_id", "facts", "id"), ("source_id", "sources", "id"), ("segment_id", "segments", "id")],
     ),
     "disagreements": (
@@ -76,31 +83,33 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         "id", [("speaker_id", "entities", "id"), ("fact_id", "facts", "id")],
     ),
     "statement_renderings": (
-        {"id": str, "statement_id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "exact": str},
+        {"id": str, "statement_id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "exact": str,
+         "position": str},
         "id", [("statement_id", "statements", "id"), ("source_id", "sources", "id"), ("segment_id", "segments", "id")],
     ),
     "ignored_spans": (
-        {"id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "exact": str, "reason": str},
+        {"id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "exact": str, "reason": str,
+         "position": str},
         "id", [("source_id", "sources", "id"), ("segment_id", "segments", "id")],
     ),
     "quantities": (
         {"id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "surface": str, "value": NUMBER,
-         "value_max": NUMBER, "unit": str, "per": str, "approx": int, "qualifier": str},
+         "value_max": NUMBER, "unit": str, "per": str, "approx": int, "qualifier": str, "position": str},
         "id", [("source_id", "sources", "id"), ("segment_id", "segments", "id")],
     ),
     "dates": (
         {"id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "surface": str, "value": str,
-         "earliest": str, "latest": str, "precision": str, "modifier": str},
+         "earliest": str, "latest": str, "precision": str, "modifier": str, "position": str},
         "id", [("source_id", "sources", "id"), ("segment_id", "segments", "id")],
     ),
     "quotes": (
         {"id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "surface": str, "text": str,
-         "speaker": str, "speaker_id": str},
+         "speaker": str, "speaker_id": str, "position": str},
         "id", [("source_id", "sources", "id"), ("segment_id", "segments", "id"), ("speaker_id", "entities", "id")],
     ),
     "entity_mentions": (
         {"id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "surface": str,
-         "entity_id": str, "alias": str},
+         "entity_id": str, "alias": str, "position": str},
         "id", [("source_id", "sources", "id"), ("segment_id", "segments", "id"), ("entity_id", "entities", "id")],
     ),
     "evidence_quantities": (
@@ -147,9 +156,10 @@ INDEXES = {
     "single_source_facts": ["source_id", "topic"],
     "fact_sources": ["source_id", "support"],
     "corroboration": ["grade", "topic"],
-    "sentence_coverage": ["status"],
+    "sentence_coverage": ["status", "position"],
     "fact_places": ["place_id"],
 }
+INDEXES.update({name: [*INDEXES.get(name, []), POSITION] for name, (cols, _, _) in TABLES.items() if POSITION in cols})
 
 
 # Derived tables: SQL over the tables above, materialized once per build rather than left as views. A page of a
@@ -338,7 +348,7 @@ DERIVED = {
     "sentence_coverage": Derived(
         """
         select *, iif(coalesce(facts, statements, ignored) is null, 'uncovered', 'covered') as status from (
-            select s.id as sentence_id, s.source_id, s.segment_id, s.start, s."end", s.exact,
+            select s.id as sentence_id, s.source_id, s.segment_id, s.start, s."end", s.exact, s.position,
                    (select group_concat(fact_id, ', ') from (select distinct e.fact_id from fact_evidence e
                         where e.source_id = s.source_id and e.start < s."end" and e."end" > s.start
                         order by e.fact_id)) as facts,
@@ -410,7 +420,7 @@ class Staging:
     def add(self, rows: dict[str, list[dict]]) -> None:
         """One article's rows (table -> dicts)."""
         for name, table_rows in rows.items():
-            self.db.executemany(_insert_sql(name), ([r.get(c) for c in TABLES[name][0]] for r in table_rows))
+            self.db.executemany(_insert_sql(name), map(_values(name), table_rows))
 
     def quotes(self, source_id: str) -> list[dict]:
         """One article's quotes as the quote-variant pairing reads them, in start order."""
@@ -519,6 +529,19 @@ def _insert_staged(db: sqlite_utils.Database, name: str) -> None:
         db.execute(f"insert into main.[{name}] ({cols}) select {cols} from staged.[{name}] order by {order}")
 
 
+def position(source_id: str, start: int) -> str:
+    """The document-order sort key of a span."""
+    return f"{source_id}:{start:09d}"
+
+
+def _values(name: str):
+    """A row dict -> its values in column order, with the span's document position filled in."""
+    columns = list(TABLES[name][0])
+    if POSITION not in columns:
+        return lambda r: [r.get(c) for c in columns]
+    return lambda r: [position(r["source_id"], r["start"]) if c == POSITION else r.get(c) for c in columns]
+
+
 def _insert_sql(name: str) -> str:
     columns = list(TABLES[name][0])
     return f"insert into [{name}] ({', '.join(f'[{c}]' for c in columns)}) values ({', '.join('?' * len(columns))})"
@@ -588,7 +611,7 @@ def _insert(db: sqlite_utils.Database, name: str, rows: Iterable[dict]) -> None:
     if unknown:
         raise ValueError(f"{name} has no column {', '.join(sorted(unknown))}; add it to load.TABLES")
     with db.conn:
-        db.conn.executemany(_insert_sql(name), ([r.get(c) for c in columns] for r in ordered))
+        db.conn.executemany(_insert_sql(name), map(_values(name), ordered))
 
 
 def _pk_columns(pk: str | tuple[str, ...]) -> set[str]:
