@@ -36,8 +36,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         "id", [],
     ),
     "segments": (
-        {"id": str, "source_id": str, "ordinal": int, "kind": str, "start": int, "end": int, "text": str,
-         "position": str},
+        {"id": str, "source_id": str, "ordinal": int, "kind": str, "start": int, "end": int, "text": str},
         "id", [("source_id", "sources", "id")],
     ),
     "entities": (
@@ -49,8 +48,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         {"entity_id": str, "alias": str}, ("entity_id", "alias"), [("entity_id", "entities", "id")],
     ),
     "sentences": (
-        {"id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "exact": str,
-         "position": str},
+        {"id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "exact": str},
         "id", [("source_id", "sources", "id"), ("segment_id", "segments", "id")],
     ),
     "source_origins": (
@@ -70,7 +68,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     "fact_evidence": (
         {"id": str, "fact_id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "exact": str,
          "prefix": str, "suffix": str, "attribution": str, "states_value": int, "states_date": int,
-         "states_subject": int, "contradicts": int, "contradicted_parts": str, "position": str},
+         "states_subject": int, "contradicts": int, "contradicted_parts": str},
         "id", [("fact_id", "facts", "id"), ("source_id", "sources", "id"), ("segment_id", "segments", "id")],
     ),
     "disagreements": (
@@ -83,33 +81,31 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
         "id", [("speaker_id", "entities", "id"), ("fact_id", "facts", "id")],
     ),
     "statement_renderings": (
-        {"id": str, "statement_id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "exact": str,
-         "position": str},
+        {"id": str, "statement_id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "exact": str},
         "id", [("statement_id", "statements", "id"), ("source_id", "sources", "id"), ("segment_id", "segments", "id")],
     ),
     "ignored_spans": (
-        {"id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "exact": str, "reason": str,
-         "position": str},
+        {"id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "exact": str, "reason": str},
         "id", [("source_id", "sources", "id"), ("segment_id", "segments", "id")],
     ),
     "quantities": (
         {"id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "surface": str, "value": NUMBER,
-         "value_max": NUMBER, "unit": str, "per": str, "approx": int, "qualifier": str, "position": str},
+         "value_max": NUMBER, "unit": str, "per": str, "approx": int, "qualifier": str},
         "id", [("source_id", "sources", "id"), ("segment_id", "segments", "id")],
     ),
     "dates": (
         {"id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "surface": str, "value": str,
-         "earliest": str, "latest": str, "precision": str, "modifier": str, "position": str},
+         "earliest": str, "latest": str, "precision": str, "modifier": str},
         "id", [("source_id", "sources", "id"), ("segment_id", "segments", "id")],
     ),
     "quotes": (
         {"id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "surface": str, "text": str,
-         "speaker": str, "speaker_id": str, "position": str},
+         "speaker": str, "speaker_id": str},
         "id", [("source_id", "sources", "id"), ("segment_id", "segments", "id"), ("speaker_id", "entities", "id")],
     ),
     "entity_mentions": (
         {"id": str, "source_id": str, "segment_id": str, "start": int, "end": int, "surface": str,
-         "entity_id": str, "alias": str, "position": str},
+         "entity_id": str, "alias": str},
         "id", [("source_id", "sources", "id"), ("segment_id", "segments", "id"), ("entity_id", "entities", "id")],
     ),
     "evidence_quantities": (
@@ -130,6 +126,10 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...], list[tuple[str, 
     ),
     "build_info": ({"key": str, "value": str}, "key", []),
 }  # fmt: skip
+# Every span table (rows with a source and a start) has a position column, last.
+for _columns, _, _ in TABLES.values():
+    if {"source_id", "start"} <= _columns.keys():
+        _columns[POSITION] = str
 
 # Full-text search (FTS5, porter stemming): what readers search for, each table with the columns searched. Datasette
 # finds these tables, so ``?_search=`` works on their pages and the home page's search box searches them all.
@@ -539,7 +539,8 @@ def _values(name: str):
     columns = list(TABLES[name][0])
     if POSITION not in columns:
         return lambda r: [r.get(c) for c in columns]
-    return lambda r: [position(r["source_id"], r["start"]) if c == POSITION else r.get(c) for c in columns]
+    given = columns[:-1]  # the loop under TABLES adds position last
+    return lambda r: [*map(r.get, given), position(r["source_id"], r["start"])]
 
 
 def _insert_sql(name: str) -> str:
