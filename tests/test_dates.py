@@ -590,7 +590,31 @@ def test_intervals_are_edtf_values_with_bounds():
         ("from Dec. 1, 2022 to Jan. 5, 2023", [("Dec. 1, 2022 to Jan. 5, 2023", "2022-12-01/2023-01-05")]),
         ("on Feb. 3 and Feb. 5", [("Feb. 3", "2023-02-03"), ("Feb. 5", "2023-02-05")]),  # two days, no range
         ("by Feb. 20 to Feb. 24", [("by Feb. 20", "2023-02-20"), ("Feb. 24", "2023-02-24")]),  # a deadline stays
+        # a bare first day before a day-first date shares its month; the clause's tense still decides the year
+        ("Exercises will run between 6 and 19 January, the army said", [("6 and 19 January", "2024-01-06/2024-01-19")]),
+        ("Polls open 10-12 March", [("10-12 March", "2023-03-10/2023-03-12")]),
+        ("The fair is on 8 and 9 March", [("8", "2023-03-08"), ("9 March", "2023-03-09")]),  # two listed days
+        # a month-first range with one month name, and a year written after both days
+        ("Strikes hit the port from Jan. 20 to 27", [("Jan. 20 to 27", "2023-01-20/2023-01-27")]),
+        ("Inspectors visited between June 2 and 6, 2019", [("June 2 and 6, 2019", "2019-06-02/2019-06-06")]),
+        ("Talks resume on March 7 and 8", [("March 7", "2023-03-07"), ("8", "2023-03-08")]),
     ],
 )
 def test_a_range_of_days_is_one_interval(text, want):
     assert [(d.surface, d.value) for d in find_dates(text, dt.date(2023, 2, 3))] == want
+
+
+def test_a_quotation_counts_its_relative_dates_from_the_day_its_lead_in_names():
+    text = 'In a statement on Jan. 28, the mayor said: "Yesterday the power came back." Today it failed again.'
+    assert [(d.surface, d.value) for d in find_dates(text, dt.date(2023, 2, 3))] == [
+        ("Jan. 28", "2023-01-28"),
+        ("Yesterday", "2023-01-27"),  # the day before the statement, not before publication
+        ("Today", "2023-02-03"),  # outside the quotation: the publication day
+    ]
+
+
+def test_a_repeated_day_takes_the_year_the_text_gave_it_except_on_an_anniversary():
+    invaded = "Troops crossed the border on Feb. 24, 2022. Since Feb. 24, the city has been shelled daily."
+    assert [d.value for d in find_dates(invaded, dt.date(2023, 3, 10))] == ["2022-02-24", "2022-02-24"]
+    anniversary = "Troops crossed the border on Feb. 24, 2022. The anniversary on Feb. 24 passed quietly."
+    assert [d.value for d in find_dates(anniversary, dt.date(2023, 3, 10))] == ["2022-02-24", "2023-02-24"]

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from etl import edtf
 from etl.extract import Extraction, extract
 from etl.extract.dates import find_dates
+from etl.extract.english import Quotations
 from etl.extract.quantities import find_quantities
 from etl.extract.quotes import find_quotes
 from etl.facts import load_entities
@@ -287,12 +288,34 @@ def test_segment(text: str, title: str | None) -> None:
     _check_segments(text, title)
 
 
+def _naive_opening(text: str, pos: int) -> int | None:
+    opened = None
+    for i in range(text.rfind("\n", 0, pos) + 1, pos):
+        if text[i] == "“" or (text[i] == '"' and opened is None):
+            opened = i
+        elif text[i] in '"”':
+            opened = None
+    return opened
+
+
+@PROPERTIES
+@given(st.text(st.sampled_from('ab "“”\n'), max_size=40))
+def test_quotation_openings_match_a_scan_from_the_paragraph_start(text: str) -> None:
+    quotations = Quotations(text)
+    assert [quotations.opening(p) for p in range(len(text) + 1)] == [
+        _naive_opening(text, p) for p in range(len(text) + 1)
+    ]
+
+
 # Inputs that once took quadratic time (found reviewing the regexes for backtracking): doubling the text
 # about doubles the time now; at 1 MB each took minutes to hours before.
 ONCE_QUADRATIC = {
     "run of dots": lambda n: "He said " + "." * n + "x",  # text._SENTENCE_END tried every dot as a start
     "unclosed (photo": lambda n: "(photo " * (n // 7),  # segment: r"\(photo\b[^)]*\)" rescanned to the end
     "long word caption": lambda n: "Headline\n" + "a" * n + "\n" + "b " * n,  # segment._REPORTING r"\w{3,}ed\b"
+    # dates: the quotation and the sentence around each mention were rescanned from the paragraph start
+    "quoted relative dates": lambda n: 'On Jan. 30 he wrote: "Yesterday, today. ' * (n // 41),
+    "repeated days": lambda n: "On Feb. 24, 2022, and since Feb. 24, " * (n // 36),
 }
 
 

@@ -242,6 +242,23 @@ NEWS: list[tuple[str, list[Q]]] = [
         "Two-thirds of Ukrainians and a third of Poles agree; 1/3 of staff left.",
         [("Two-thirds", 2 / 3, None, "times", None, None), ("a third", 1 / 3, None, "times", None, None)],
     ),
+    # a whole amount and its hundredths are one figure; an implied rate carries through a parallel phrase
+    ("The fare is 2 dollars and 75 cents each way.", [("2 dollars and 75 cents", 2.75, None, "USD", None, None)]),
+    ("A loaf costs £1 and 40p now.", [("£1 and 40p", 1.4, None, "GBP", None, None)]),
+    (
+        "The city spends €40,000 a week on fuel and €15,000 on repairs.",
+        [("€40,000", 40000, None, "EUR", "week", None), ("€15,000", 15000, None, "EUR", "week", None)],
+    ),
+    (
+        "Tickets now cost $12 a month, up from $9.",
+        [("$12", 12, None, "USD", "month", None), ("$9", 9, None, "USD", "month", None)],
+    ),
+    ("Wages rose to $400 a month and prices fell.", [("$400", 400, None, "USD", "month", None)]),
+    # a rate is not implied across a sentence or onto a figure in another unit
+    (
+        "Parking costs $3 an hour. Coffee costs $2.",
+        [("$3", 3, None, "USD", "hour", None), ("$2", 2, None, "USD", None, None)],
+    ),
     ("Three years ago, the war began.", []),
     ("The 93rd Mechanized Brigade held the line.", []),
     ("Call +380 44 123 4567 or (202) 555-0100 for details.", []),

@@ -40,6 +40,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
@@ -57,9 +58,11 @@ from etl.extract.english import (
     SEASONS,
     WEEKDAY_NAMES,
     WEEKDAYS,
+    Quotations,
     capitalised,
     first_letters,
     is_plural,
+    sentences,
 )
 from etl.extract.numbers import COUNT_WORDS, small_count
 from etl.extract.tense import AIMED, FUTURE, PAST, PERFECT, Tenses
@@ -699,8 +702,7 @@ def _accept(text: str, core: _Core, left: _Left, floor: int, coordinated: bool) 
 
 
 def _is_relative(text: str, core: _Core) -> bool:
-    first = text[core.start : core.end].split(None, 1)[0].lower()
-    return first in ("this", "last", "next", "today", "tomorrow", "yesterday")
+    return _is_relative_surface(text[core.start : core.end])
 
 
 def _mention(
@@ -797,6 +799,7 @@ def find_dates(text: str, published: dt.date, day_first: bool = True) -> list[Da
     ``day_first``: how the source writes numeric dates (3/2/2023 is 3 February unless it is False, as in US copy)."""
     p = published.date() if isinstance(published, dt.datetime) else published
     tenses = Tenses(text)
+    quotations = Quotations(text)
     mentions: list[DateMention] = []
     weekdays: set[int] = set()
     prev_end: int | None = None
@@ -811,7 +814,8 @@ def find_dates(text: str, published: dt.date, day_first: bool = True) -> list[Da
         if m.lastgroup in ("same", "prev"):
             mention = _anchored(text, m, mentions, p)
         else:
-            mention = _mention(text, m, p, prev_end, tenses, day_first)
+            said_on = _said_on(text, quotations.opening(m.start()), mentions, p)
+            mention = _mention(text, m, said_on, prev_end, tenses, day_first)
         if mention is None:
             continue
         scanned = max(scanned, mention.end)
@@ -820,16 +824,102 @@ def find_dates(text: str, published: dt.date, day_first: bool = True) -> list[Da
         mentions.append(mention)
         prev_end = mention.end
     mentions = _weekday_from_date(text, mentions, weekdays) if weekdays else mentions
-    return _ranges(text, mentions)
+    return _ranges(text, _tied_days(text, mentions, p))
+
+
+# What a quotation's lead-in dates: 'In a post on Jan. 30, the governor wrote: "Yesterday ..."' — the words inside
+# were written that day, so their relative dates count from it. The lead-in is the quotation's own sentence.
+_LEAD_IN = 160
+
+
+def _said_on(text: str, opening: int | None, mentions: list[DateMention], p: dt.date) -> dt.date:
+    """The day the quotation opened at ``opening`` was said or written, when its lead-in names one; else ``p``."""
+    if opening is None:
+        return p
+    floor = max(text.rfind("\n", 0, opening) + 1, opening - _LEAD_IN)
+    for d in reversed(mentions):
+        if d.end <= opening and d.start >= floor and d.precision == "day" and d.modifier is None:
+            lead_in = text[d.end : opening]
+            if _SENTENCE_END.search(lead_in) is None and not _is_relative_surface(d.surface):
+                day = dt.date.fromisoformat(d.value)
+                return day if day <= p else p
+        if d.end <= floor:
+            break
+    return p
+
+
+_SENTENCE_END = re.compile(r"[.!?][\s\"”’]+[A-Z]")
+_ANNIVERSARY = re.compile(r"\banniversar(?:y|ies)\b", re.IGNORECASE)
+
+
+def _is_relative_surface(surface: str) -> bool:
+    return surface.split(None, 1)[0].lower() in ("this", "last", "next", "today", "tomorrow", "yesterday")
+
+
+def _tied_days(text: str, mentions: list[DateMention], p: dt.date) -> list[DateMention]:
+    """A day written without its year that repeats a day the text gave a year ("invaded on Feb. 24, 2022 ...
+    since Feb. 24") is that day, when the page's steps put it in the past of a later year: in an article of March
+    2023, "since Feb. 24" is the invasion, not last month. Not in a sentence about an anniversary, which is the
+    day's return."""
+    dated: dict[str, int] = {}
+    around = _Sentences(text).around
+    out = []
+    for d in mentions:
+        if d.precision == "day" and d.modifier in (None, "since"):
+            explicit = re.search(r"[12][0-9]{3}", d.surface) is not None
+            month_day = d.value[5:]
+            if explicit:
+                dated.setdefault(month_day, int(d.value[:4]))
+            elif month_day in dated and dated[month_day] < int(d.value[:4]) and d.value < p.isoformat():
+                s, e = around(d.start)
+                if not _ANNIVERSARY.search(text, s, e):
+                    day = f"{dated[month_day]:04d}-{month_day}"
+                    d = replace(d, value=day, earliest=day, latest=d.latest and day)
+        out.append(d)
+    return out
+
+
+class _Sentences:
+    """The sentence around a position, splitting each paragraph once however many positions are asked about."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lines: dict[int, list[tuple[int, int]]] = {}
+
+    def around(self, pos: int) -> tuple[int, int]:
+        start = self.text.rfind("\n", 0, pos) + 1
+        if start not in self._lines:
+            end = self.text.find("\n", pos)
+            self._lines[start] = sentences(self.text, start, len(self.text) if end < 0 else end)
+        spans = self._lines[start]
+        i = bisect_right(spans, (pos, len(self.text) + 1)) - 1
+        if i >= 0 and spans[i][0] <= pos < spans[i][1]:
+            return spans[i]
+        return pos, pos
 
 
 # A range of days is one interval: "Feb. 14-15" (the second day after a dash, in the first one's month) and "from
 # Feb. 1 to Feb. 14" (two day mentions joined by to/until/through/and after from or between; the second, written
 # without a year, takes the first one's year, or the next where it would fall before it: "from Dec. 28 to Jan. 3").
 # Dates with a modifier ("by Feb. 20") or of other precisions stay apart.
-_DAY_AFTER_DASH = re.compile(r"[-–](?P<d>[0-3]?[0-9])(?![0-9A-Za-z]|[.,][0-9])")
+_DAY_AFTER = re.compile(
+    r"(?:[^\S\n]*[-–][^\S\n]*|[^\S\n]+(?P<w>to|until|till|through|and|or)[^\S\n]+)(?P<d>[0-3]?[0-9])(?:st|nd|rd|th)?"
+    r"(?![0-9A-Za-z]|[.,][0-9])(?:,?[^\S\n]+(?P<y>[12][0-9]{3})\b)?",
+    re.IGNORECASE,
+)
 _RANGE_JOIN = re.compile(r"[^\S\n]+(?:to|until|till|through|and)[^\S\n]+|[^\S\n]*[-–][^\S\n]*", re.IGNORECASE)
 _RANGE_OPEN = re.compile(r"\b(?:from|between)[^\S\n]+$", re.IGNORECASE)
+# "on 3 and 4 March", "on 3 or 4 March": a bare day listed before a day-first date.
+_LISTED_DAY = re.compile(
+    r"\bon[^\S\n]+(?P<d>[0-3]?[0-9])(?:st|nd|rd|th)?(?:[^\S\n]+(?:and|or)[^\S\n]+|,[^\S\n]*)\Z", re.IGNORECASE
+)
+# The bare first day of "between 1 and 14 February" / "from 1st to 14th Feb." (after from/between) and "1-14 February".
+_BARE_FIRST_DAY = re.compile(
+    r"(?:\b(?:from|between)[^\S\n]+(?P<d>[0-3]?[0-9])(?:st|nd|rd|th)?"
+    r"[^\S\n]+(?:to|until|till|through|and)[^\S\n]+"
+    r"|(?<![0-9.,])(?P<d2>[0-3]?[0-9])[^\S\n]*[-–][^\S\n]*)\Z",
+    re.IGNORECASE,
+)
 
 
 def _ranges(text: str, mentions: list[DateMention]) -> list[DateMention]:
@@ -838,21 +928,76 @@ def _ranges(text: str, mentions: list[DateMention]) -> list[DateMention]:
     while i < len(mentions):
         d = mentions[i]
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
-        joined = None
+        joined: list[DateMention] = []
         if d.precision == "day" and d.modifier is None:
             if nxt is not None and nxt.precision == "day" and nxt.modifier is None:
                 gap = _RANGE_JOIN.fullmatch(text, d.end, nxt.start)
                 last = _range_end(d, nxt)
                 if gap and last and _RANGE_OPEN.search(text, max(0, d.start - 12), d.start):
-                    joined, i = _interval(text, d.start, nxt.end, d.earliest, last), i + 1
-            if joined is None and (m := _DAY_AFTER_DASH.match(text, d.end)) and (nxt is None or nxt.start >= m.end()):
-                first = dt.date.fromisoformat(d.earliest)
-                if first.day < int(m["d"]) <= calendar.monthrange(first.year, first.month)[1]:
-                    last = first.replace(day=int(m["d"])).isoformat()
-                    joined = _interval(text, d.start, m.end(), d.earliest, last)
-        out.append(joined or d)
+                    joined, i = [_interval(text, d.start, nxt.end, d.earliest, last)], i + 1
+            if not joined and (m := _BARE_FIRST_DAY.search(text, max(0, d.start - 24), d.start)):
+                joined = _from_bare_day(text, d, m)
+            if not joined and (m := _LISTED_DAY.search(text, max(0, d.start - 12), d.start)):
+                joined = [*_listed_day(text, d, m), d]
+            if not joined and (m := _DAY_AFTER.match(text, d.end)):
+                joined = _day_after(text, d, m)
+                if joined and nxt is not None and nxt.start < m.end():  # the year written after both days
+                    i += 1
+        out.extend(joined or [d])
         i += 1
     return out
+
+
+def _day_after(text: str, d: DateMention, m: re.Match[str]) -> list[DateMention]:
+    """ "Feb. 14-15" and "from March 3 to 9" (an interval), "March 3 and 4" (two days; an interval after
+    "between"), with the year written after both ("between March 3 and 9, 2021") applying to both."""
+    first = dt.date.fromisoformat(d.earliest)
+    if m["y"] is not None and not re.search(r"[12][0-9]{3}", d.surface):
+        first = _same_day(first, int(m["y"]))
+    if first is None or not first.day < int(m["d"]) <= calendar.monthrange(first.year, first.month)[1]:
+        return []
+    last = first.replace(day=int(m["d"])).isoformat()
+    opened = _RANGE_OPEN.search(text, max(0, d.start - 12), d.start)
+    opener = opened.group().split()[0].lower() if opened else None
+    word = (m["w"] or "").lower()
+    if word == "" or (opener and word not in ("and", "or")) or (opener == "between" and word == "and"):
+        return [_interval(text, d.start, m.end(), first.isoformat(), last)]
+    if word in ("and", "or"):
+        s, e = m.span("d")
+        if m["y"] is not None:  # the year closes the second day's mention
+            e = m.end()
+        return [
+            replace(d, value=first.isoformat(), earliest=first.isoformat(), latest=first.isoformat()),
+            DateMention(s, e, text[s:e], last, last, last, "day", None),
+        ]
+    return []
+
+
+def _same_day(day: dt.date, year: int) -> dt.date | None:
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February
+        return None
+
+
+def _from_bare_day(text: str, d: DateMention, m: re.Match[str]) -> list[DateMention]:
+    """ "between 1 and 14 February", "1-14 February": a bare day before a day-first date is the range's first day,
+    in the date's month and year."""
+    group = "d" if m["d"] else "d2"
+    last = dt.date.fromisoformat(d.earliest)
+    if not d.surface[:1].isdigit() or not 1 <= int(m[group]) < last.day:
+        return []
+    return [_interval(text, m.start(group), d.end, last.replace(day=int(m[group])).isoformat(), d.earliest)]
+
+
+def _listed_day(text: str, d: DateMention, m: re.Match[str]) -> list[DateMention]:
+    """ "on 3 and 4 March": the bare day listed before a day-first date is a day of the same month and year."""
+    last = dt.date.fromisoformat(d.earliest)
+    if not d.surface[:1].isdigit() or not 1 <= int(m["d"]) < last.day:
+        return []
+    day = last.replace(day=int(m["d"])).isoformat()
+    s, e = m.span("d")
+    return [DateMention(s, e, text[s:e], day, day, day, "day", None)]
 
 
 def _range_end(d: DateMention, nxt: DateMention) -> str | None:

@@ -10,6 +10,7 @@ This module imports nothing from the project, so anything may import it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 
 
@@ -192,3 +193,39 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 # "Russia's", "F-16"), and every other non-space character on its own.
 
 TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:['’\-]\w+)*|[^\w\s]")
+
+
+# ---------------------------------------------------------------------------------------------
+# Quotation marks
+
+_QUOTE_MARK = re.compile('["“”\n]')
+
+
+class Quotations:
+    """Where each double-quoted passage of a text opens, found in one pass so that asking for many positions stays
+    linear. Straight marks toggle, curly ones open and close, and a paragraph end closes whatever is open."""
+
+    def __init__(self, text: str) -> None:
+        # Disjoint spans (after, upto]: a position p with after < p <= upto lies in the quotation opened at ``opened``.
+        self._after: list[int] = []
+        self._upto: list[int] = []
+        self._opened: list[int] = []
+        opened: int | None = None
+        for m in _QUOTE_MARK.finditer(text):
+            mark, at = m.group(), m.start()
+            if opened is not None:
+                self._after.append(opened)
+                self._upto.append(at)
+                self._opened.append(opened)
+            opened = at if mark == "“" or (mark == '"' and opened is None) else None
+        if opened is not None:
+            self._after.append(opened)
+            self._upto.append(len(text))
+            self._opened.append(opened)
+
+    def opening(self, pos: int) -> int | None:
+        """Where the quotation around ``pos`` opens, or None when ``pos`` is outside quotation marks."""
+        i = bisect_left(self._upto, pos)
+        if i < len(self._upto) and self._after[i] < pos:
+            return self._opened[i]
+        return None

@@ -55,7 +55,16 @@ from itertools import pairwise
 
 from etl.extract.base import Quantity
 from etl.extract.dates import year_reading
-from etl.extract.english import CLOSED_CLASS, DETERMINERS, MODALS, MONTH_ABBREVIATIONS, MONTH_NAMES, is_plural, words
+from etl.extract.english import (
+    CLOSED_CLASS,
+    DETERMINERS,
+    MODALS,
+    MONTH_ABBREVIATIONS,
+    MONTH_NAMES,
+    PREPOSITIONS,
+    is_plural,
+    words,
+)
 from etl.extract.numbers import (
     BIG,
     DENOMINATORS,
@@ -70,6 +79,7 @@ from etl.extract.numbers import (
 )
 from etl.extract.units import (
     CURRENCY_BEFORE,
+    CURRENCY_CODES,
     CURRENCY_SIGNS,
     MONEY,
     MULTIWORD_UNITS,
@@ -204,6 +214,12 @@ _FRACTION_AFTER = re.compile(r"[ \t][0-9]{1,2}/[0-9]{1,2}(?![0-9])")
 _TO_GAP = re.compile(rf"{_S}{{1,2}}to{_S}{{1,2}}(?:(?i:{alt(QUALIFIERS, spaced=True)}){_S}{{1,3}})?")
 _RANGE_GAP = re.compile(rf"{_S}{{0,2}}[-–—]{_S}{{0,2}}|-?{_S}{{1,2}}to{_S}{{1,2}}")
 _AND_GAP = re.compile(rf"{_S}{{1,2}}and{_S}{{1,2}}")
+_WORD_AFTER = re.compile(rf"{_S}{{1,2}}([A-Za-z]+)\b")
+# A comparison that keeps the rate: "..., up from $3", "... to $5", "compared with $3", "against $3".
+_COMPARED_GAP = re.compile(
+    rf"(?:^{_S}*,?{_S}*(?:(?i:up|down|rising|falling|increasing|decreasing){_S}+)?from{_S}*$"
+    rf"|^{_S}+to{_S}*$|^{_S}*,?{_S}*(?i:compared{_S}+(?:with|to)|against|versus|vs\.?){_S}*$)"
+)
 # "killing three people and wounding 14", "killed 3 soldiers and injured 14": coordinated verbs of one form
 _QUALIFIED = rf"(?:(?i:{alt(QUALIFIERS, spaced=True)}){_S}{{1,3}})?"
 _VERB_GAP = re.compile(rf"{_S}{{0,2}},?{_S}{{0,2}}and{_S}{{1,2}}([a-z]{{2,}}(ing|ed)){_S}{{1,2}}{_QUALIFIED}")
@@ -306,6 +322,8 @@ def find_quantities(text: str, exclude: Sequence[tuple[int, int]] = ()) -> list[
     items = _join_ranges(text, [a for a in atoms if not a.reject])
     _inherit_units(text, items)
     _inherit_qualifiers(text, items)
+    items = _join_subunits(text, items)
+    _inherit_per(text, items)
     out: list[Quantity] = []
     last_end = -1
     for it in sorted(items, key=lambda i: i.start):
@@ -935,6 +953,60 @@ def _inherit_qualifiers(text: str, items: list[_Item]) -> None:
     for a, b in pairwise(items):
         if a.qualifier and b.qualifier is None and _CONVERSION_GAP.fullmatch(text, a.tail, b.start):
             b.qualifier = a.qualifier
+
+
+def _join_subunits(text: str, items: list[_Item]) -> list[_Item]:
+    """ "5 dollars and 50 cents", "£3 and 20p": a whole amount and its hundredths in the same currency are one
+    figure (5.50)."""
+    out: list[_Item] = []
+    for it in items:
+        a = out[-1] if out else None
+        if (
+            a is not None
+            and a.unit == it.unit
+            and a.unit in CURRENCY_CODES
+            and a.value_max is None
+            and it.value_max is None
+            and a.value == a.value.to_integral_value()
+            and 0 < it.value < 1
+            and _AND_GAP.fullmatch(text, a.tail, it.start)
+            and _subunit_word(text, it) is not None
+        ):
+            # The joined figure reads whole: "5 dollars and 50 cents", not "5 dollars and 50".
+            a.value, a.end, a.tail = a.value + it.value, it.tail, it.tail
+            a.per = a.per or it.per
+            continue
+        out.append(it)
+    return out
+
+
+def _subunit_word(text: str, it: _Item) -> str | None:
+    """The hundredths word written after a figure ("cents", "pence", "p"), if that is what it is counted in."""
+    word = text[it.end : it.tail].strip().lower() or text[it.start : it.end].lstrip("0123456789.,").lower()
+    return word if word in SUBUNITS else None
+
+
+def _inherit_per(text: str, items: list[_Item]) -> None:
+    """An implied rate: "$176 million per day from oil and $90 million from gas", "200 euros a month for heating
+    and 50 euros for water", "rose from $3 a day to $5": a figure in the same unit, in a parallel phrase of the
+    same sentence (the same word after both, or a from/to comparison), is in the first one's rate too."""
+    for a, b in pairwise(items):
+        if a.per is None or b.per is not None or a.unit != b.unit or b.count_like:
+            continue
+        rate = _PER.match(text, a.tail)
+        end = rate.end() if rate else a.tail
+        gap = text[end : b.start]
+        if len(gap) > 60 or any(c in gap for c in ".;:!?\n"):
+            continue
+        after_a, after_b = _next_word(text, end), _next_word(text, b.tail)
+        compared = _COMPARED_GAP.search(gap) is not None
+        if compared or (after_a is not None and after_a == after_b and after_a in PREPOSITIONS):
+            b.per = a.per
+
+
+def _next_word(text: str, pos: int) -> str | None:
+    m = _WORD_AFTER.match(text, pos)
+    return m.group(1).lower() if m else None
 
 
 def _parallel_verbs(text: str, a: _Item, b: _Item) -> bool:

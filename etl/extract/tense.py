@@ -36,6 +36,7 @@ _DETERMINERS_ALL = DETERMINERS | QUANTIFIERS
 _BOUNDARY_TOKENS = frozenset([*',;:()[]"“”«»—–', "-", "--"])
 _SUBORDINATORS = SUBORDINATORS | RELATIVES
 _BOUNDARY_WORDS = _SUBORDINATORS | {"but", "and", "or"}
+_NUMBER_JOINS = frozenset(["and", "-", "–"])
 _FUTURE_WORDS = frozenset(
     """will shall won't won’t would wouldn't wouldn’t upcoming forthcoming soon
     expect expects anticipate anticipates predict predicts""".split()
@@ -108,10 +109,21 @@ class _Line:
             i for i, t in enumerate(self.raw) if t == ";" or (t[0] in ".!?" and self._ends_sentence(i))
         ]
         # Clause boundaries and subordinators, as sorted token indices (the searches bisect them).
-        self.bound_at = [i for i, t in enumerate(self.low) if t in _BOUNDARY_TOKENS or t in _BOUNDARY_WORDS]
+        self.bound_at = [
+            i
+            for i, t in enumerate(self.low)
+            if (t in _BOUNDARY_TOKENS or t in _BOUNDARY_WORDS) and not self._joins_numbers(i)
+        ]
         self.subordinate_at = [i for i, t in enumerate(self.low) if t in _SUBORDINATORS]
         self._cues: list[str | None] | None = None
         self._cue_at: list[int] = []
+
+    def _joins_numbers(self, i: int) -> bool:
+        """An "and" or dash between two numbers ("between 1 and 14 February", "1-14 February") joins a range
+        inside one clause; it does not start a new one."""
+        if self.low[i] not in _NUMBER_JOINS or i == 0 or i + 1 >= len(self.low):
+            return False
+        return self.raw[i - 1][:1].isdigit() and self.raw[i + 1][:1].isdigit()
 
     def _ends_sentence(self, i: int) -> bool:
         """A '.', '!' or '?' token that ends a sentence (not "Feb. 24", "U.S.", "Gen. X")."""

@@ -187,6 +187,8 @@ CURRENCY_SIGNS = {
 }
 CURRENCY_SIGNS = {**_ISO_SIGNS, **CURRENCY_SIGNS}
 PER_WORDS = {
+    "hour": "hour",
+    "hourly": "hour",
     "day": "day",
     "daily": "day",
     "week": "week",
@@ -201,6 +203,12 @@ PER_WORDS = {
     "person": "person",
     "capita": "person",
     "head": "person",
+    "share": "share",
+    "gallon": "gallon",
+    "liter": "liter",
+    "litre": "liter",
+    "ton": "ton",
+    "tonne": "ton",
 }
 # Hundredths of a currency, written after the number: "50 cents" is USD 0.50, "20 pence" GBP 0.20.
 SUBUNITS = {
@@ -228,7 +236,7 @@ CURRENCY_BEFORE = re.compile(
 # A per-phrase after a figure (or its unit): "per day", "a barrel", "-a-barrel", "daily", "/day".
 PER_AFTER = re.compile(
     rf"(?:{S}{{1,2}}|-)(?i:per|a|an|each|every)(?:{S}|-)(?P<a>(?i:{alt(PER_NOUNS)}))\b"
-    rf"(?!{S}{{1,3}}(?i:ago|after|before|later|earlier|of|and)\b)"
+    rf"(?!{S}{{1,3}}(?i:ago|after|before|later|earlier|of|and{S}{{1,3}}an?{S}{{1,3}}half)\b)"
     rf"|{S}{{1,2}}(?P<b>(?i:{alt(PER_ADVERBS)}))\b"
     rf"|/(?P<c>{alt(PER_SLASH)})\b"
 )
