@@ -616,5 +616,10 @@ def test_a_quotation_counts_its_relative_dates_from_the_day_its_lead_in_names():
 def test_a_repeated_day_takes_the_year_the_text_gave_it_except_on_an_anniversary():
     invaded = "Troops crossed the border on Feb. 24, 2022. Since Feb. 24, the city has been shelled daily."
     assert [d.value for d in find_dates(invaded, dt.date(2023, 3, 10))] == ["2022-02-24", "2022-02-24"]
+    same_paragraph = "Troops crossed the border on Feb. 24, 2022. On Feb. 24, the first missiles hit Kyiv."
+    assert [d.value for d in find_dates(same_paragraph, dt.date(2023, 3, 10))] == ["2022-02-24", "2022-02-24"]
+    # a bare day in another paragraph is this year's (AP style): a caption's year does not date the body
+    caption = "Leaders met in Kyiv on Feb. 2, 2014. (Photo: AFP)\nThe agency on Feb. 2 warned of an offensive."
+    assert [d.value for d in find_dates(caption, dt.date(2023, 2, 3))] == ["2014-02-02", "2023-02-02"]
     anniversary = "Troops crossed the border on Feb. 24, 2022. The anniversary on Feb. 24 passed quietly."
     assert [d.value for d in find_dates(anniversary, dt.date(2023, 3, 10))] == ["2022-02-24", "2023-02-24"]

@@ -859,21 +859,28 @@ def _is_relative_surface(surface: str) -> bool:
 def _tied_days(text: str, mentions: list[DateMention], p: dt.date) -> list[DateMention]:
     """A day written without its year that repeats a day the text gave a year ("invaded on Feb. 24, 2022 ...
     since Feb. 24") is that day, when the page's steps put it in the past of a later year: in an article of March
-    2023, "since Feb. 24" is the invasion, not last month. Not in a sentence about an anniversary, which is the
+    2023, "since Feb. 24" is the invasion, not last month. A stretch ("since") ties across the text; a bare day only
+    within the paragraph that gave the year (a caption's "Feb. 2, 2014" does not date the body's "on Feb. 2", which
+    AP style writes without a year because it is this year's). Not in a sentence about an anniversary, which is the
     day's return."""
-    dated: dict[str, int] = {}
+    dated: dict[str, tuple[int, int]] = {}  # month-day -> (the year given, where its paragraph starts)
     around = _Sentences(text).around
     out = []
     for d in mentions:
         if d.precision == "day" and d.modifier in (None, "since"):
             explicit = re.search(r"[12][0-9]{3}", d.surface) is not None
-            month_day = d.value[5:]
+            month_day, paragraph = d.value[5:], text.rfind("\n", 0, d.start)
             if explicit:
-                dated.setdefault(month_day, int(d.value[:4]))
-            elif month_day in dated and dated[month_day] < int(d.value[:4]) and d.value < p.isoformat():
+                dated.setdefault(month_day, (int(d.value[:4]), paragraph))
+            elif (
+                month_day in dated
+                and dated[month_day][0] < int(d.value[:4])
+                and d.value < p.isoformat()
+                and (d.modifier == "since" or dated[month_day][1] == paragraph)
+            ):
                 s, e = around(d.start)
                 if not _ANNIVERSARY.search(text, s, e):
-                    day = f"{dated[month_day]:04d}-{month_day}"
+                    day = f"{dated[month_day][0]:04d}-{month_day}"
                     d = replace(d, value=day, earliest=day, latest=d.latest and day)
         out.append(d)
     return out
