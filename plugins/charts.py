@@ -57,7 +57,7 @@ async def _query_chart(datasette, database, request):
 
 @hookimpl
 def extra_js_urls(template, database, request, datasette):
-    if template != "query.html":
+    if not template.startswith("query"):
         return []
 
     async def inner():
@@ -86,7 +86,7 @@ EMBED = """
 
 @hookimpl
 def extra_body_script(template, database, request, datasette):
-    if template != "query.html":
+    if not template.startswith("query"):
         return ""
 
     async def inner():

@@ -172,25 +172,58 @@ QUOTE_CHARS = 140  # of each quote shown under a statement on the facts table; t
 
 async def _statement_with_evidence(datasette, database, fact_id, statement):
     """A statement on the facts table, with its credibility and each quote's outlet, date and link into the article."""
-    db = datasette.get_database(database)
-    evidence = await db.execute(EVIDENCE_SQL, {"id": fact_id})
-    try:
-        grade = (await db.execute("select grade, grade_label from corroboration where fact_id = ?", [fact_id])).rows
-    except Exception:  # no graded corroboration in this database
-        grade = []
+    grade, evidence = await _evidence_of(datasette, database, fact_id)
     items = []
-    for e in evidence.rows:
+    for e in evidence:
         source = datasette.urls.row(database, "sources", tilde_encode(e["source_id"]))
         quote = e["exact"] if len(e["exact"]) <= QUOTE_CHARS else e["exact"][:QUOTE_CHARS].rstrip() + "…"
         items.append(
             f"<li><q>{escape(quote)}</q> {escape(e['publisher'])}, {escape(day_in_words(e['published']))} "
             f'<a href="{escape(source)}#{VIEWER_ANCHORS["fact_evidence"]}-{escape(e["id"])}">in the article</a></li>'
         )
-    head = f'<span class="grade">{grade[0][0]}: {escape(grade[0][1])}</span> ' if grade and grade[0][0] else ""
+    head = f'<span class="grade">{grade[0]}: {escape(grade[1])}</span> ' if grade and grade[0] else ""
     return Markup(
         f'{escape(statement)}<div class="fact-evidence">{head}<ul style="margin: 0.3em 0 0 1em; font-size: 0.85em;">'
         f"{''.join(items)}</ul></div>"
     )
+
+
+# The evidence and grade of every fact of an immutable database, read in one pass on first use: the facts table shows
+# them under each statement, and two queries per row (each a thread round trip) were a third of the page's time.
+_EVIDENCE: dict[tuple, tuple[dict, dict]] = {}
+ALL_EVIDENCE_SQL = """select e.fact_id, e.id, e.source_id, e.exact, s.publisher, s.published
+    from fact_evidence e join sources s on s.id = e.source_id order by e.fact_id, s.published, e.source_id, e.start"""
+GRADE_SQL = "select grade, grade_label from corroboration where fact_id = ?"
+
+
+def _all_evidence(conn: sqlite3.Connection) -> tuple[dict, dict]:
+    cursor = conn.cursor()
+    cursor.row_factory = sqlite3.Row  # this cursor only: the connection is Datasette's
+    evidence: dict[str, list] = {}
+    for r in cursor.execute(ALL_EVIDENCE_SQL):
+        evidence.setdefault(r["fact_id"], []).append(r)
+    try:
+        grades = {r[0]: (r[1], r[2]) for r in conn.execute("select fact_id, grade, grade_label from corroboration")}
+    except sqlite3.OperationalError:  # no graded corroboration in this database
+        grades = {}
+    return grades, evidence
+
+
+async def _evidence_of(datasette, database, fact_id) -> tuple[tuple | None, list]:
+    """(grade, grade_label) or None, and the fact's evidence rows in reading order."""
+    db = datasette.get_database(database)
+    if db.is_mutable:
+        evidence = (await db.execute(EVIDENCE_SQL, {"id": fact_id})).rows
+        try:
+            grade = (await db.execute(GRADE_SQL, [fact_id])).rows
+        except Exception:  # no graded corroboration in this database
+            grade = []
+        return (tuple(grade[0]) if grade else None), evidence
+    key = (database, db.path)
+    if key not in _EVIDENCE:
+        _EVIDENCE[key] = await db.execute_fn(_all_evidence)
+    grades, evidence = _EVIDENCE[key]
+    return grades.get(fact_id), evidence.get(fact_id, [])
 
 
 # --- Numbers from the database ---------------------------------------------------------------------------------
@@ -227,16 +260,36 @@ def summary(conn: sqlite3.Connection) -> dict:
             break
         except sqlite3.OperationalError:
             continue
+    # The newest articles by name (all of them while there are few), and the outlets with the most articles: the
+    # home page and every footer show them, so their length must not grow with the archive.
     out["outlet_names"] = [
         dict(zip(("publisher", "url", "published", "id", "title"), r, strict=True), published_words=day_in_words(r[2]))
-        for r in conn.execute("select publisher, url, published, id, title from sources order by published, id")
+        for r in conn.execute(
+            "select publisher, url, published, id, title from sources order by published desc, id limit ?",
+            (LISTED_ARTICLES,),
+        )
+    ]
+    out["publishers"] = [
+        r[0]
+        for r in conn.execute(
+            "select publisher from sources group by publisher order by count(*) desc, publisher limit ?",
+            (LISTED_OUTLETS,),
+        )
     ]
     return out
 
 
+LISTED_ARTICLES = 10
+LISTED_OUTLETS = 10
+
+
 def outlets_in_words(s: dict) -> str:
-    """'A, B and C': the outlets, by name, in alphabetical order."""
-    outlets = sorted({o["publisher"] for o in s["outlet_names"]})
+    """'A, B and C': the outlets by name, alphabetically; past LISTED_OUTLETS, those with the most articles and a
+    count of the others."""
+    outlets = sorted(s["publishers"])
+    if s["outlets"] > len(outlets):
+        others = s["outlets"] - len(outlets)
+        outlets.append(f"{others:,} other outlet{'s' if others != 1 else ''}")
     return ", ".join(outlets[:-1]) + (" and " if len(outlets) > 1 else "") + outlets[-1] if outlets else "no outlet"
 
 

@@ -321,3 +321,51 @@ def test_sources_listing_links_the_viewer_instead_of_the_full_text(get, db):
     for source in db["sources"].rows:
         assert source["text"][200:400] not in page
         assert f"{len(source['text']):,} characters: read it in the viewer</a>" in page
+
+
+@pytest.fixture(scope="module")
+def get_paged(db_path: Path):
+    """The site with pages of 10 rows (metadata.yml's plugins: paging: page_size), so the seeds fill several."""
+    ds = Datasette(
+        [str(db_path)],
+        immutables=[],
+        metadata={**META, "plugins": {**META.get("plugins", {}), "paging": {"page_size": 10}}},
+        settings={k: _typed(v) for k, v in SETTINGS.items()},
+        plugins_dir=str(PLUGINS_DIR),
+        template_dir=str(TEMPLATES_DIR),
+    )
+    return lambda path: asyncio.run(ds.client.get(path))
+
+
+def test_canned_queries_come_a_page_at_a_time(get_paged, db):
+    """Every page holds page_size rows in the query's order; the pages together hold every row once; the HTML links
+    the next page while one is full and the previous one after the first."""
+    every = [r["id"] for r in db.query("select id from facts order by topic, id")]
+    pages, n = [], 1
+    while True:
+        rows = get_paged(f"/facts/facts_by_topic.json?_shape=array&topic=&_page={n}").json()
+        if not rows:
+            break
+        pages.append([r["fact_id"] for r in rows])
+        n += 1
+    assert len(every) > 30 and [len(p) for p in pages[:-1]] == [10] * (len(pages) - 1)
+    assert [fact for page in pages for fact in page] == every
+    second = get_paged("/facts/facts_by_topic?topic=&_page=2").text
+    assert 'href="/facts/facts_by_topic?topic=&amp;_page=3" rel="next"' in second
+    assert 'href="/facts/facts_by_topic?topic=" rel="prev"' in second and "rows 11–20" in second
+    last = get_paged(f"/facts/facts_by_topic?topic=&_page={len(pages)}").text
+    assert 'rel="next"' not in last
+    assert 'name="_page"' not in second[second.index("<form") : second.index("</form>")]  # not a form field
+
+
+def test_search_all_pages_keep_the_order_of_one_long_list(get_paged, get):
+    """search_all's parts each stop at the page's end (:_page_end); the pages still follow one another exactly."""
+    whole = get("/facts/search_all.json?_shape=array&q=Bakhmut").json()
+    assert 10 < len(whole) < 100
+    paged = []
+    for n in range(1, len(whole) // 10 + 2):
+        paged += get_paged(f"/facts/search_all.json?_shape=array&q=Bakhmut&_page={n}").json()
+    assert paged == whole
+    assert [r["kind"] for r in whole] == sorted(
+        (r["kind"] for r in whole), key=["facts", "quotes", "entities", "segments"].index
+    )

@@ -87,15 +87,16 @@ def test_slow_query_is_cut_off_while_others_are_answered(served):
 def test_no_writable_canned_queries_or_writing_plugins(served):
     status, plugins = fetch(f"{served}/-/plugins.json")
     names = {p["name"] for p in plugins}
-    ours = {"source_viewer.py", "reader.py", "charts.py", "serving_cache.py"}
+    ours = {"source_viewer.py", "reader.py", "charts.py", "serving_cache.py", "paging.py"}
     installed = {"datasette-vega", "datasette-search-all", "datasette-cluster-map", "datasette-leaflet"}
     installed.add("datasette-atom")
     assert status == 200 and names == ours | installed
     # The repo's own plugins only render: template variables, cell links, page scripts, read-only pages (GET routes),
     # metadata computed from the sources, and an SQL function (escape_fts) that quotes search words; or cache
-    # look-ups at startup (serving_cache: metadata, permissions, schema and facet counts of an immutable database).
+    # look-ups at startup (serving_cache: metadata, permissions, schema and facet counts of an immutable database), or
+    # compute a page's offset from its number (paging: register_magic_parameters).
     reading = {"extra_template_vars", "render_cell", "extra_body_script", "extra_js_urls", "register_routes",
-               "get_metadata", "prepare_connection", "startup"}  # fmt: skip
+               "get_metadata", "prepare_connection", "startup", "register_magic_parameters"}  # fmt: skip
     for p in plugins:
         if p["name"] in ours:
             assert set(p["hooks"]) <= reading, p
@@ -127,3 +128,41 @@ def test_serve_prints_the_address_it_serves_on(db_path: Path, tmp_path: Path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_shared_summaries_are_computed_once_per_page_on_an_immutable_database(db_path: Path):
+    """A canned query marked shared: true answers from memory the second time (the same object), with the rows
+    SQLite gives; another page of it, or a query not marked, is computed again."""
+    import asyncio
+    import sqlite3
+
+    from datasette.app import Datasette
+
+    from etl.publish import PLUGINS_DIR, TEMPLATES_DIR
+
+    metadata = read_metadata(METADATA)
+    queries = metadata["databases"]["facts"]["queries"]
+    shared = queries["facts_per_topic_by_source"]
+    assert shared.get("shared") and not queries["facts_by_topic"].get("shared")
+    ds = Datasette(immutables=[str(db_path)], metadata=metadata, plugins_dir=str(PLUGINS_DIR),
+                   template_dir=str(TEMPLATES_DIR))  # fmt: skip
+
+    async def run():
+        await ds.invoke_startup()
+        first = await ds.execute("facts", shared["sql"], {"_page": "1"})
+        again = await ds.execute("facts", shared["sql"], {"_page": "1"})
+        other = await ds.execute("facts", shared["sql"], {"_page": "2"})
+        plain = [
+            await ds.execute(
+                "facts", queries["facts_by_topic"]["sql"], {"topic": "sanctions", "_page_size": 100, "_page_offset": 0}
+            )
+            for _ in "ab"
+        ]
+        return first, again, other, plain
+
+    first, again, other, plain = asyncio.run(run())
+    with sqlite3.connect(db_path) as conn:
+        want = conn.execute(shared["sql"]).fetchall()
+    assert [tuple(r) for r in first.rows] == want and len(want) >= 4
+    assert again is first and other is not first
+    assert plain[0] is not plain[1] and [tuple(r) for r in plain[0].rows] == [tuple(r) for r in plain[1].rows]
