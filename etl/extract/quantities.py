@@ -61,6 +61,7 @@ from etl.extract.english import (
     MONTH_ABBREVIATIONS,
     MONTH_NAMES,
     PREPOSITIONS,
+    first_char_first,
     is_plural,
     words,
 )
@@ -92,7 +93,6 @@ from etl.extract.units import (
     UNIT_WORDS,
     S,
     alt,
-    alt_not_after,
 )
 
 __all__ = ["find_quantities"]
@@ -158,7 +158,9 @@ _AUNITS = (
 # "fourfold", "tenfold": a multiple (unit ``times``)
 _FOLDS = {f"{w}fold": v for w, v in [*SMALL.items(), *TENS.items(), ("hundred", 100)] if v >= 2}
 _STARTS = {*SMALL, *TENS, "hundred", *BIG, "dozen", *ORDINALS, *_AUNITS, *MAGNITUDES, "tens", "half", *_FOLDS}
-_WORD_START = re.compile(rf"{alt_not_after(_STARTS, '[a-z]')}\b")
+_WORD_START = re.compile(  # a fast scan: first_char_first
+    rf"{first_char_first(rf'(?<![a-z]){re.escape(w)}' for w in sorted(_STARTS, key=lambda w: (-len(w), w)))}\b"
+)
 # "hundreds of thousands", "tens of millions": a magnitude of a magnitude.
 _OF_MAGNITUDE = re.compile(rf"{_S}{{1,2}}of{_S}{{1,2}}(?P<m>{alt(MAGNITUDES)})\b")
 _OF_UNIT = re.compile(rf"{_S}{{1,2}}of{_S}{{1,2}}(?P<u>[a-z]+)\b")

@@ -19,17 +19,6 @@ def alt(words: Iterable[str], spaced: bool = False) -> str:
     return "|".join(w.replace(r"\ ", rf"{S}{{1,3}}") for w in out) if spaced else "|".join(out)
 
 
-def alt_not_after(words: Iterable[str], before: str) -> str:
-    """``(?<!before)(?:alt(words))`` with each word's first letter ahead of the look-behind (``before``: one
-    character class). A pattern that opens with literals lets ``re`` jump to the positions holding one of
-    them; one that opens with a look-behind is tried at every position of the text, five to ten times slower."""
-    rests: dict[str, list[str]] = {}
-    for w in sorted(words, key=lambda w: (-len(w), w)):
-        rests.setdefault(w[0], []).append(w[1:])
-    heads = (f"{re.escape(c)}(?<!{before}{re.escape(c)})(?:{alt(r)})" for c, r in sorted(rests.items()))
-    return f"(?:{'|'.join(heads)})"
-
-
 QUALIFIERS = (
     "about",
     "around",
