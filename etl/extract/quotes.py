@@ -48,7 +48,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from etl.extract.base import Entity, Quote
+from etl.extract.base import Entity, Mention, Quote
 from etl.extract.english import ABBREVIATIONS, TOKEN, paragraphs, sentences
 from etl.extract.entities import alternation, mention_finder
 
@@ -273,6 +273,7 @@ class _Reader:
     def __init__(self, text: str, entities: Sequence[Entity]) -> None:
         self.text = text
         self.mentions = mention_finder(entities)
+        self._found: dict[str, list[Mention]] = {}
         self.names = {e.id: e.name for e in entities}
         self.last: str | None = None
         self.full_names: dict[str, str] = {}  # surname → the full name last written before ``indexed``
@@ -285,7 +286,9 @@ class _Reader:
 
     def _entity(self, phrase: str, at_end: bool) -> str | None:
         """The entity named by an alias in ``phrase`` (the alias ending it, when ``at_end``), if any."""
-        found = self.mentions(phrase)
+        found = self._found.get(phrase)
+        if found is None:  # subjects recur ("Zelensky said", "he told"): each phrase is looked up once
+            found = self._found[phrase] = self.mentions(phrase)
         if at_end:
             found = [m for m in found if m.end == len(phrase)]
         return self.names[found[-1].entity_id] if found else None
