@@ -11,6 +11,7 @@ import pytest
 
 from etl.extract.english import first_char_first, fold_case
 from etl.segment import segment
+from etl.text import mask
 
 
 def test_fold_case_matches_what_ignorecase_matches_for_every_code_point() -> None:
@@ -75,3 +76,11 @@ def test_first_char_first_refuses_a_fragment_it_cannot_reorder() -> None:
 def test_chrome_signs_ignore_case(para: str) -> None:
     kinds = [s.kind for s in segment(f"Headline of the story\n{para}\nThe story, which is long enough.")]
     assert kinds[1] == ("caption" if para.startswith("Photo") else "chrome")
+
+
+def test_mask_blanks_spans_in_any_order_keeping_newlines_and_length() -> None:
+    text = "ab cd\nef gh\nij"
+    assert mask(text, [(9, 13), (1, 4), (3, 8), (5, 2)]) == "a    \n     \n j"
+    assert mask(text, []) == text
+    with pytest.raises(IndexError):
+        mask(text, [(10, 20)])
