@@ -119,8 +119,8 @@ def _after(c: str, group: list[tuple[str, str]]) -> str:
 _LEADING_TEST = re.compile(r"\\b|\(\?<!(\\w|\[(?:\\.|[^\]])*\])\)")
 
 
-# The characters besides A-Z that re.IGNORECASE matches to an ASCII letter (tests/test_dates.py checks every
-# code point): İ and dotless ı to i, long ſ to s, the Kelvin sign to k.
+# The characters besides A-Z that re.IGNORECASE matches to an ASCII letter (a test checks every
+# code point, tests/test_english.py): İ and dotless ı to i, long ſ to s, the Kelvin sign to k.
 _FOLD = str.maketrans({**{chr(c): chr(c + 32) for c in range(65, 91)}, "İ": "i", "ı": "i", "ſ": "s", "\u212a": "k"})
 
 

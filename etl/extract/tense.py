@@ -137,12 +137,7 @@ class _Line:
         """Every token's cue and the indices of the tokens that have one (computed once per line)."""
         if self._cues is None:
             raw, low = self.raw, self.low
-            self._cues = [
-                _cue(raw, low, i)
-                if w in _CUE_WORDS or w.endswith(_CUE_ENDINGS) or (i and low[i - 1] in _SUBJECTS)
-                else None
-                for i, w in enumerate(low)
-            ]
+            self._cues = [_cue(raw, low, i) if may_cue(low, i) else None for i in range(len(low))]
             self._cue_at = [i for i, c in enumerate(self._cues) if c]
         return self._cues, self._cue_at
 
@@ -201,6 +196,12 @@ _CUE_WORDS = (
     | {"next", "coming", "due", "is", "are", "am"}
 )
 _CUE_ENDINGS = ("'ll", "’ll", "ed")
+
+
+def may_cue(low: list[str], i: int) -> bool:
+    """Whether ``_cue`` can give token i a cue at all: most tokens cannot, and skip its twenty tests."""
+    w = low[i]
+    return w in _CUE_WORDS or w.endswith(_CUE_ENDINGS) or (i > 0 and low[i - 1] in _SUBJECTS)
 
 
 def _regular_past(word: str) -> bool:
