@@ -6,6 +6,7 @@ the offsets the dataset publishes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from etl.extract.english import ABBREVIATIONS, paragraphs, sentences
@@ -15,13 +16,24 @@ __all__ = ["ABBREVIATIONS", "mask", "normalize_quotes", "paragraphs", "sentences
 
 
 def mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
-    """Blank out spans (keeping newlines and length) so extractors skip them and offsets stay valid."""
-    chars = list(text)
-    for s, e in spans:
-        for i in range(s, e):
-            if chars[i] != "\n":
-                chars[i] = " "
-    return "".join(chars)
+    """Blank out spans (keeping newlines and length) so extractors skip them and offsets stay valid.
+    Spans may overlap and come in any order; each stretch is blanked as one string, not character by character."""
+    parts: list[str] = []
+    pos = 0
+    for s, e in sorted((s, e) for s, e in spans if e > s):
+        if s < 0 or e > len(text):
+            raise IndexError(f"span {s}-{e} outside a text of {len(text)} characters")
+        s = max(s, pos)
+        if e <= s:
+            continue  # inside a span already blanked
+        chunk = text[s:e]
+        parts += [text[pos:s], _NOT_NEWLINE.sub(" ", chunk) if "\n" in chunk else " " * len(chunk)]
+        pos = e
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+_NOT_NEWLINE = re.compile("[^\n]")  # one character at a time: the length stays
 
 
 def normalize_quotes(s: str) -> str:

@@ -60,7 +60,9 @@ from etl.extract.english import (
     WEEKDAYS,
     Quotations,
     capitalised,
+    first_char_first,
     first_letters,
+    fold_case,
     is_plural,
     sentences,
 )
@@ -136,12 +138,17 @@ _STARTS = [
     *_RELATIVE_DETS,
     *COUNT_WORDS,
 ]
+# Run on fold_case(text), so case-sensitive and opening with literals: a fast scan (first_char_first).
 _ANCHOR = re.compile(
-    r"\b(?=[0-9a-z])(?:(?<![.,:/$€£¥₴#])[0-9]|"
-    + "|".join(w if len(w) >= 3 else rf"{w}\b" for w in first_letters(_STARTS))
-    + r"|the(?=[^\S\n]+(?:year|month|next|last|past|coming|first|second|third|fourth|final|same|previous)\b)"
-    + r"|year-end|q[1-4]\b)",
-    re.IGNORECASE,
+    first_char_first(
+        [
+            *(rf"\b(?<![.,:/$€£¥₴#]){d}" for d in "0123456789"),
+            *(rf"\b{w}" if len(w) >= 3 else rf"\b{w}\b" for w in first_letters(_STARTS)),
+            r"\bthe(?=[^\S\n]+(?:year|month|next|last|past|coming|first|second|third|fourth|final|same|previous)\b)",
+            r"\byear-end",
+            r"\bq[1-4]\b",
+        ]
+    )
 )
 _EDGE_OF = re.compile(r"\b(?:end|close|beginning|start)[^\S\n]+of\b", re.IGNORECASE)
 _TRAILING_YEAR = re.compile(rf"{_YEAR_SEP}(?:of{_SP})?(this|last|next){_SP}year\b", re.IGNORECASE)
@@ -804,7 +811,7 @@ def find_dates(text: str, published: dt.date, day_first: bool = True) -> list[Da
     weekdays: set[int] = set()
     prev_end: int | None = None
     scanned = 0
-    for a in _ANCHOR.finditer(text):
+    for a in _ANCHOR.finditer(fold_case(text)):
         if a.start() < scanned:
             continue
         m = _CORE.match(text, a.start())

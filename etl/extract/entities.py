@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from etl.extract.base import Entity, Mention
@@ -70,7 +70,9 @@ def romanized(s: str) -> str:
 
 
 _I_RUN = re.compile("i{2,}")
-_CAP_WORD = re.compile(r"(?<!\w)[^\W\d_a-z]\w*(?!\w)")  # hyphens and apostrophes are boundaries
+# A capitalised word of four characters or more (hyphens and apostrophes are boundaries); its first letter ahead
+# of the look-behind, so re jumps from capital to capital.
+_CAP_WORD = re.compile(r"[^\W\d_a-z](?<!\w.)\w{3,}(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class _Matcher:
     pattern: re.Pattern[str]
     by_key: dict[str, tuple[tuple[str, str], ...]]  # folded spelling → ((alias, entity id), ...)
     by_roman: dict[str, tuple[str, str]]  # romanized key of a one-word alias → (alias, entity id)
+    resolved: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False)  # surface → resolve(surface)
 
     def find(self, text: str) -> list[Mention]:
         # The longest alias at each word start (zero-width, so a start inside another match is seen too),
@@ -92,14 +95,18 @@ class _Matcher:
                 kept.append((s, e))
         for m in _CAP_WORD.finditer(text) if self.by_roman else ():  # a spelling by another romanization
             s, e = m.span()
-            if e - s >= 4 and taken.find(1, s, e) == -1 and romanized(m.group()) in self.by_roman:
+            if taken.find(1, s, e) == -1 and romanized(m.group()) in self.by_roman:
                 taken[s:e] = b"\x01" * (e - s)
                 kept.append((s, e))
         kept.sort()
         out = []
+        resolved = self.resolved
         for s, e in kept:
-            alias, entity_id = self.resolve(text[s:e])
-            out.append(Mention(s, e, text[s:e], entity_id, alias))
+            surface = text[s:e]
+            found = resolved.get(surface)
+            if found is None:
+                found = resolved[surface] = self.resolve(surface)
+            out.append(Mention(s, e, surface, found[1], found[0]))
         return out
 
     def resolve(self, surface: str) -> tuple[str, str]:

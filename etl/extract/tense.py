@@ -136,7 +136,8 @@ class _Line:
     def cues(self) -> tuple[list[str | None], list[int]]:
         """Every token's cue and the indices of the tokens that have one (computed once per line)."""
         if self._cues is None:
-            self._cues = [_cue(self.raw, self.low, i) for i in range(len(self.raw))]
+            raw, low = self.raw, self.low
+            self._cues = [_cue(raw, low, i) if may_cue(low, i) else None for i in range(len(low))]
             self._cue_at = [i for i, c in enumerate(self._cues) if c]
         return self._cues, self._cue_at
 
@@ -176,6 +177,31 @@ def _cue(raw: list[str], low: list[str], i: int) -> str | None:
     if w in _PRESENT_WORDS or (prv in _SUBJECTS and w.isalpha() and w not in CLOSED_CLASS):
         return PRESENT  # "is", "it expires", "they expect": present tense stops the search
     return None
+
+
+# Every token ``_cue`` can give a cue: one of these words, an ending ("'ll", the "-ed" of a regular past) or a
+# word after a subject pronoun. The rest (most tokens) skip the call.
+_CUE_WORDS = (
+    _FUTURE_WORDS
+    | _TO_FUTURE
+    | _FUTURE_PARTICIPLES
+    | _HAD
+    | _PAST_WORDS
+    | _PAST_ADVERBS
+    | _INTENT_PAST
+    | _REPORTING
+    | _PARTICIPLES
+    | _IRREGULAR_PAST
+    | _PRESENT_WORDS
+    | {"next", "coming", "due", "is", "are", "am"}
+)
+_CUE_ENDINGS = ("'ll", "’ll", "ed")
+
+
+def may_cue(low: list[str], i: int) -> bool:
+    """Whether ``_cue`` can give token i a cue at all: most tokens cannot, and skip its twenty tests."""
+    w = low[i]
+    return w in _CUE_WORDS or w.endswith(_CUE_ENDINGS) or (i > 0 and low[i - 1] in _SUBJECTS)
 
 
 def _regular_past(word: str) -> bool:
