@@ -62,20 +62,19 @@ _CHROME_WEAK = re.compile(
             r"\bsupport\ us\b",
             r"\bcookies?\b",
             r"\bleave\ a\ (?:reply|comment)\b",
+            r"\bbecome\ a\ member\b",
+            r"\bjoin\ the\ (?:conversation|discussion)\b",
             r"\bwatch\ (?:the\ )?video\b",
             r"\bfollow\ (?:us|[a-z]+)\ on\ (?:twitter|facebook|telegram|google)",
         ]
     ),
     re.VERBOSE,
 )
-# Not signs, though they read like ones: "become a member", "join the conversation" and "12 comments" never
-# matched, since the look-ahead for first letters these patterns had (e, a, m, s, d, ©, r, w, l, f, c) left out
-# b, j and digits. Adding them would change which paragraphs are chrome: a decision for the segmenter's rules.
 _CHROME_WEAK_OPENING = re.compile(
     r"""
     edit\ post$ | advertisement$ | menu$ | share(?:\ this)?(?:\ article|\ story)?$ | ©
     | (?:see\ also|read\ (?:more|also)|related|more\ on\ this|watch|listen|recommended)\s*: | follow\ us\b
-    | show\ (?:more|less)$ | load\ more\b | comments?$
+    | show\ (?:more|less)$ | load\ more\b | (?:[0-9]+\ )?comments?$
     """,
     re.VERBOSE,
 )

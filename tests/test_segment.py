@@ -15,6 +15,9 @@ PAGE = "\n".join(
         "Prices start at $99.99.",
         "Leave a Reply",
         "Show more",
+        "Become a member and read without limits",
+        "Join the conversation",
+        "12 comments",
         "* * *",
     ]
 )
@@ -34,5 +37,8 @@ def test_furniture_datelines_and_story() -> None:
         ("body", "Prices start at $99.99."),
         ("chrome", "Leave a Reply"),
         ("chrome", "Show more"),
+        ("chrome", "Become a member and read"),  # the same words in a short paragraph are a promo
+        ("chrome", "Join the conversation"),
+        ("chrome", "12 comments"),
         ("chrome", "* * *"),
     ]
