@@ -643,3 +643,24 @@ def test_tense_cues_skip_only_tokens_that_cannot_have_one() -> None:
                 skipped += 1
                 assert tense._cue(raw, low, i) is None, (raw, i)
     assert skipped > 40000  # most tokens are skipped
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("The permit expires on the 19th of this month.", [("19th of this month", "2023-02-19")]),
+        ("Payments resume on the first of next month.", [("first of next month", "2023-03-01")]),
+        ("The vote was held on the twenty-first of January.", [("twenty-first of January", "2023-01-21")]),
+        ("It closed on the thirty first of March, 2021.", [("thirty first of March, 2021", "2021-03-31")]),
+        ("She came second of March's entrants.", []),  # a word ordinal without "the" is a rank, not a day
+        ("Talks are planned for the week of Feb. 13.", [("week of Feb. 13", "2023-02-13/2023-02-19")]),
+        ("Troops rotated in the week of 9 January.", [("week of 9 January", "2023-01-09/2023-01-15")]),
+        # the weekend: Saturday and Sunday, before P in a past clause (P is a Friday), after it in a future one
+        ("Russia shelled the city over the weekend.", [("weekend", "2023-01-28/2023-01-29")]),
+        ("Leaders will meet this weekend.", [("this weekend", "2023-02-04/2023-02-05")]),
+        ("It happened last weekend.", [("last weekend", "2023-01-28/2023-01-29")]),
+        ("They planned a weekend of talks and weekend shifts.", []),
+    ],
+)
+def test_ordinal_days_weeks_of_a_day_and_weekends(text, want):
+    assert [(d.surface, d.value) for d in find_dates(text, dt.date(2023, 2, 3))] == want

@@ -66,7 +66,7 @@ from etl.extract.english import (
     is_plural,
     sentences,
 )
-from etl.extract.numbers import COUNT_WORDS, small_count
+from etl.extract.numbers import COUNT_WORDS, DAY_ORDINALS, small_count
 from etl.extract.tense import AIMED, FUTURE, PAST, PERFECT, Tenses
 
 __all__ = ["find_dates", "year_reading"]
@@ -96,6 +96,7 @@ _SP = r"[^\S\n]+"  # whitespace inside one paragraph (blanked chrome is spaces, 
 _YEAR_SEP = rf"(?:,[^\S\n]*|{_SP})"
 _DAY = r"[0-3]?[0-9](?:st|nd|rd|th)?(?![0-9A-Za-z])"
 _NUM = "|".join(sorted(COUNT_WORDS, key=len, reverse=True))
+_ORDINAL_DAY = "|".join(w.replace(" ", _SP) for w in sorted(DAY_ORDINALS, key=len, reverse=True))
 
 # One alternative per date form, longest forms first. Every alternative starts with a literal
 # (word or digit) and has no nested quantifiers, so matching stays linear in the input.
@@ -115,6 +116,8 @@ _CORE = re.compile(
     | (?P<ago>\b(?P<ago_n>[0-9]{{1,2}}|{_NUM}){_SP}(?P<ago_u>year|month|day)s?{_SP}ago\b)
     | (?P<dm>(?<![\w.,:/])(?P<dm_d>{_DAY})(?:{_SP}of)?{_SP}(?P<dm_m>{_MONTH_WORD})
         (?:{_YEAR_SEP}(?P<dm_y>[12][0-9]{{3}})(?![0-9]))?)
+    | (?P<od>(?<![\w.,:/-])(?P<od_d>{_DAY}|(?:{_ORDINAL_DAY})\b){_SP}of{_SP}
+        (?:(?P<od_rel>this|last|next){_SP}month\b|(?P<od_m>{_MONTH_WORD})(?:{_YEAR_SEP}(?P<od_y>[12][0-9]{{3}})(?![0-9]))?))
     | (?P<rel>\b(?P<rel_det>this|last|next){_SP}
         (?P<rel_u>year|month|week|{_SEASON_WORD}|{_FULL_MONTH}|{_WEEKDAY_WORD})\b)
     | (?P<md>\b(?P<md_m>{_MONTH_WORD}){_SP}(?P<md_d>{_DAY})(?:{_YEAR_SEP}(?P<md_y>[12][0-9]{{3}})(?![0-9]))?)
@@ -122,6 +125,7 @@ _CORE = re.compile(
     | (?P<mon>\b{_MONTH_WORD})
     | (?P<sea>\b(?P<sea_s>{_SEASON_WORD})\b(?:(?:{_SP}of)?{_SP}(?P<sea_y>[12][0-9]{{3}})(?![0-9]))?)
     | (?P<wd>\b{_WEEKDAY_WORD}\b)
+    | (?P<wke>\bweekend\b)
     | (?P<rday>\b(?:today|yesterday|tomorrow)\b)
     | (?P<year>(?<![0-9])[12][0-9]{{3}}(?![0-9]))
     """,
@@ -137,6 +141,8 @@ _STARTS = [
     *_RELATIVE_DAYS,
     *_RELATIVE_DETS,
     *COUNT_WORDS,
+    *(w.split()[0] for w in DAY_ORDINALS),
+    "weekend",
 ]
 # Run on fold_case(text), so case-sensitive and opening with literals: a fast scan (first_char_first).
 _ANCHOR = re.compile(
@@ -205,6 +211,7 @@ class _Core(NamedTuple):
     season: int = 0
     weekday: int = -1
     det: str | None = None  # last/next on a weekday
+    weekend: bool = False  # a weekday that is Saturday and the Sunday after it
     bare: bool = False  # a lone month or season that needs date context
     narrow: str | None = None  # a narrowing the form itself says ("year-end")
     last: dt.date | None = None  # the last day of a week or span (kind week | interval; month/day hold the first)
@@ -252,6 +259,17 @@ def _parse_core(m: re.Match[str], published: dt.date, day_first: bool = True) ->
         d = int(g(kind + "_d").rstrip("stndrh"))
         y = int(g(kind + "_y")) if g(kind + "_y") else None
         return _Core("day", s, e, y, mo, d) if mo and _valid_day(mo, d, y) else None
+    if kind == "od":  # "the 19th of this month", "the twenty-first of January"
+        raw = " ".join(g("od_d").lower().split())
+        if raw in DAY_ORDINALS and not re.search(rf"\bthe{_SP}\Z", m.string[max(0, s - 8) : s], re.IGNORECASE):
+            return None  # a word ordinal is a day after "the" only: "came second of March" is a rank
+        d = DAY_ORDINALS[raw] if raw in DAY_ORDINALS else int(raw.rstrip("stndrh"))
+        if g("od_rel"):
+            month = _shift_month(published, _RELATIVE_DETS[g("od_rel").lower()])
+            return _Core("day", s, e, month.year, month.month, d) if _valid_day(month.month, d, month.year) else None
+        mo = _month_number(g("od_m"))
+        y = int(g("od_y")) if g("od_y") else None
+        return _Core("day", s, e, y, mo, d) if mo and _valid_day(mo, d, y) else None
     if kind == "my":
         mo = _month_number(g("my_m"))
         return _Core("month", s, e, int(g("my_y")), mo) if mo else None
@@ -265,6 +283,13 @@ def _parse_core(m: re.Match[str], published: dt.date, day_first: bool = True) ->
         return _Core("season", s, e, y, season=_SEASONS[g("sea_s").lower()], bare=y is None)
     if kind == "wd":
         return _Core("weekday", s, e, weekday=_WEEKDAYS[g("wd").lower()]) if capitalised(g("wd")) else None
+    if kind == "wke":  # "the weekend", "this/last/next weekend": Saturday and Sunday, resolved like a weekday
+        before = re.search(rf"\b(the|this|last|next){_SP}\Z", m.string[max(0, s - 8) : s], re.IGNORECASE)
+        if before is None:
+            return None  # "a weekend of talks", "weekend shifts"
+        det = before.group(1).lower()
+        start = s if det == "the" else before.start() + max(0, s - 8)
+        return _Core("weekday", start, e, weekday=5, det=det if det in ("last", "next") else None, weekend=True)
     if kind == "rday":
         offset = _RELATIVE_DAYS[g("rday").lower()]
         day = published + dt.timedelta(days=offset)
@@ -276,6 +301,12 @@ def _parse_core(m: re.Match[str], published: dt.date, day_first: bool = True) ->
     if kind == "rel":
         return _relative(s, e, g("rel_det").lower(), g("rel_u"), published)
     return None
+
+
+def _shift_month(p: dt.date, step: int) -> dt.date:
+    """The first day of the month ``step`` months from P's."""
+    index = p.year * 12 + p.month - 1 + step
+    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def _numeric(s: int, e: int, a: int, b: int, year: str, day_first: bool) -> _Core | None:
@@ -685,6 +716,8 @@ def _resolved(text: str, core: _Core, left: _Left, p: dt.date, tenses: Tenses) -
     """``core`` with its year filled in, a weekday turned into a day."""
     if core.kind == "weekday":
         day = _resolve_weekday(core.weekday, core.det, _tense_for(core, left, tenses), p)
+        if core.weekend:
+            return core._replace(kind="week", year=day.year, month=day.month, day=day.day, last=day + dt.timedelta(1))
         return core._replace(kind="day", year=day.year, month=day.month, day=day.day)
     if core.year is None:
         trailing = _trailing_year(text, core, p)
@@ -831,7 +864,7 @@ def find_dates(text: str, published: dt.date, day_first: bool = True) -> list[Da
         mentions.append(mention)
         prev_end = mention.end
     mentions = _weekday_from_date(text, mentions, weekdays) if weekdays else mentions
-    return _ranges(text, _tied_days(text, mentions, p))
+    return _weeks_of(text, _ranges(text, _tied_days(text, mentions, p)))
 
 
 # What a quotation's lead-in dates: 'In a post on Jan. 30, the governor wrote: "Yesterday ..."' — the words inside
@@ -1024,6 +1057,24 @@ def _range_end(d: DateMention, nxt: DateMention) -> str | None:
         except ValueError:  # 29 February of a year without one
             return None
     return last.isoformat() if last > first else None
+
+
+_WEEK_OF = re.compile(rf"\bweek{_SP}of{_SP}\Z", re.IGNORECASE)
+
+
+def _weeks_of(text: str, mentions: list[DateMention]) -> list[DateMention]:
+    """ "the week of Jan. 9": the week (Monday to Sunday) that holds the day, one mention from "week"."""
+    out = []
+    for d in mentions:
+        week = _WEEK_OF.search(text, max(0, d.start - 16), d.start) if d.precision == "day" and not d.modifier else None
+        if week and (not out or out[-1].end <= week.start()):  # not inside "last week of ..."
+            monday = dt.date.fromisoformat(d.value) - dt.timedelta(days=dt.date.fromisoformat(d.value).weekday())
+            first, last = monday.isoformat(), (monday + dt.timedelta(days=6)).isoformat()
+            d = DateMention(
+                week.start(), d.end, text[week.start() : d.end], f"{first}/{last}", first, last, "week", None
+            )
+        out.append(d)
+    return out
 
 
 def _interval(text: str, start: int, end: int, first: str, last: str) -> DateMention:

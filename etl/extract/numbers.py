@@ -39,6 +39,14 @@ ORDINALS = (
     | {w: i for i, w in enumerate(_ORD_TEENS.split(), start=10)}
     | {w: 10 * i for i, w in enumerate(_ORD_TENS.split(), start=2)}
 )
+# The ordinals that name a day of the month, as words: "first" ... "thirty-first" (hyphen or space).
+DAY_ORDINALS = {w: n for w, n in ORDINALS.items() if n <= 31} | {
+    f"{tens}{sep}{unit}": TENS[tens] + ORDINALS[unit]
+    for tens in ("twenty", "thirty")
+    for unit in ORD_UNITS
+    for sep in ("-", " ")
+    if TENS[tens] + ORDINALS[unit] <= 31
+}
 ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
 FRACTIONS = frozenset(
     "half halves third thirds quarter quarters fourths fifth fifths sixth sixths sevenths eighth "
