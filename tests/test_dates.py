@@ -664,3 +664,27 @@ def test_tense_cues_skip_only_tokens_that_cannot_have_one() -> None:
 )
 def test_ordinal_days_weeks_of_a_day_and_weekends(text, want):
     assert [(d.surface, d.value) for d in find_dates(text, dt.date(2023, 2, 3))] == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "Missiles struck Kharkiv on Jan. 26. The day before, drones hit Kyiv.",
+            [("Jan. 26", "2023-01-26"), ("The day before", "2023-01-25")],
+        ),
+        (
+            "Talks began on Jan. 20; two days later they collapsed.",
+            [("Jan. 20", "2023-01-20"), ("two days later", "2023-01-22")],
+        ),
+        (
+            "Shelling started on 12 January and stopped the following day.",
+            [("12 January", "2023-01-12"), ("the following day", "2023-01-13")],
+        ),
+        ("The next day, officials resigned.", []),  # no day named before it in the paragraph
+        ("He resigned the day before the vote on Jan. 9.", [("Jan. 9", "2023-01-09")]),  # counted from an event
+        ("On Jan. 4 it rained.\nA day later, it snowed.", [("Jan. 4", "2023-01-04")]),  # another paragraph
+    ],
+)
+def test_days_counted_from_the_day_the_paragraph_names(text, want):
+    assert [(d.surface, d.value) for d in find_dates(text, dt.date(2023, 2, 3))] == want

@@ -110,6 +110,8 @@ _CORE = re.compile(
         (?:(?:{_SP}of|,)?{_SP}(?P<q_y>[12][0-9]{{3}})(?![0-9]))?)
     | (?P<same>\bthe{_SP}same{_SP}month\b(?:{_SP}(?:in|of){_SP}(?P<same_y>[12][0-9]{{3}})(?![0-9])
         |{_SP}(?P<same_last>last{_SP}year|a{_SP}year{_SP}(?:earlier|ago|before))\b)?)
+    | (?P<dr>\bthe{_SP}(?:day{_SP}(?P<dr_ba>before|after)|(?P<dr_adj>previous|next|following){_SP}day)\b
+        |\b(?P<dr_n>[0-9]{{1,2}}|{_NUM}){_SP}days?{_SP}(?P<dr_dir>later|earlier|before|after)\b)
     | (?P<prev>\b(?:the{_SP}previous{_SP}year|the{_SP}year{_SP}before|a{_SP}year{_SP}earlier)\b)
     | (?P<the>\bthe{_SP}(?P<the_u>year|month)\b)
     | (?P<ye>\byear-end\b)
@@ -150,7 +152,7 @@ _ANCHOR = re.compile(
         [
             *(rf"\b(?<![.,:/$€£¥₴#]){d}" for d in "0123456789"),
             *(rf"\b{w}" if len(w) >= 3 else rf"\b{w}\b" for w in first_letters(_STARTS)),
-            r"\bthe(?=[^\S\n]+(?:year|month|next|last|past|coming|first|second|third|fourth|final|same|previous)\b)",
+            r"\bthe(?=[^\S\n]+(?:year|month|next|last|past|coming|first|second|third|fourth|final|same|previous|day|following)\b)",
             r"\byear-end",
             r"\bq[1-4]\b",
         ]
@@ -803,6 +805,8 @@ def _anchored(text: str, m: re.Match[str], mentions: list[DateMention], p: dt.da
     the year last named, else before P's)."""
     line_start = text.rfind("\n", 0, m.start()) + 1
     before = [d for d in mentions if d.start >= line_start and d.precision in ("day", "month", "year")]
+    if m.lastgroup == "dr":
+        return _days_from(text, m, [d for d in before if d.precision == "day" and d.modifier is None])
     if m.lastgroup == "same":
         named = next((d.value for d in reversed(before) if d.precision in ("day", "month")), None)
         if named is None:
@@ -816,6 +820,27 @@ def _anchored(text: str, m: re.Match[str], mentions: list[DateMention], p: dt.da
     lo, hi = _closed(value, None)
     s, e = m.span()
     return DateMention(s, e, text[s:e], value, lo.isoformat(), hi.isoformat(), precision, None)
+
+
+# "the day before the vote", "two days after the attack": the day counts from an event, not from a date.
+_DAY_OBJECT = re.compile(rf"{_SP}(?:(?:the|a|an|his|her|its|their|this|that)\b|[A-Z0-9])")
+
+
+def _days_from(text: str, m: re.Match[str], days: list[DateMention]) -> DateMention | None:
+    """ "the day before", "the next day", "two days later": days from the day the paragraph last named."""
+    if not days or _DAY_OBJECT.match(text, m.end()):
+        return None
+    if m.group("dr_n"):
+        n = small_count(m.group("dr_n"))
+        step = -1 if m.group("dr_dir").lower() in ("earlier", "before") else 1
+    else:
+        n = 1
+        step = -1 if (m.group("dr_ba") or m.group("dr_adj")).lower() in ("before", "previous") else 1
+    if n is None or n > 31:
+        return None
+    day = (dt.date.fromisoformat(days[-1].value) + dt.timedelta(days=step * n)).isoformat()
+    s, e = m.span()
+    return DateMention(s, e, text[s:e], day, day, day, "day", None)
 
 
 def _weekday_from_date(text: str, mentions: list[DateMention], weekdays: set[int]) -> list[DateMention]:
@@ -851,7 +876,7 @@ def find_dates(text: str, published: dt.date, day_first: bool = True) -> list[Da
         if m is None:
             continue
         scanned = m.end()
-        if m.lastgroup in ("same", "prev"):
+        if m.lastgroup in ("same", "prev", "dr"):
             mention = _anchored(text, m, mentions, p)
         else:
             said_on = _said_on(text, quotations.opening(m.start()), mentions, p)
