@@ -27,7 +27,6 @@ import hashlib
 import itertools
 import json
 import os
-import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -50,7 +49,7 @@ from etl.errors import InputError
 from etl.extract import Extraction, extract
 from etl.facts import Curated, Fact
 from etl.segment import Segment, segment
-from etl.sources import Source, load_sources
+from etl.sources import Source, load_sources, verify
 
 __all__ = ["ARTICLE_TABLES", "Article", "Report", "build", "build_report", "check", "read"]
 
@@ -95,11 +94,25 @@ def curated_rows(
         {"id": k, "kind": u.get("kind"), "description": u["description"], "aliases": json.dumps(u.get("aliases", []))}
         for k, u in curated.units.items()
     ]
-    origin = support.origins((s.id, s.publisher, s.credits) for s in sources)
-    out["source_origins"] = [{"source_id": sid, "origin_id": o} for sid, o in origin.items()]
+    out["source_origins"] = _origin_rows(sources)
     out["topics"] = [{"id": k, "description": v} for k, v in curated.topics.items()]
-    for i, fact in enumerate(curated.facts):
-        out["facts"].append(_fact_row(fact))
+    out["facts"] = [_fact_row(f) for f in curated.facts]
+    out["statements"] = [
+        {"id": st.id, "speaker_id": st.speaker, "fact_id": st.fact, "note": st.note} for st in curated.statements
+    ]
+    out |= span_rows(curated, spans, range(len(curated.facts)), None)
+    out["quote_variants"] = _variants(curated, _renderings(curated, spans), quotes, texts)
+    return out
+
+
+def span_rows(
+    curated: Curated, spans: dict[tuple, SpanResult], facts: Iterable[int], within: set[str] | None
+) -> dict[str, list[dict]]:
+    """The rows of curated spans, checked in facts.yml's order: the evidence of the facts at indexes ``facts``, and
+    the statement renderings and ignored spans lying in the sources ``within`` (None: all)."""
+    out: dict[str, list[dict]] = {t: [] for t in (*load.SCOPED, "disagreements")}
+    for i in facts:
+        fact = curated.facts[i]
         results = [spans[("fact", i, j)] for j in range(len(fact.evidence))]
         for r in results:
             r.raise_error()
@@ -110,21 +123,34 @@ def curated_rows(
             out["evidence_dates"] += [{"evidence_id": eid, "date_id": d["id"]} for d in r.dates]
         check_readings(fact, results, curated)
         out["disagreements"] += disagreements(fact, results)
-    renderings = []
     for i, st in enumerate(curated.statements):
-        out["statements"].append({"id": st.id, "speaker_id": st.speaker, "fact_id": st.fact, "note": st.note})
+        for j, q in enumerate(st.renderings):
+            if within is None or q.source in within:
+                r = spans[("rendering", i, j)]
+                r.raise_error()
+                out["statement_renderings"].append({**r.row, "statement_id": st.id})
+    for i, g in enumerate(curated.ignores):
+        if within is None or g.ref.source in within:
+            r = spans[("ignore", i)]
+            r.raise_error()
+            out["ignored_spans"].append({**r.row, "reason": g.reason})
+    return out
+
+
+def _renderings(curated: Curated, spans: dict[tuple, SpanResult]) -> list[corroborate.Rendering]:
+    out = []
+    for i, st in enumerate(curated.statements):
         for j, q in enumerate(st.renderings):
             r = spans[("rendering", i, j)]
             r.raise_error()
-            out["statement_renderings"].append({**r.row, "statement_id": st.id})
             row = r.row
-            renderings.append(corroborate.Rendering(st.id, row["source_id"], row["start"], row["end"], q.line))
-    out["quote_variants"] = _variants(curated, renderings, quotes, texts)
-    for i, g in enumerate(curated.ignores):
-        r = spans[("ignore", i)]
-        r.raise_error()
-        out["ignored_spans"].append({**r.row, "reason": g.reason})
+            out.append(corroborate.Rendering(st.id, row["source_id"], row["start"], row["end"], q.line))
     return out
+
+
+def _origin_rows(sources: Sequence[Source]) -> list[dict]:
+    origin = support.origins((s.id, s.publisher, s.credits) for s in sources)
+    return [{"source_id": sid, "origin_id": o} for sid, o in origin.items()]
 
 
 def quote_sources(curated: Curated) -> set[str]:
@@ -213,51 +239,108 @@ def build_report(
     """Build ``db_path`` atomically, reusing unchanged articles' rows (and checked facts) when ``incremental``;
     ``jobs`` worker processes segment and extract (default: one per CPU)."""
     jobs = jobs or os.cpu_count() or 1
-    sources = load_sources(seeds, keep_text=False)
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    known = state.verified_sources(state.sources_cache(db_path)) if incremental else None
+    verified = verify(seeds, keep_text=False, known=known)
+    sources = verified.sources
     checked = state.curated(facts_path, sources, state.facts_cache(db_path) if incremental else None)
-    cur = checked.curated
-    keys = state.article_keys(sources, cur)
-    previous = state.previous(db_path) if incremental else {}
+    keys = state.article_keys(sources, checked.curated)
+    prior = state.previous(db_path) if incremental else state.Prior({})
+    kept = {s.id for s in sources if prior.articles.get(s.id) == keys[s.id]}
+    state.state_path(db_path).unlink(missing_ok=True)  # stale from here on, until the new database is in place
+    if kept:
+        counts = _patch(db_path, seeds, facts_path, sources, checked, kept, prior, jobs)
+    else:
+        counts = _write(db_path, seeds, facts_path, sources, checked.curated, jobs)
+    state.save(db_path, state.Prior(keys, checked.key, counts))
+    state.save_curated(state.facts_cache(db_path), checked)
+    state.save_sources(state.sources_cache(db_path), verified)
+    return Report(counts, len(sources) - len(kept), len(kept))
+
+
+def _write(
+    db_path: Path, seeds: Path, facts_path: Path, sources: Sequence[Source], cur: Curated, jobs: int
+) -> dict[str, int]:
+    """A clean build into a temporary file beside ``db_path``, renamed into place once complete; row counts."""
     fd, tmp = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     staging_path = tmp_path.with_suffix(".staging")
-    state.state_path(db_path).unlink(missing_ok=True)  # stale from here on, until the new database is in place
     try:
         tmp_path.unlink()
-        kept = {s.id for s in sources if previous.get(s.id) == keys[s.id]}
         staging = load.Staging(staging_path, ARTICLE_TABLES)
-        old = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) if kept else None
         try:
-            table_rows = _stream(sources, cur, kept, old, staging, jobs, seeds)
+            table_rows = _stream(sources, cur, set(), None, staging, jobs, seeds)
         finally:
             staging.close()
-            if old:
-                old.close()
         table_rows["build_info"] = _build_info(seeds, facts_path, sources)
-        if kept:
-            shutil.copyfile(db_path, tmp_path)
-            load.update(tmp_path, sorted(set(previous) - kept), table_rows, ARTICLE_TABLES, staged=staging_path)
-        else:
-            load.write(tmp_path, table_rows, staged=staging_path)
+        load.write(tmp_path, table_rows, staged=staging_path)
         with tmp_path.open("rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp_path, db_path)
     finally:
         tmp_path.unlink(missing_ok=True)
         staging_path.unlink(missing_ok=True)
-    state.save(db_path, keys)
-    state.save_curated(state.facts_cache(db_path), checked)
     counts = {name: len(table_rows.get(name, ())) for name in load.TABLES}
-    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:  # every article's rows, kept ones too
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:  # the articles' rows went through staging
         counts |= {t: db.execute(f"select count(*) from [{t}]").fetchone()[0] for t in ARTICLE_TABLES}
-    return Report(counts, len(sources) - len(kept), len(kept))
+    return counts
+
+
+def _patch(
+    db_path: Path,
+    seeds: Path,
+    facts_path: Path,
+    sources: Sequence[Source],
+    checked: state.Checked,
+    kept: set[str],
+    prior: state.Prior,
+    jobs: int,
+) -> dict[str, int]:
+    """An incremental build: the previous database patched in place, in one transaction, with the changed
+    articles' rows and, if facts.yml is what it was built from, only the curated and derived rows they touch
+    (else every curated and derived table anew). Copying a 1 GB database to a temporary file would cost more
+    than the whole patch; SQLite's transaction keeps a failed build from leaving anything half-written."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".staging", dir=db_path.parent)
+    os.close(fd)
+    staging_path = Path(tmp)
+    try:
+        staging = load.Staging(staging_path, ARTICLE_TABLES)
+        old = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            if prior.curated == checked.key:
+                rows, scope = _stream_touched(sources, checked.curated, kept, old, staging, jobs, seeds)
+            else:
+                rows, scope = _stream(sources, checked.curated, kept, old, staging, jobs, seeds), None
+        finally:
+            staging.close()
+            old.close()
+        rows["build_info"] = _build_info(seeds, facts_path, sources)
+        stale = sorted(set(prior.articles) - kept)
+        changed = load.update(db_path, stale, rows, ARTICLE_TABLES, staged=staging_path, scope=scope)
+    finally:
+        staging_path.unlink(missing_ok=True)
+    if prior.counts is not None and set(prior.counts) == set(load.TABLES):
+        return {t: prior.counts[t] + changed[t] for t in load.TABLES}
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
+        return {t: db.execute(f"select count(*) from [{t}]").fetchone()[0] for t in load.TABLES}
 
 
 def _build_info(seeds: Path, facts_path: Path, sources: Sequence[Source]) -> list[dict]:
     inputs = input_hashes(seeds, facts_path, {s.file: s.sha256 for s in sources})
     return [{"key": k, "value": v} for k, v in sorted(inputs.items())]
+
+
+def _fresh_spans(
+    sources: Sequence[Source], cur: Curated, kept: set[str], staging: load.Staging, jobs: int, seeds: Path
+) -> dict[tuple, SpanResult]:
+    """The articles not ``kept`` computed into ``staging``; their curated spans."""
+    refs = refs_by_source(cur)
+    spans: dict[tuple, SpanResult] = {}
+    for done in compute_all([s for s in sources if s.id not in kept], cur, refs, jobs, seeds):
+        staging.add(done.rows)
+        spans |= done.spans
+    return spans
 
 
 def _stream(
@@ -271,21 +354,70 @@ def _stream(
 ) -> dict[str, list[dict]]:
     """Every article through its stage: computed ones into ``staging``, kept ones read back from ``old`` for
     their curated spans only. Returns the curated tables' rows."""
+    spans = _fresh_spans(sources, cur, kept, staging, jobs, seeds)
     refs = refs_by_source(cur)
-    spans: dict[tuple, SpanResult] = {}
-    fresh = [s for s in sources if s.id not in kept]
-    for done in compute_all(fresh, cur, refs, jobs, seeds):
-        staging.add(done.rows)
-        spans |= done.spans
     views: dict[str, Extracted] = {}
     for src in sources:
         if src.id in kept and refs.get(src.id):
             assert old is not None
             views[src.id] = stored(old, src.id)
             spans |= read_spans(src.with_text(seeds), views[src.id], refs[src.id], cur)
+    quotes, texts = _quotes(sources, cur, kept, old, staging, seeds, views)
+    return curated_rows(sources, cur, spans, quotes, texts)
+
+
+def _quotes(
+    sources: Sequence[Source],
+    cur: Curated,
+    kept: set[str],
+    old: sqlite3.Connection | None,
+    staging: load.Staging,
+    seeds: Path,
+    views: dict[str, Extracted],
+) -> tuple[list[dict], dict[str, str]]:
+    """The quotes and texts of the sources whose quotes can pair as variants (``quote_sources``)."""
     needed = quote_sources(cur)
     quotes = [q for sid in sorted(needed - kept) for q in staging.quotes(sid)]
     texts = {s.id: s.with_text(seeds).text for s in sources if s.id in needed}
     for sid in sorted(needed & kept):
         quotes += (views.get(sid) or stored(old, sid)).within("quotes", 0, len(texts[sid]))
-    return curated_rows(sources, cur, spans, quotes, texts)
+    return quotes, texts
+
+
+def _stream_touched(
+    sources: Sequence[Source],
+    cur: Curated,
+    kept: set[str],
+    old: sqlite3.Connection,
+    staging: load.Staging,
+    jobs: int,
+    seeds: Path,
+) -> tuple[dict[str, list[dict]], load.Scope]:
+    """The changed articles into ``staging`` and, facts.yml being what ``old`` was built from, the curated rows
+    they touch: the evidence of every fact citing a changed article (or one whose origin changed: a publisher
+    edited), checked again with all its spans; the renderings and ignores in changed articles; the quote
+    variants if a changed article's quotes can pair. Every other curated row is as it was."""
+    spans = _fresh_spans(sources, cur, kept, staging, jobs, seeds)
+    fresh = {s.id for s in sources if s.id not in kept}
+    origins = _origin_rows(sources)
+    before = dict(old.execute("select source_id, origin_id from source_origins"))
+    touched = fresh | {r["source_id"] for r in origins if before.get(r["source_id"]) != r["origin_id"]}
+    facts = [i for i, f in enumerate(cur.facts) if any(q.source in touched for q in f.evidence)]
+    wanted = {("fact", i, j) for i in facts for j in range(len(cur.facts[i].evidence))}
+    pairing = bool(fresh & quote_sources(cur))
+    if pairing:
+        wanted |= {("rendering", i, j) for i, st in enumerate(cur.statements) for j in range(len(st.renderings))}
+    by_id = {s.id: s for s in sources}
+    views: dict[str, Extracted] = {}
+    for sid, refs in refs_by_source(cur).items():
+        mine = [r for r in refs if r.key in wanted]
+        if sid in kept and mine:
+            views[sid] = stored(old, sid)
+            spans |= read_spans(by_id[sid].with_text(seeds), views[sid], mine, cur)
+    rows = span_rows(cur, spans, facts, fresh)
+    rows["source_origins"] = origins
+    if pairing:
+        rows["quote_variants"] = _variants(cur, _renderings(cur, spans), *_quotes(sources, cur, kept, old, staging,
+                                                                                  seeds, views))  # fmt: skip
+    ids = frozenset(cur.facts[i].id for i in facts)
+    return rows, load.Scope(ids, frozenset(fresh))

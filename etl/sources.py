@@ -8,6 +8,7 @@ published text is always byte-for-byte the file whose sha256 sources.yml records
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -101,12 +102,66 @@ class Source:
 def load_sources(seeds: Path, keep_text: bool = True) -> list[Source]:
     """Every entry of ``seeds/sources.yml`` with its verified, decoded text (or, without ``keep_text``, only its
     length: ``Source.with_text`` reads it again when needed, so 10,000 texts need not be in memory at once)."""
+    return verify(seeds, keep_text).sources
+
+
+@dataclass(frozen=True)
+class Verified:
+    """The sources as a build verified them: sources.yml's sha256, each entry (texts not kept), the lines naming
+    each entry's file and sha256, and each seed file's signature (``signature``) as it was before it was read."""
+
+    listing: str
+    sources: list[Source]
+    lines: dict[str, tuple[int | None, int | None]]
+    files: dict[str, tuple[int, ...]]
+
+
+def verify(seeds: Path, keep_text: bool = True, known: Verified | None = None) -> Verified:
+    """``load_sources``; with ``known`` (a previous verification) a listing with the same sha256 is not parsed
+    again and a seed file whose signature is unchanged is not read and hashed again (texts not kept only)."""
     path = seeds / "sources.yml"
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        digest = ""  # read_yaml names the problem
+    if known is not None and known.listing == digest and digest:
+        entries, lines = known.sources, known.lines
+    else:
+        known = None
+        entries, lines = _entries(path)
+    sources, files = [], {}
+    for src in entries:
+        file = seeds / src.file
+        with contextlib.suppress(OSError):  # _read_seed names the problem
+            files[src.file] = signature(file)
+        if (
+            known is not None
+            and not keep_text
+            and src.chars is not None
+            and known.files.get(src.file) == files.get(src.file, ())
+        ):
+            sources.append(src)
+            continue
+        text = _read_seed(file, src.sha256, path, *lines[src.id])
+        sources.append(dataclasses.replace(src, text=text if keep_text else "", chars=None if keep_text else len(text)))
+    _no_extra_seeds(seeds, path, {s.file for s in sources})
+    return Verified(digest, sources, lines, files)
+
+
+def signature(file: Path) -> tuple[int, ...]:
+    """What changes when a file is written or replaced (as git's index tells a changed file without reading it)."""
+    st = file.stat()
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _entries(path: Path) -> tuple[list[Source], dict[str, tuple[int | None, int | None]]]:
+    """sources.yml's entries, checked, without their texts; and per source the lines of its file and sha256."""
     data, lines = read_yaml(path)
     if not isinstance(data, list):
         raise InputError(path, lines.of(()), "expected a list of sources (each starting with '- id:')")
     sources: list[Source] = []
     seen: dict[str, int] = {}
+    at: dict[str, tuple[int | None, int | None]] = {}
     for i, entry in enumerate(data):
         line = lines.of((i,))
         if not isinstance(entry, dict):
@@ -122,9 +177,7 @@ def load_sources(seeds: Path, keep_text: bool = True) -> list[Source]:
             published = dt.date.fromisoformat(str(entry["published"]))
         except ValueError:
             raise InputError(path, lines.of((i, "published")), "'published' must be a date like 2023-02-03") from None
-        text = _read_seed(
-            seeds / str(entry["file"]), str(entry["sha256"]), path, lines.of((i, "file")), lines.of((i, "sha256"))
-        )
+        at[sid] = (lines.of((i, "file")), lines.of((i, "sha256")))
         sources.append(
             Source(
                 id=sid,
@@ -138,21 +191,22 @@ def load_sources(seeds: Path, keep_text: bool = True) -> list[Source]:
                 url=str(entry["url"]),
                 language=str(entry["language"]),
                 country=_country(entry, path, lines, i),
-                text=text if keep_text else "",
+                text="",
                 line=line,
-                chars=None if keep_text else len(text),
                 archive=_archive(entry, published, path, lines, (i,)),
                 revisions=_revisions(entry, published, path, lines, i),
             )
         )
-    listed = {s.file for s in sources}
+    return sources, at
+
+
+def _no_extra_seeds(seeds: Path, path: Path, listed: set[str]) -> None:
     for extra in sorted(p.name for p in seeds.glob("*.txt")):
         if extra not in listed:  # named where the entry goes: the end of the listing
             raise InputError(
                 path, path.read_text(encoding="utf-8").count("\n") or 1,
                 f"seed {seeds / extra} has no entry; add one with its id, file, sha256 and metadata",
             )  # fmt: skip
-    return sources
 
 
 def _country(entry: dict, path: Path, lines: Lines, i: int) -> str | None:

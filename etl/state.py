@@ -20,7 +20,7 @@ from pathlib import Path
 import etl
 from etl.article import fields_of, source_row
 from etl.facts import Curated, load_facts
-from etl.sources import Source
+from etl.sources import Source, Verified
 
 
 @functools.cache
@@ -48,19 +48,30 @@ def state_path(db_path: Path) -> Path:
     return db_path.with_name(f".{db_path.name}.state.json")
 
 
-def previous(db_path: Path) -> dict[str, str]:
-    """The article keys of the database in place, if its state file vouches for it; otherwise none."""
+@dataclass(frozen=True)
+class Prior:
+    """What the database in place was built from: the article keys, the key of the checked facts.yml (``curated``)
+    and its row count per table."""
+
+    articles: dict[str, str]
+    curated: str = ""
+    counts: dict[str, int] | None = None
+
+
+def previous(db_path: Path) -> Prior:
+    """The state of the database in place, if its state file vouches for it; otherwise an empty one."""
     try:
         state = json.loads(state_path(db_path).read_text(encoding="utf-8"))
         if state["database"] != identity(db_path):
-            return {}
-        return dict(state["articles"])
+            return Prior({})
+        return Prior(dict(state["articles"]), str(state.get("curated", "")), state.get("counts"))
     except (OSError, ValueError, KeyError, TypeError):
-        return {}
+        return Prior({})
 
 
-def save(db_path: Path, keys: dict[str, str]) -> None:
-    state = {"database": identity(db_path), "articles": keys}
+def save(db_path: Path, prior: Prior) -> None:
+    state = {"database": identity(db_path), "articles": prior.articles, "curated": prior.curated}
+    state["counts"] = prior.counts
     state_path(db_path).write_text(json.dumps(state, indent=0, sort_keys=True) + "\n", encoding="utf-8")
 
 
@@ -111,3 +122,24 @@ def save_curated(cache: Path, checked: Checked) -> None:
 
 def facts_cache(db_path: Path) -> Path:
     return db_path.with_name(f".{db_path.name}.facts.pickle")
+
+
+def sources_cache(db_path: Path) -> Path:
+    return db_path.with_name(f".{db_path.name}.sources.pickle")
+
+
+def verified_sources(cache: Path) -> Verified | None:
+    """The sources as the last successful build verified them (sources.verify), if the code is the same."""
+    try:
+        with cache.open("rb") as f:
+            code, value = pickle.load(f)  # our own file, written below
+        return value if code == code_fingerprint() and isinstance(value, Verified) else None
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+        return None
+
+
+def save_sources(cache: Path, verified: Verified) -> None:
+    tmp = cache.with_suffix(".tmp")
+    with tmp.open("wb") as f:
+        pickle.dump((code_fingerprint(), verified), f, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(cache)
