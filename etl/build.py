@@ -38,6 +38,7 @@ from etl import corroborate, load, state, support
 from etl.article import (
     ARTICLE_TABLES,
     Extracted,
+    Ref,
     SpanResult,
     compute_all,
     read_spans,
@@ -49,7 +50,7 @@ from etl.errors import InputError
 from etl.extract import Extraction, extract
 from etl.facts import Curated, Fact
 from etl.segment import Segment, segment
-from etl.sources import Source, load_sources, verify
+from etl.sources import Source, Verified, load_sources, verify
 
 __all__ = ["ARTICLE_TABLES", "Article", "Report", "build", "build_report", "check", "read"]
 
@@ -196,7 +197,8 @@ def _fact_row(f: Fact) -> dict:
 def input_hashes(seeds: Path, facts_path: Path, known: dict[str, str] | None = None) -> dict[str, str]:
     """What the database was built from: package version and a sha256 per input file (``known``: file name ->
     sha256 already verified, as load_sources verifies every article's)."""
-    files = [facts_path, seeds / "sources.yml", *sorted(seeds.glob("*.txt"))]
+    names = sorted(e.name for e in os.scandir(seeds) if e.name.endswith(".txt"))  # not glob: 10,000 Paths sort slowly
+    files = [facts_path, seeds / "sources.yml", *(seeds / n for n in names)]
     info = {"etl_version": etl.__version__}
     for f in files:
         info[f"sha256:{f.name}"] = (known or {}).get(f.name) or hashlib.sha256(f.read_bytes()).hexdigest()
@@ -249,12 +251,13 @@ def build_report(
     kept = {s.id for s in sources if prior.articles.get(s.id) == keys[s.id]}
     state.state_path(db_path).unlink(missing_ok=True)  # stale from here on, until the new database is in place
     if kept:
-        counts = _patch(db_path, seeds, facts_path, sources, checked, kept, prior, jobs)
+        counts = _patch(db_path, seeds, facts_path, verified, checked, kept, prior, jobs)
     else:
         counts = _write(db_path, seeds, facts_path, sources, checked.curated, jobs)
     state.save(db_path, state.Prior(keys, checked.key, counts))
     state.save_curated(state.facts_cache(db_path), checked)
-    state.save_sources(state.sources_cache(db_path), verified)
+    if verified is not known:
+        state.save_sources(state.sources_cache(db_path), verified)
     return Report(counts, len(sources) - len(kept), len(kept))
 
 
@@ -291,7 +294,7 @@ def _patch(
     db_path: Path,
     seeds: Path,
     facts_path: Path,
-    sources: Sequence[Source],
+    verified: Verified,
     checked: state.Checked,
     kept: set[str],
     prior: state.Prior,
@@ -304,6 +307,7 @@ def _patch(
     fd, tmp = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".staging", dir=db_path.parent)
     os.close(fd)
     staging_path = Path(tmp)
+    sources = verified.sources
     try:
         staging = load.Staging(staging_path, ARTICLE_TABLES)
         old = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
@@ -315,7 +319,7 @@ def _patch(
         finally:
             staging.close()
             old.close()
-        rows["build_info"] = _build_info(seeds, facts_path, sources)
+        rows["build_info"] = _build_info(seeds, facts_path, sources, verified.listing)
         stale = sorted(set(prior.articles) - kept)
         changed = load.update(db_path, stale, rows, ARTICLE_TABLES, staged=staging_path, scope=scope)
     finally:
@@ -326,16 +330,22 @@ def _patch(
         return {t: db.execute(f"select count(*) from [{t}]").fetchone()[0] for t in load.TABLES}
 
 
-def _build_info(seeds: Path, facts_path: Path, sources: Sequence[Source]) -> list[dict]:
-    inputs = input_hashes(seeds, facts_path, {s.file: s.sha256 for s in sources})
+def _build_info(seeds: Path, facts_path: Path, sources: Sequence[Source], listing: str = "") -> list[dict]:
+    known = {s.file: s.sha256 for s in sources} | ({"sources.yml": listing} if listing else {})
+    inputs = input_hashes(seeds, facts_path, known)
     return [{"key": k, "value": v} for k, v in sorted(inputs.items())]
 
 
 def _fresh_spans(
-    sources: Sequence[Source], cur: Curated, kept: set[str], staging: load.Staging, jobs: int, seeds: Path
+    sources: Sequence[Source],
+    cur: Curated,
+    refs: dict[str, list[Ref]],
+    kept: set[str],
+    staging: load.Staging,
+    jobs: int,
+    seeds: Path,
 ) -> dict[tuple, SpanResult]:
     """The articles not ``kept`` computed into ``staging``; their curated spans."""
-    refs = refs_by_source(cur)
     spans: dict[tuple, SpanResult] = {}
     for done in compute_all([s for s in sources if s.id not in kept], cur, refs, jobs, seeds):
         staging.add(done.rows)
@@ -354,8 +364,8 @@ def _stream(
 ) -> dict[str, list[dict]]:
     """Every article through its stage: computed ones into ``staging``, kept ones read back from ``old`` for
     their curated spans only. Returns the curated tables' rows."""
-    spans = _fresh_spans(sources, cur, kept, staging, jobs, seeds)
     refs = refs_by_source(cur)
+    spans = _fresh_spans(sources, cur, refs, kept, staging, jobs, seeds)
     views: dict[str, Extracted] = {}
     for src in sources:
         if src.id in kept and refs.get(src.id):
@@ -397,7 +407,8 @@ def _stream_touched(
     they touch: the evidence of every fact citing a changed article (or one whose origin changed: a publisher
     edited), checked again with all its spans; the renderings and ignores in changed articles; the quote
     variants if a changed article's quotes can pair. Every other curated row is as it was."""
-    spans = _fresh_spans(sources, cur, kept, staging, jobs, seeds)
+    refs = refs_by_source(cur)
+    spans = _fresh_spans(sources, cur, refs, kept, staging, jobs, seeds)
     fresh = {s.id for s in sources if s.id not in kept}
     origins = _origin_rows(sources)
     before = dict(old.execute("select source_id, origin_id from source_origins"))
@@ -409,8 +420,8 @@ def _stream_touched(
         wanted |= {("rendering", i, j) for i, st in enumerate(cur.statements) for j in range(len(st.renderings))}
     by_id = {s.id: s for s in sources}
     views: dict[str, Extracted] = {}
-    for sid, refs in refs_by_source(cur).items():
-        mine = [r for r in refs if r.key in wanted]
+    for sid, in_source in refs.items():
+        mine = [r for r in in_source if r.key in wanted]
         if sid in kept and mine:
             views[sid] = stored(old, sid)
             spans |= read_spans(by_id[sid].with_text(seeds), views[sid], mine, cur)

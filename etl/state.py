@@ -9,6 +9,7 @@ means doing the work again, never a wrong result.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import etl
-from etl.article import fields_of, source_row
+from etl.article import fields_of
 from etl.facts import Curated, load_facts
 from etl.sources import Source, Verified
 
@@ -37,11 +38,17 @@ def article_keys(sources: Sequence[Source], curated: Curated) -> dict[str, str]:
     """Per article, a hash of everything its rows depend on: its metadata and text (by the verified sha256 of its
     file), the entities, the code."""
     common = json.dumps([code_fingerprint(), [fields_of(e) for e in curated.entities]], sort_keys=True)
+    head = hashlib.sha256(common.encode()).hexdigest()  # once, not per article: the entities are thousands of bytes
     keys = {}
     for s in sources:
-        own = json.dumps({**source_row(s), "text": None}, sort_keys=True)
-        keys[s.id] = hashlib.sha256((common + own).encode()).hexdigest()
+        own = repr([getattr(s, name) for name in _KEYED])  # the text by its sha256
+        keys[s.id] = hashlib.sha256((head + own).encode()).hexdigest()
     return keys
+
+
+# What an article's rows depend on of its Source: everything but its text (known by its sha256), its length and where
+# sources.yml lists it.
+_KEYED = [f.name for f in dataclasses.fields(Source) if f.name not in ("text", "chars", "line")]
 
 
 def state_path(db_path: Path) -> Path:
