@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import sqlite_utils
 import yaml
 
 from bench import corpus, scale
-from etl import sources, state
+from etl import sources, state, yamlfile
 from etl.build import build, build_report
 from etl.errors import InputError
 
@@ -209,3 +210,39 @@ def test_an_incremental_build_follows_an_origin_change_into_other_articles_facts
     origins = sqlite_utils.Database(db).execute("select count(distinct origin_id) from source_origins").fetchone()
     assert origins == (1,)
     assert report.counts == {t: sqlite_utils.Database(clean)[t].count for t in report.counts}
+
+
+def test_an_edited_entry_is_all_of_the_listing_parsed_again(tiny: Path, tmp_path: Path, monkeypatch):
+    folder, db = _copy_and_build(tiny, tmp_path)
+    listing = _listing(folder)
+    next(e for e in listing if e["id"] == "bench-00002")["title"] = "A corrected headline"
+    corpus._dump(folder / "seeds" / "sources.yml", listing)
+    whole, items = [], []
+    monkeypatch.setattr(sources, "read_yaml", lambda *a: whole.append(a) or yamlfile.read_yaml(*a))
+    monkeypatch.setattr(sources, "parse_yaml", lambda *a: items.append(a) or yamlfile.parse_yaml(*a))
+    report = build_report(folder / "seeds", folder / "facts.yml", db, incremental=True)
+    assert (report.computed, len(whole), len(items)) == (1, 0, 1)
+    assert "A corrected headline" in items[0][0]
+    clean = tmp_path / "clean" / "facts.db"
+    build(folder / "seeds", folder / "facts.yml", clean)
+    assert scale.differences(db, clean) == []
+
+
+def test_an_error_in_an_edited_listing_names_its_line(tiny: Path, tmp_path: Path):
+    """Items parsed alone still count lines from the top of the file, and a moved item's lines move with it."""
+    folder, db = _copy_and_build(tiny, tmp_path)
+    path = folder / "seeds" / "sources.yml"
+    text = "# three lines\n# of comments\n# added on top\n" + path.read_text(encoding="utf-8")
+    sha = next(e for e in _listing(folder) if e["id"] == "bench-00004")["sha256"]
+    path.write_text(text.replace(sha, "0" * 64), encoding="utf-8")
+    line = next(i for i, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "0" * 64 in row)
+    with pytest.raises(InputError) as moved:
+        build_report(folder / "seeds", folder / "facts.yml", db, incremental=True)
+    assert (moved.value.line, moved.value.message.split(" is ")[0]) == (line, "sha256 of bench-00004.txt")
+    head, item = path.read_text(encoding="utf-8").split("- id: bench-00003\n")
+    text = head + "- id: bench-00003\n" + re.sub(r"(?m)^  published: .*$", "  published: someday", item, count=1)
+    path.write_text(text, encoding="utf-8")
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "someday" in row)
+    with pytest.raises(InputError, match="'published' must be a date") as bad:
+        build_report(folder / "seeds", folder / "facts.yml", db, incremental=True)
+    assert bad.value.line == line
