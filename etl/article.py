@@ -68,17 +68,21 @@ class Computed:
     spans: dict[Key, SpanResult]
 
 
-def refs_by_source(curated: Curated) -> dict[str, list[Ref]]:
-    """Every curated quote (evidence, statement renderings, ignores), grouped by the source it lies in."""
+def refs_by_source(curated: Curated, only: set[str] | None = None) -> dict[str, list[Ref]]:
+    """Every curated quote (evidence, statement renderings, ignores), grouped by the source it lies in (``only``:
+    in these sources)."""
     out: dict[str, list[Ref]] = {}
     for i, fact in enumerate(curated.facts):
         for j, q in enumerate(fact.evidence):
-            out.setdefault(q.source, []).append(Ref(("fact", i, j), q, fact.id, fact))
+            if only is None or q.source in only:
+                out.setdefault(q.source, []).append(Ref(("fact", i, j), q, fact.id, fact))
     for i, st in enumerate(curated.statements):
         for j, q in enumerate(st.renderings):
-            out.setdefault(q.source, []).append(Ref(("rendering", i, j), q, st.id))
+            if only is None or q.source in only:
+                out.setdefault(q.source, []).append(Ref(("rendering", i, j), q, st.id))
     for i, g in enumerate(curated.ignores):
-        out.setdefault(g.ref.source, []).append(Ref(("ignore", i), g.ref, ""))
+        if only is None or g.ref.source in only:
+            out.setdefault(g.ref.source, []).append(Ref(("ignore", i), g.ref, ""))
     return out
 
 

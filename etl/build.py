@@ -1,8 +1,9 @@
 """sources -> segment -> extract -> facts -> load: one build, all or nothing, streaming.
 
-``check`` runs every stage without writing. ``build`` writes to a temporary
-file beside the target and renames it into place only when every check passed,
-so a failed build leaves the previous database untouched.
+``check`` runs every stage without writing. A clean ``build`` writes to a temporary
+file beside the target and renames it into place only when every check passed; an
+incremental one patches the database in place in one SQLite transaction, after every
+check passed. Either way a failed build leaves the previous database untouched.
 
 The build is orchestration over small stages:
 
@@ -11,10 +12,12 @@ The build is orchestration over small stages:
 - rows: the articles' rows go straight into a staging database (load.Staging), the curated tables are made
   here from facts.yml and the span results;
 - checks (etl.checks): every fact against what its spans read, in facts.yml's order;
-- incremental state (etl.state): an unchanged article's rows are kept from the previous database (it is copied
-  to the temporary file and only the changed articles' rows replaced), and an unchanged facts.yml is not read
-  and validated again. The result equals a clean build table by table, row by row (tests/test_bench.py);
-  anything unexpected about the previous database or the state file means a clean build.
+- incremental state (etl.state): an unchanged article's rows are kept in the previous database and only the
+  changed articles' rows replaced; with facts.yml unchanged, only the curated and derived rows they touch are
+  recomputed (``_stream_touched``, load.Scope). An unchanged facts.yml is not read and validated again, nor
+  unchanged entries of sources.yml parsed or unchanged seeds hashed. The result equals a clean build table by
+  table, row by row (tests/test_bench.py); anything unexpected about the previous database or the state file
+  means a clean build.
 
 Memory stays flat in the number of articles: no article's text, extraction or rows outlive its turn, and the
 database is written from the staging file table by table in key order, the same bytes as one would get from
@@ -198,10 +201,11 @@ def input_hashes(seeds: Path, facts_path: Path, known: dict[str, str] | None = N
     """What the database was built from: package version and a sha256 per input file (``known``: file name ->
     sha256 already verified, as load_sources verifies every article's)."""
     names = sorted(e.name for e in os.scandir(seeds) if e.name.endswith(".txt"))  # not glob: 10,000 Paths sort slowly
-    files = [facts_path, seeds / "sources.yml", *(seeds / n for n in names)]
+    files = [(facts_path.name, facts_path), ("sources.yml", seeds / "sources.yml"), *((n, seeds / n) for n in names)]
     info = {"etl_version": etl.__version__}
-    for f in files:
-        info[f"sha256:{f.name}"] = (known or {}).get(f.name) or hashlib.sha256(f.read_bytes()).hexdigest()
+    known = known or {}
+    for name, f in files:
+        info[f"sha256:{name}"] = known.get(name) or hashlib.sha256(Path(f).read_bytes()).hexdigest()
     return info
 
 
@@ -407,15 +411,21 @@ def _stream_touched(
     they touch: the evidence of every fact citing a changed article (or one whose origin changed: a publisher
     edited), checked again with all its spans; the renderings and ignores in changed articles; the quote
     variants if a changed article's quotes can pair. Every other curated row is as it was."""
-    refs = refs_by_source(cur)
-    spans = _fresh_spans(sources, cur, refs, kept, staging, jobs, seeds)
     fresh = {s.id for s in sources if s.id not in kept}
-    origins = _origin_rows(sources)
-    before = dict(old.execute("select source_id, origin_id from source_origins"))
-    touched = fresh | {r["source_id"] for r in origins if before.get(r["source_id"]) != r["origin_id"]}
+    rows: dict[str, list[dict]] = {}
+    touched = set(fresh)
+    if _credited_anew(sources, fresh, old):  # an origin may move: every source's is computed again
+        rows["source_origins"] = _origin_rows(sources)
+        before = dict(old.execute("select source_id, origin_id from source_origins"))
+        touched |= {r["source_id"] for r in rows["source_origins"] if before.get(r["source_id"]) != r["origin_id"]}
     facts = [i for i, f in enumerate(cur.facts) if any(q.source in touched for q in f.evidence)]
+    pairing = _pairs(cur, fresh)
+    needed = fresh | {q.source for i in facts for q in cur.facts[i].evidence}
+    if pairing:
+        needed |= {q.source for st in cur.statements for q in st.renderings}
+    refs = refs_by_source(cur, needed)
+    spans = _fresh_spans(sources, cur, refs, kept, staging, jobs, seeds)
     wanted = {("fact", i, j) for i in facts for j in range(len(cur.facts[i].evidence))}
-    pairing = bool(fresh & quote_sources(cur))
     if pairing:
         wanted |= {("rendering", i, j) for i, st in enumerate(cur.statements) for j in range(len(st.renderings))}
     by_id = {s.id: s for s in sources}
@@ -425,10 +435,28 @@ def _stream_touched(
         if sid in kept and mine:
             views[sid] = stored(old, sid)
             spans |= read_spans(by_id[sid].with_text(seeds), views[sid], mine, cur)
-    rows = span_rows(cur, spans, facts, fresh)
-    rows["source_origins"] = origins
+    rows |= span_rows(cur, spans, facts, fresh)
     if pairing:
         rows["quote_variants"] = _variants(cur, _renderings(cur, spans), *_quotes(sources, cur, kept, old, staging,
                                                                                   seeds, views))  # fmt: skip
     ids = frozenset(cur.facts[i].id for i in facts)
     return rows, load.Scope(ids, frozenset(fresh))
+
+
+def _credited_anew(sources: Sequence[Source], fresh: set[str], old: sqlite3.Connection) -> bool:
+    """Whether a changed article's publisher or credits differ from the previous database's (origins follow them)."""
+    was = {r[0]: (r[1], r[2]) for r in old.execute(
+        "select id, publisher, credits from sources where id in (select value from json_each(?))",
+        [json.dumps(sorted(fresh))],
+    )}  # fmt: skip
+    return any(was.get(s.id) != (s.publisher, json.dumps(list(s.credits))) for s in sources if s.id in fresh)
+
+
+def _pairs(cur: Curated, fresh: set[str]) -> bool:
+    """Whether a changed article's quotes can pair as variants (it is one of ``quote_sources``): a fact links it
+    to another source, or it holds a statement's rendering."""
+    if any(q.source in fresh for st in cur.statements for q in st.renderings):
+        return True
+    return any(
+        len({q.source for q in f.evidence}) > 1 and any(q.source in fresh for q in f.evidence) for f in cur.facts
+    )

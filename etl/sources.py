@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,8 +141,9 @@ def verify(seeds: Path, keep_text: bool = True, known: Verified | None = None) -
     else:
         entries, lines, items = _entries(path, raw, known.items if known else {})
     sources, files = [], {}
+    folder = str(seeds)
     for src in entries:
-        file = seeds / src.file
+        file = os.path.join(folder, src.file)  # not Path: 10,000 of them
         with contextlib.suppress(OSError):  # _read_seed names the problem
             files[src.file] = (*signature(file), src.sha256)
         was = known.files.get(src.file) if known is not None and not keep_text else None
@@ -149,18 +151,20 @@ def verify(seeds: Path, keep_text: bool = True, known: Verified | None = None) -
             sources.append(src if src.chars == was[-1] else dataclasses.replace(src, chars=was[-1]))
             files[src.file] = was
             continue
-        text = _read_seed(file, src.sha256, path, *lines[src.id])
+        text = _read_seed(seeds / src.file, src.sha256, path, *lines[src.id])
         sources.append(dataclasses.replace(src, text=text if keep_text else "", chars=None if keep_text else len(text)))
         files[src.file] = (*files[src.file], len(text))
     _no_extra_seeds(seeds, path, {s.file for s in sources})
     if known is not None and known.listing == digest and files == known.files:
         return known  # as the last build verified it (no need to save it again)
+    final = {s.id: s for s in sources}  # the items hold the very sources (with lengths): pickled once, not twice
+    items = {key: (final[item[0].id], *item[1:]) for key, item in items.items()}
     return Verified(digest, sources, lines, files, items)
 
 
-def signature(file: Path) -> tuple[int, ...]:
+def signature(file: str | Path) -> tuple[int, ...]:
     """What changes when a file is written or replaced (as git's index tells a changed file without reading it)."""
-    st = file.stat()
+    st = os.stat(file)
     return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
