@@ -201,11 +201,11 @@ def input_hashes(seeds: Path, facts_path: Path, known: dict[str, str] | None = N
     """What the database was built from: package version and a sha256 per input file (``known``: file name ->
     sha256 already verified, as load_sources verifies every article's)."""
     names = sorted(e.name for e in os.scandir(seeds) if e.name.endswith(".txt"))  # not glob: 10,000 Paths sort slowly
-    files = [(facts_path.name, facts_path), ("sources.yml", seeds / "sources.yml"), *((n, seeds / n) for n in names)]
     info = {"etl_version": etl.__version__}
     known = known or {}
-    for name, f in files:
-        info[f"sha256:{name}"] = known.get(name) or hashlib.sha256(Path(f).read_bytes()).hexdigest()
+    for name in [facts_path.name, "sources.yml", *names]:
+        path = facts_path if name == facts_path.name else seeds / name  # only when its hash is not known
+        info[f"sha256:{name}"] = known.get(name) or hashlib.sha256(path.read_bytes()).hexdigest()
     return info
 
 

@@ -189,6 +189,8 @@ def _entries(
 
 
 _FEW = 50  # items parsed one by one at most (each at its own lines, after as many newlines); more: the whole file
+_ITEM = re.compile(rb"^- ", re.M)
+_OTHER = re.compile(rb"^(?!- |[ #\n]|$)", re.M)  # a line at column 0 that is neither an item, a comment nor blank
 _ANCHOR = re.compile(rb"([&*])([^\s,\[\]{}]+)")  # &name defines, *name refers to (YAML's dumper shares dates so)
 
 
@@ -206,19 +208,17 @@ class _Piece:
 def _items(raw: bytes) -> list[_Piece] | None:
     """sources.yml cut at its top-level items (a line starting "- "); None unless every other line at column 0 is
     blank or a comment (a YAML list of mappings as people and tools write it), or if an alias has no anchor."""
-    starts = []
-    rows = raw.splitlines(keepends=True)
-    for n, row in enumerate(rows):
-        if row.startswith(b"- "):
-            starts.append(n)
-        elif row[:1] not in (b" ", b"#", b"\n", b"") or (not starts and row[:1] == b" "):
-            return None
-    if not starts:
+    starts = [m.start() for m in _ITEM.finditer(raw)]
+    if not starts or _OTHER.search(raw) or b"\n " in b"\n" + raw[: starts[0]]:
         return None
+    ends = [*starts[1:], len(raw)]
     pieces: list[_Piece] = []
     defined: dict[bytes, int] = {}  # anchor -> the last piece defining it
-    for a, b in zip(starts, [*starts[1:], len(rows)], strict=True):
-        text = b"".join(rows[a:b])
+    line, at = 1, 0
+    for a, b in zip(starts, ends, strict=True):
+        text = raw[a:b]
+        line += raw.count(b"\n", at, a)
+        at = a
         needs: set[int] = set()
         marks = _ANCHOR.findall(text) if b"&" in text or b"*" in text else []
         for kind, name in marks:
@@ -231,7 +231,7 @@ def _items(raw: bytes) -> list[_Piece] | None:
                 defined[name] = len(pieces)
         order = tuple(sorted(needs))
         key = hashlib.sha256(b"\0".join([text, *(pieces[i].key for i in order)])).digest()
-        pieces.append(_Piece(a + 1, text, order, key))
+        pieces.append(_Piece(line, text, order, key))
     return pieces
 
 
