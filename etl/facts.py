@@ -318,10 +318,11 @@ def _describe(error: jsonschema.ValidationError, at: tuple, lines: Lines) -> tup
     kind = error.validator
     if kind == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
-        unknown = sorted(set(error.instance) - set(allowed))[0]
-        hint = difflib.get_close_matches(unknown, allowed, n=1)
+        unknown = sorted(set(error.instance) - set(allowed), key=str)[0]  # a key YAML reads as a number too: 2023:
+        hint = difflib.get_close_matches(str(unknown), allowed, n=1)
         fix = f"did you mean '{hint[0]}'?" if hint else f"allowed keys: {', '.join(allowed)}"
-        return lines.of((*at, unknown)), f"unknown key '{unknown}' in {where}; {fix}"
+        line = lines.get((*at, unknown)) or lines.of((*at, str(unknown)))
+        return line, f"unknown key '{unknown}' in {where}; {fix}"
     if kind == "required":
         missing = next(k for k in error.validator_value if k not in error.instance)
         return lines.of(at), f"{where} is missing required field '{missing}'; add it"
