@@ -107,4 +107,4 @@ publish-fly: $(DB)
 	flyctl scale count $(FLY_COUNT) --app $(FLY_APP)
 
 clean:
-	rm -rf $(DB) .$(DB).state.json .$(DB).facts.pickle $(INSPECT) $(DIST) .pytest_cache
+	rm -rf $(DB) .$(DB).state.json .$(DB).facts.pickle .$(DB).sources.pickle $(INSPECT) $(DIST) .pytest_cache

@@ -32,8 +32,8 @@ TYPED = "xX0-_:#'\"{}[],&*!|> \té\x00\x7f"
 _VALUE = re.compile(r"\b(?:id|quote|source|subject|claimant|supersedes|speaker|fact|file|topic|unit): *([^,}\n]+)")
 _NUMBER = re.compile(r"\d+")
 _ERROR = re.compile(r"error: (?P<file>.+?):(?P<line>\d+): (?P<message>.+)\n")
-# What a build leaves beside the database on purpose: its incremental state and the checked facts.yml.
-STATE = {".facts.db.state.json", ".facts.db.facts.pickle"}
+# What a build leaves beside the database on purpose: its incremental state, the checked facts.yml and sources.yml.
+STATE = {".facts.db.state.json", ".facts.db.facts.pickle", ".facts.db.sources.pickle"}
 
 
 @dataclass(frozen=True)

@@ -280,7 +280,7 @@ def _load(computed: list, rows: dict) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         staging = etl_load.Staging(Path(tmp) / "staging.db", ARTICLE_TABLES)
         for c in computed:
-            staging.add(c.rows)
+            staging.add(etl_load.packed(c.rows))
         staging.close()
         etl_load.write(Path(tmp) / "stage.db", rows, staged=staging.path)
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from etl import support
+from etl import load, support
 from etl.errors import InputError
 from etl.extract import extract
 from etl.facts import Curated, Fact, QuoteRef, Span, locate
@@ -61,24 +61,28 @@ class SpanResult:
 
 @dataclass
 class Computed:
-    """What one article contributes: its ARTICLE_TABLES rows (none if kept from the previous build) and spans."""
+    """What one article contributes: its ARTICLE_TABLES rows (dicts, or value lists once ``packed``) and spans."""
 
     source_id: str
-    rows: dict[str, list[dict]]
+    rows: dict[str, list]
     spans: dict[Key, SpanResult]
 
 
-def refs_by_source(curated: Curated) -> dict[str, list[Ref]]:
-    """Every curated quote (evidence, statement renderings, ignores), grouped by the source it lies in."""
+def refs_by_source(curated: Curated, only: set[str] | None = None) -> dict[str, list[Ref]]:
+    """Every curated quote (evidence, statement renderings, ignores), grouped by the source it lies in (``only``:
+    in these sources)."""
     out: dict[str, list[Ref]] = {}
     for i, fact in enumerate(curated.facts):
         for j, q in enumerate(fact.evidence):
-            out.setdefault(q.source, []).append(Ref(("fact", i, j), q, fact.id, fact))
+            if only is None or q.source in only:
+                out.setdefault(q.source, []).append(Ref(("fact", i, j), q, fact.id, fact))
     for i, st in enumerate(curated.statements):
         for j, q in enumerate(st.renderings):
-            out.setdefault(q.source, []).append(Ref(("rendering", i, j), q, st.id))
+            if only is None or q.source in only:
+                out.setdefault(q.source, []).append(Ref(("rendering", i, j), q, st.id))
     for i, g in enumerate(curated.ignores):
-        out.setdefault(g.ref.source, []).append(Ref(("ignore", i), g.ref, ""))
+        if only is None or g.ref.source in only:
+            out.setdefault(g.ref.source, []).append(Ref(("ignore", i), g.ref, ""))
     return out
 
 
@@ -257,19 +261,23 @@ _WORK: tuple[Sequence[Source], Curated, dict[str, list[Ref]], Path] | None = Non
 def _work(i: int) -> Computed:
     assert _WORK is not None
     sources, curated, refs, seeds = _WORK
-    return compute(sources[i].with_text(seeds), curated, refs.get(sources[i].id, ()))
+    return _packed(compute(sources[i].with_text(seeds), curated, refs.get(sources[i].id, ())))
+
+
+def _packed(c: Computed) -> Computed:
+    return Computed(c.source_id, load.packed(c.rows), c.spans)
 
 
 def compute_all(
     sources: Sequence[Source], curated: Curated, refs: dict[str, list[Ref]], jobs: int, seeds: Path
 ) -> Iterator[Computed]:
-    """Each article read (if its text is not kept), computed, and dropped, in the order given, by ``jobs``
-    processes (1: in this one). Results come back in order whatever ``jobs`` is, so the database does not
+    """Each article read (if its text is not kept), computed (its rows ``packed``), and dropped, in the order given,
+    by ``jobs`` processes (1: in this one). Results come back in order whatever ``jobs`` is, so the database does not
     depend on it."""
     global _WORK
     if jobs <= 1 or len(sources) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         for src in sources:
-            yield compute(src.with_text(seeds), curated, refs.get(src.id, ()))
+            yield _packed(compute(src.with_text(seeds), curated, refs.get(src.id, ())))
         return
     _WORK = (sources, curated, refs, seeds)
     try:

@@ -1,8 +1,9 @@
 """sources -> segment -> extract -> facts -> load: one build, all or nothing, streaming.
 
-``check`` runs every stage without writing. ``build`` writes to a temporary
-file beside the target and renames it into place only when every check passed,
-so a failed build leaves the previous database untouched.
+``check`` runs every stage without writing. A clean ``build`` writes to a temporary
+file beside the target and renames it into place only when every check passed; an
+incremental one patches the database in place in one SQLite transaction, after every
+check passed. Either way a failed build leaves the previous database untouched.
 
 The build is orchestration over small stages:
 
@@ -11,10 +12,12 @@ The build is orchestration over small stages:
 - rows: the articles' rows go straight into a staging database (load.Staging), the curated tables are made
   here from facts.yml and the span results;
 - checks (etl.checks): every fact against what its spans read, in facts.yml's order;
-- incremental state (etl.state): an unchanged article's rows are kept from the previous database (it is copied
-  to the temporary file and only the changed articles' rows replaced), and an unchanged facts.yml is not read
-  and validated again. The result equals a clean build table by table, row by row (tests/test_bench.py);
-  anything unexpected about the previous database or the state file means a clean build.
+- incremental state (etl.state): an unchanged article's rows are kept in the previous database and only the
+  changed articles' rows replaced; with facts.yml unchanged, only the curated and derived rows they touch are
+  recomputed (``_stream_touched``, load.Scope). An unchanged facts.yml is not read and validated again, nor
+  unchanged entries of sources.yml parsed or unchanged seeds hashed. The result equals a clean build table by
+  table, row by row (tests/test_bench.py); anything unexpected about the previous database or the state file
+  means a clean build.
 
 Memory stays flat in the number of articles: no article's text, extraction or rows outlive its turn, and the
 database is written from the staging file table by table in key order, the same bytes as one would get from
@@ -27,7 +30,6 @@ import hashlib
 import itertools
 import json
 import os
-import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -39,6 +41,7 @@ from etl import corroborate, load, state, support
 from etl.article import (
     ARTICLE_TABLES,
     Extracted,
+    Ref,
     SpanResult,
     compute_all,
     read_spans,
@@ -50,7 +53,7 @@ from etl.errors import InputError
 from etl.extract import Extraction, extract
 from etl.facts import Curated, Fact
 from etl.segment import Segment, segment
-from etl.sources import Source, load_sources
+from etl.sources import Source, Verified, load_sources, verify
 
 __all__ = ["ARTICLE_TABLES", "Article", "Report", "build", "build_report", "check", "read"]
 
@@ -95,11 +98,25 @@ def curated_rows(
         {"id": k, "kind": u.get("kind"), "description": u["description"], "aliases": json.dumps(u.get("aliases", []))}
         for k, u in curated.units.items()
     ]
-    origin = support.origins((s.id, s.publisher, s.credits) for s in sources)
-    out["source_origins"] = [{"source_id": sid, "origin_id": o} for sid, o in origin.items()]
+    out["source_origins"] = _origin_rows(sources)
     out["topics"] = [{"id": k, "description": v} for k, v in curated.topics.items()]
-    for i, fact in enumerate(curated.facts):
-        out["facts"].append(_fact_row(fact))
+    out["facts"] = [_fact_row(f) for f in curated.facts]
+    out["statements"] = [
+        {"id": st.id, "speaker_id": st.speaker, "fact_id": st.fact, "note": st.note} for st in curated.statements
+    ]
+    out |= span_rows(curated, spans, range(len(curated.facts)), None)
+    out["quote_variants"] = _variants(curated, _renderings(curated, spans), quotes, texts)
+    return out
+
+
+def span_rows(
+    curated: Curated, spans: dict[tuple, SpanResult], facts: Iterable[int], within: set[str] | None
+) -> dict[str, list[dict]]:
+    """The rows of curated spans, checked in facts.yml's order: the evidence of the facts at indexes ``facts``, and
+    the statement renderings and ignored spans lying in the sources ``within`` (None: all)."""
+    out: dict[str, list[dict]] = {t: [] for t in (*load.SCOPED, "disagreements")}
+    for i in facts:
+        fact = curated.facts[i]
         results = [spans[("fact", i, j)] for j in range(len(fact.evidence))]
         for r in results:
             r.raise_error()
@@ -110,21 +127,34 @@ def curated_rows(
             out["evidence_dates"] += [{"evidence_id": eid, "date_id": d["id"]} for d in r.dates]
         check_readings(fact, results, curated)
         out["disagreements"] += disagreements(fact, results)
-    renderings = []
     for i, st in enumerate(curated.statements):
-        out["statements"].append({"id": st.id, "speaker_id": st.speaker, "fact_id": st.fact, "note": st.note})
+        for j, q in enumerate(st.renderings):
+            if within is None or q.source in within:
+                r = spans[("rendering", i, j)]
+                r.raise_error()
+                out["statement_renderings"].append({**r.row, "statement_id": st.id})
+    for i, g in enumerate(curated.ignores):
+        if within is None or g.ref.source in within:
+            r = spans[("ignore", i)]
+            r.raise_error()
+            out["ignored_spans"].append({**r.row, "reason": g.reason})
+    return out
+
+
+def _renderings(curated: Curated, spans: dict[tuple, SpanResult]) -> list[corroborate.Rendering]:
+    out = []
+    for i, st in enumerate(curated.statements):
         for j, q in enumerate(st.renderings):
             r = spans[("rendering", i, j)]
             r.raise_error()
-            out["statement_renderings"].append({**r.row, "statement_id": st.id})
             row = r.row
-            renderings.append(corroborate.Rendering(st.id, row["source_id"], row["start"], row["end"], q.line))
-    out["quote_variants"] = _variants(curated, renderings, quotes, texts)
-    for i, g in enumerate(curated.ignores):
-        r = spans[("ignore", i)]
-        r.raise_error()
-        out["ignored_spans"].append({**r.row, "reason": g.reason})
+            out.append(corroborate.Rendering(st.id, row["source_id"], row["start"], row["end"], q.line))
     return out
+
+
+def _origin_rows(sources: Sequence[Source]) -> list[dict]:
+    origin = support.origins((s.id, s.publisher, s.credits) for s in sources)
+    return [{"source_id": sid, "origin_id": o} for sid, o in origin.items()]
 
 
 def quote_sources(curated: Curated) -> set[str]:
@@ -170,10 +200,12 @@ def _fact_row(f: Fact) -> dict:
 def input_hashes(seeds: Path, facts_path: Path, known: dict[str, str] | None = None) -> dict[str, str]:
     """What the database was built from: package version and a sha256 per input file (``known``: file name ->
     sha256 already verified, as load_sources verifies every article's)."""
-    files = [facts_path, seeds / "sources.yml", *sorted(seeds.glob("*.txt"))]
+    names = sorted(e.name for e in os.scandir(seeds) if e.name.endswith(".txt"))  # not glob: 10,000 Paths sort slowly
     info = {"etl_version": etl.__version__}
-    for f in files:
-        info[f"sha256:{f.name}"] = (known or {}).get(f.name) or hashlib.sha256(f.read_bytes()).hexdigest()
+    known = known or {}
+    for name in [facts_path.name, "sources.yml", *names]:
+        path = facts_path if name == facts_path.name else seeds / name  # only when its hash is not known
+        info[f"sha256:{name}"] = known.get(name) or hashlib.sha256(path.read_bytes()).hexdigest()
     return info
 
 
@@ -213,51 +245,116 @@ def build_report(
     """Build ``db_path`` atomically, reusing unchanged articles' rows (and checked facts) when ``incremental``;
     ``jobs`` worker processes segment and extract (default: one per CPU)."""
     jobs = jobs or os.cpu_count() or 1
-    sources = load_sources(seeds, keep_text=False)
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    known = state.verified_sources(state.sources_cache(db_path)) if incremental else None
+    verified = verify(seeds, keep_text=False, known=known)
+    sources = verified.sources
     checked = state.curated(facts_path, sources, state.facts_cache(db_path) if incremental else None)
-    cur = checked.curated
-    keys = state.article_keys(sources, cur)
-    previous = state.previous(db_path) if incremental else {}
+    keys = state.article_keys(sources, checked.curated)
+    prior = state.previous(db_path) if incremental else state.Prior({})
+    kept = {s.id for s in sources if prior.articles.get(s.id) == keys[s.id]}
+    state.state_path(db_path).unlink(missing_ok=True)  # stale from here on, until the new database is in place
+    if kept:
+        counts = _patch(db_path, seeds, facts_path, verified, checked, kept, prior, jobs)
+    else:
+        counts = _write(db_path, seeds, facts_path, sources, checked.curated, jobs)
+    state.save(db_path, state.Prior(keys, checked.key, counts))
+    state.save_curated(state.facts_cache(db_path), checked)
+    if verified is not known:
+        state.save_sources(state.sources_cache(db_path), verified)
+    return Report(counts, len(sources) - len(kept), len(kept))
+
+
+def _write(
+    db_path: Path, seeds: Path, facts_path: Path, sources: Sequence[Source], cur: Curated, jobs: int
+) -> dict[str, int]:
+    """A clean build into a temporary file beside ``db_path``, renamed into place once complete; row counts."""
     fd, tmp = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     staging_path = tmp_path.with_suffix(".staging")
-    state.state_path(db_path).unlink(missing_ok=True)  # stale from here on, until the new database is in place
     try:
         tmp_path.unlink()
-        kept = {s.id for s in sources if previous.get(s.id) == keys[s.id]}
         staging = load.Staging(staging_path, ARTICLE_TABLES)
-        old = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) if kept else None
         try:
-            table_rows = _stream(sources, cur, kept, old, staging, jobs, seeds)
+            table_rows = _stream(sources, cur, set(), None, staging, jobs, seeds)
         finally:
             staging.close()
-            if old:
-                old.close()
         table_rows["build_info"] = _build_info(seeds, facts_path, sources)
-        if kept:
-            shutil.copyfile(db_path, tmp_path)
-            load.update(tmp_path, sorted(set(previous) - kept), table_rows, ARTICLE_TABLES, staged=staging_path)
-        else:
-            load.write(tmp_path, table_rows, staged=staging_path)
+        load.write(tmp_path, table_rows, staged=staging_path)
         with tmp_path.open("rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp_path, db_path)
     finally:
         tmp_path.unlink(missing_ok=True)
         staging_path.unlink(missing_ok=True)
-    state.save(db_path, keys)
-    state.save_curated(state.facts_cache(db_path), checked)
     counts = {name: len(table_rows.get(name, ())) for name in load.TABLES}
-    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:  # every article's rows, kept ones too
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:  # the articles' rows went through staging
         counts |= {t: db.execute(f"select count(*) from [{t}]").fetchone()[0] for t in ARTICLE_TABLES}
-    return Report(counts, len(sources) - len(kept), len(kept))
+    return counts
 
 
-def _build_info(seeds: Path, facts_path: Path, sources: Sequence[Source]) -> list[dict]:
-    inputs = input_hashes(seeds, facts_path, {s.file: s.sha256 for s in sources})
+def _patch(
+    db_path: Path,
+    seeds: Path,
+    facts_path: Path,
+    verified: Verified,
+    checked: state.Checked,
+    kept: set[str],
+    prior: state.Prior,
+    jobs: int,
+) -> dict[str, int]:
+    """An incremental build: the previous database patched in place, in one transaction, with the changed
+    articles' rows and, if facts.yml is what it was built from, only the curated and derived rows they touch
+    (else every curated and derived table anew). Copying a 1 GB database to a temporary file would cost more
+    than the whole patch; SQLite's transaction keeps a failed build from leaving anything half-written."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".staging", dir=db_path.parent)
+    os.close(fd)
+    staging_path = Path(tmp)
+    sources = verified.sources
+    try:
+        staging = load.Staging(staging_path, ARTICLE_TABLES)
+        old = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            if prior.curated == checked.key:
+                rows, scope = _stream_touched(sources, checked.curated, kept, old, staging, jobs, seeds)
+            else:
+                rows, scope = _stream(sources, checked.curated, kept, old, staging, jobs, seeds), None
+        finally:
+            staging.close()
+            old.close()
+        rows["build_info"] = _build_info(seeds, facts_path, sources, verified.listing)
+        stale = sorted(set(prior.articles) - kept)
+        changed = load.update(db_path, stale, rows, ARTICLE_TABLES, staged=staging_path, scope=scope)
+    finally:
+        staging_path.unlink(missing_ok=True)
+    if prior.counts is not None and set(prior.counts) == set(load.TABLES):
+        return {t: prior.counts[t] + changed[t] for t in load.TABLES}
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
+        return {t: db.execute(f"select count(*) from [{t}]").fetchone()[0] for t in load.TABLES}
+
+
+def _build_info(seeds: Path, facts_path: Path, sources: Sequence[Source], listing: str = "") -> list[dict]:
+    known = {s.file: s.sha256 for s in sources} | ({"sources.yml": listing} if listing else {})
+    inputs = input_hashes(seeds, facts_path, known)
     return [{"key": k, "value": v} for k, v in sorted(inputs.items())]
+
+
+def _fresh_spans(
+    sources: Sequence[Source],
+    cur: Curated,
+    refs: dict[str, list[Ref]],
+    kept: set[str],
+    staging: load.Staging,
+    jobs: int,
+    seeds: Path,
+) -> dict[tuple, SpanResult]:
+    """The articles not ``kept`` computed into ``staging``; their curated spans."""
+    spans: dict[tuple, SpanResult] = {}
+    for done in compute_all([s for s in sources if s.id not in kept], cur, refs, jobs, seeds):
+        staging.add(done.rows)
+        spans |= done.spans
+    return spans
 
 
 def _stream(
@@ -272,20 +369,94 @@ def _stream(
     """Every article through its stage: computed ones into ``staging``, kept ones read back from ``old`` for
     their curated spans only. Returns the curated tables' rows."""
     refs = refs_by_source(cur)
-    spans: dict[tuple, SpanResult] = {}
-    fresh = [s for s in sources if s.id not in kept]
-    for done in compute_all(fresh, cur, refs, jobs, seeds):
-        staging.add(done.rows)
-        spans |= done.spans
+    spans = _fresh_spans(sources, cur, refs, kept, staging, jobs, seeds)
     views: dict[str, Extracted] = {}
     for src in sources:
         if src.id in kept and refs.get(src.id):
             assert old is not None
             views[src.id] = stored(old, src.id)
             spans |= read_spans(src.with_text(seeds), views[src.id], refs[src.id], cur)
+    quotes, texts = _quotes(sources, cur, kept, old, staging, seeds, views)
+    return curated_rows(sources, cur, spans, quotes, texts)
+
+
+def _quotes(
+    sources: Sequence[Source],
+    cur: Curated,
+    kept: set[str],
+    old: sqlite3.Connection | None,
+    staging: load.Staging,
+    seeds: Path,
+    views: dict[str, Extracted],
+) -> tuple[list[dict], dict[str, str]]:
+    """The quotes and texts of the sources whose quotes can pair as variants (``quote_sources``)."""
     needed = quote_sources(cur)
     quotes = [q for sid in sorted(needed - kept) for q in staging.quotes(sid)]
     texts = {s.id: s.with_text(seeds).text for s in sources if s.id in needed}
     for sid in sorted(needed & kept):
         quotes += (views.get(sid) or stored(old, sid)).within("quotes", 0, len(texts[sid]))
-    return curated_rows(sources, cur, spans, quotes, texts)
+    return quotes, texts
+
+
+def _stream_touched(
+    sources: Sequence[Source],
+    cur: Curated,
+    kept: set[str],
+    old: sqlite3.Connection,
+    staging: load.Staging,
+    jobs: int,
+    seeds: Path,
+) -> tuple[dict[str, list[dict]], load.Scope]:
+    """The changed articles into ``staging`` and, facts.yml being what ``old`` was built from, the curated rows
+    they touch: the evidence of every fact citing a changed article (or one whose origin changed: a publisher
+    edited), checked again with all its spans; the renderings and ignores in changed articles; the quote
+    variants if a changed article's quotes can pair. Every other curated row is as it was."""
+    fresh = {s.id for s in sources if s.id not in kept}
+    rows: dict[str, list[dict]] = {}
+    touched = set(fresh)
+    if _credited_anew(sources, fresh, old):  # an origin may move: every source's is computed again
+        rows["source_origins"] = _origin_rows(sources)
+        before = dict(old.execute("select source_id, origin_id from source_origins"))
+        touched |= {r["source_id"] for r in rows["source_origins"] if before.get(r["source_id"]) != r["origin_id"]}
+    facts = [i for i, f in enumerate(cur.facts) if any(q.source in touched for q in f.evidence)]
+    pairing = _pairs(cur, fresh)
+    needed = fresh | {q.source for i in facts for q in cur.facts[i].evidence}
+    if pairing:
+        needed |= {q.source for st in cur.statements for q in st.renderings}
+    refs = refs_by_source(cur, needed)
+    spans = _fresh_spans(sources, cur, refs, kept, staging, jobs, seeds)
+    wanted = {("fact", i, j) for i in facts for j in range(len(cur.facts[i].evidence))}
+    if pairing:
+        wanted |= {("rendering", i, j) for i, st in enumerate(cur.statements) for j in range(len(st.renderings))}
+    by_id = {s.id: s for s in sources}
+    views: dict[str, Extracted] = {}
+    for sid, in_source in refs.items():
+        mine = [r for r in in_source if r.key in wanted]
+        if sid in kept and mine:
+            views[sid] = stored(old, sid)
+            spans |= read_spans(by_id[sid].with_text(seeds), views[sid], mine, cur)
+    rows |= span_rows(cur, spans, facts, fresh)
+    if pairing:
+        rows["quote_variants"] = _variants(cur, _renderings(cur, spans), *_quotes(sources, cur, kept, old, staging,
+                                                                                  seeds, views))  # fmt: skip
+    ids = frozenset(cur.facts[i].id for i in facts)
+    return rows, load.Scope(ids, frozenset(fresh))
+
+
+def _credited_anew(sources: Sequence[Source], fresh: set[str], old: sqlite3.Connection) -> bool:
+    """Whether a changed article's publisher or credits differ from the previous database's (origins follow them)."""
+    was = {r[0]: (r[1], r[2]) for r in old.execute(
+        "select id, publisher, credits from sources where id in (select value from json_each(?))",
+        [json.dumps(sorted(fresh))],
+    )}  # fmt: skip
+    return any(was.get(s.id) != (s.publisher, json.dumps(list(s.credits))) for s in sources if s.id in fresh)
+
+
+def _pairs(cur: Curated, fresh: set[str]) -> bool:
+    """Whether a changed article's quotes can pair as variants (it is one of ``quote_sources``): a fact links it
+    to another source, or it holds a statement's rendering."""
+    if any(q.source in fresh for st in cur.statements for q in st.renderings):
+        return True
+    return any(
+        len({q.source for q in f.evidence}) > 1 and any(q.source in fresh for q in f.evidence) for f in cur.facts
+    )

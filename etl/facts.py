@@ -16,8 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-
-import jsonschema
+from typing import TYPE_CHECKING
 
 from etl import edtf
 from etl.errors import InputError
@@ -25,6 +24,9 @@ from etl.extract.base import Entity
 from etl.extract.entities import too_broad
 from etl.sources import Source
 from etl.yamlfile import Lines, read_yaml
+
+if TYPE_CHECKING:
+    import jsonschema
 
 CONTEXT = 32  # characters of prefix and suffix, as in a W3C TextQuoteSelector
 # Entity fields that identify it outside the dataset: a Wikidata id, and coordinates for places.
@@ -282,6 +284,8 @@ def _quote_ref(q: dict, at: tuple, lines: Lines) -> QuoteRef:
 def _validator() -> jsonschema.Draft202012Validator:
     """The schema with its local ``$ref``s replaced by what they point to: the same checks and error messages,
     and validation twice as fast (resolving a reference costs more than checking a value; facts.yml grows)."""
+    import jsonschema  # here: a build with facts.yml unchanged reads it from the cache and never validates
+
     schema = json.loads(resources.files("etl").joinpath("facts.schema.json").read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(_inline_refs(schema, schema.get("$defs", {})))
 
@@ -314,10 +318,11 @@ def _describe(error: jsonschema.ValidationError, at: tuple, lines: Lines) -> tup
     kind = error.validator
     if kind == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
-        unknown = sorted(set(error.instance) - set(allowed))[0]
-        hint = difflib.get_close_matches(unknown, allowed, n=1)
+        unknown = sorted(set(error.instance) - set(allowed), key=str)[0]  # a key YAML reads as a number too: 2023:
+        hint = difflib.get_close_matches(str(unknown), allowed, n=1)
         fix = f"did you mean '{hint[0]}'?" if hint else f"allowed keys: {', '.join(allowed)}"
-        return lines.of((*at, unknown)), f"unknown key '{unknown}' in {where}; {fix}"
+        line = lines.get((*at, unknown)) or lines.of((*at, str(unknown)))
+        return line, f"unknown key '{unknown}' in {where}; {fix}"
     if kind == "required":
         missing = next(k for k in error.validator_value if k not in error.instance)
         return lines.of(at), f"{where} is missing required field '{missing}'; add it"

@@ -8,16 +8,20 @@ published text is always byte-for-byte the file whose sha256 sources.yml records
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from etl.errors import InputError
-from etl.yamlfile import Lines, read_yaml
+from etl.yamlfile import Lines, parse_yaml, read_yaml
 
 # C0 control characters but tab and newline (CR has its own message): NUL and the like are capture errors,
 # invisible in a browser, and would sit inside quotes and offsets.
@@ -101,58 +105,232 @@ class Source:
 def load_sources(seeds: Path, keep_text: bool = True) -> list[Source]:
     """Every entry of ``seeds/sources.yml`` with its verified, decoded text (or, without ``keep_text``, only its
     length: ``Source.with_text`` reads it again when needed, so 10,000 texts need not be in memory at once)."""
+    return verify(seeds, keep_text).sources
+
+
+@dataclass(frozen=True)
+class Verified:
+    """The sources as a build verified them: sources.yml's sha256, each entry (texts not kept), the lines naming
+    each entry's file and sha256, each seed file as verified (``signature`` before it was read, sha256, length)
+    and each top-level item of sources.yml parsed (``_items``), so that an edited entry is all a build parses."""
+
+    listing: str
+    sources: list[Source]
+    lines: dict[str, tuple[int | None, int | None]]
+    files: dict[str, tuple]
+    items: dict[bytes, Item]
+
+
+# One item of sources.yml as parsed and checked: its source, the line the item starts on, the lines of its file and
+# sha256 (the same item further down the file: every line shifted alike).
+Item = tuple["Source", int, int | None, int | None]
+
+
+def verify(seeds: Path, keep_text: bool = True, known: Verified | None = None) -> Verified:
+    """``load_sources``; with ``known`` (a previous verification) a listing with the same sha256 is not parsed
+    again (else only its items that changed), and a seed file whose signature and sha256 are as verified before
+    is not read and hashed again (texts not kept only)."""
     path = seeds / "sources.yml"
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raw = b""  # read_yaml names the problem
+    digest = hashlib.sha256(raw).hexdigest()
+    if known is not None and known.listing == digest and raw:
+        entries, lines, items = known.sources, known.lines, known.items
+    else:
+        entries, lines, items = _entries(path, raw, known.items if known else {})
+    sources, files = [], {}
+    folder = str(seeds)
+    for src in entries:
+        file = os.path.join(folder, src.file)  # not Path: 10,000 of them
+        with contextlib.suppress(OSError):  # _read_seed names the problem
+            files[src.file] = (*signature(file), src.sha256)
+        was = known.files.get(src.file) if known is not None and not keep_text else None
+        if was is not None and was[:-1] == files.get(src.file):
+            sources.append(src if src.chars == was[-1] else dataclasses.replace(src, chars=was[-1]))
+            files[src.file] = was
+            continue
+        text = _read_seed(seeds / src.file, src.sha256, path, *lines[src.id])
+        sources.append(dataclasses.replace(src, text=text if keep_text else "", chars=None if keep_text else len(text)))
+        files[src.file] = (*files[src.file], len(text))
+    _no_extra_seeds(seeds, path, {s.file for s in sources})
+    if known is not None and known.listing == digest and files == known.files:
+        return known  # as the last build verified it (no need to save it again)
+    final = {s.id: s for s in sources}  # the items hold the very sources (with lengths): pickled once, not twice
+    items = {key: (final[item[0].id], *item[1:]) for key, item in items.items()}
+    return Verified(digest, sources, lines, files, items)
+
+
+def signature(file: str | Path) -> tuple[int, ...]:
+    """What changes when a file is written or replaced (as git's index tells a changed file without reading it)."""
+    st = os.stat(file)
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _entries(
+    path: Path, raw: bytes, known: dict[bytes, Item]
+) -> tuple[list[Source], dict[str, tuple[int | None, int | None]], dict[bytes, Item]]:
+    """sources.yml's entries, checked, without their texts; per source the lines of its file and sha256; and its
+    items parsed. Items parsed before (``known``) are not parsed again, when the file is a plain list of items;
+    anything unusual, or any problem, and the whole file is parsed as one (which names the problem)."""
+    pieces = _items(raw)
+    if pieces is not None and known and sum(p.key not in known for p in pieces) <= _FEW:
+        try:
+            return _from_items(path, pieces, known)
+        except (InputError, yaml.YAMLError, ValueError, TypeError, KeyError, IndexError):
+            pass
+    sources, at = _parse(path)
+    items: dict[bytes, Item] = {}
+    if pieces is not None and len(pieces) == len(sources):
+        for piece, src in zip(pieces, sources, strict=True):
+            items[piece.key] = (src, piece.first, *at[src.id])
+    return sources, at, items
+
+
+_FEW = 50  # items parsed one by one at most (each at its own lines, after as many newlines); more: the whole file
+_ITEM = re.compile(rb"^- ", re.M)
+_OTHER = re.compile(rb"^(?!- |[ #\n]|$)", re.M)  # a line at column 0 that is neither an item, a comment nor blank
+_ANCHOR = re.compile(rb"([&*])([^\s,\[\]{}]+)")  # &name defines, *name refers to (YAML's dumper shares dates so)
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """A top-level item of sources.yml: its first line, its text, the pieces defining the anchors it refers to
+    (indexes, transitively), and a key for its parse: its text and theirs."""
+
+    first: int
+    text: bytes
+    needs: tuple[int, ...]
+    key: bytes
+
+
+def _items(raw: bytes) -> list[_Piece] | None:
+    """sources.yml cut at its top-level items (a line starting "- "); None unless every other line at column 0 is
+    blank or a comment (a YAML list of mappings as people and tools write it), or if an alias has no anchor."""
+    starts = [m.start() for m in _ITEM.finditer(raw)]
+    if not starts or _OTHER.search(raw) or b"\n " in b"\n" + raw[: starts[0]]:
+        return None
+    ends = [*starts[1:], len(raw)]
+    pieces: list[_Piece] = []
+    defined: dict[bytes, int] = {}  # anchor -> the last piece defining it
+    line, at = 1, 0
+    for a, b in zip(starts, ends, strict=True):
+        text = raw[a:b]
+        line += raw.count(b"\n", at, a)
+        at = a
+        needs: set[int] = set()
+        marks = _ANCHOR.findall(text) if b"&" in text or b"*" in text else []
+        for kind, name in marks:
+            if kind == b"*":
+                if name not in defined:
+                    return None
+                needs |= {defined[name], *pieces[defined[name]].needs}
+        for kind, name in marks:
+            if kind == b"&":
+                defined[name] = len(pieces)
+        order = tuple(sorted(needs))
+        key = hashlib.sha256(b"\0".join([text, *(pieces[i].key for i in order)])).digest()
+        pieces.append(_Piece(line, text, order, key))
+    return pieces
+
+
+def _shift(line: int | None, by: int) -> int | None:
+    return None if line is None else line + by
+
+
+def _from_items(
+    path: Path, pieces: list[_Piece], known: dict[bytes, Item]
+) -> tuple[list[Source], dict[str, tuple[int | None, int | None]], dict[bytes, Item]]:
+    sources, at, items = [], {}, {}
+    for piece in pieces:
+        item = known.get(piece.key)
+        if item is None:
+            item = _parse_item(path, pieces, piece)
+        elif item[1] != piece.first:  # moved up or down: the same entry on other lines
+            by = piece.first - item[1]
+            moved = dataclasses.replace(item[0], line=item[0].line + by)
+            item = (moved, piece.first, _shift(item[2], by), _shift(item[3], by))
+        src = item[0]
+        if src.id in at:
+            raise ValueError("duplicate id")  # the whole file's parse says where
+        items[piece.key] = item
+        sources.append(src)
+        at[src.id] = item[2], item[3]
+    return sources, at, items
+
+
+def _parse_item(path: Path, pieces: list[_Piece], piece: _Piece) -> Item:
+    """One item parsed after the items defining its anchors, each at its own lines (blank lines between)."""
+    text, line = [], 1
+    for p in [*(pieces[i] for i in piece.needs), piece]:
+        text += ["\n" * (p.first - line), p.text.decode("utf-8")]
+        line = p.first + p.text.count(b"\n")
+    data, lines = parse_yaml("".join(text), path)
+    i = len(piece.needs)
+    if not isinstance(data, list) or len(data) != i + 1:
+        raise ValueError("not one item")
+    return (_entry(data[i], i, lines, path), piece.first, lines.of((i, "file")), lines.of((i, "sha256")))
+
+
+def _parse(path: Path) -> tuple[list[Source], dict[str, tuple[int | None, int | None]]]:
+    """sources.yml parsed whole and checked."""
     data, lines = read_yaml(path)
     if not isinstance(data, list):
         raise InputError(path, lines.of(()), "expected a list of sources (each starting with '- id:')")
     sources: list[Source] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, int | None] = {}
+    at: dict[str, tuple[int | None, int | None]] = {}
     for i, entry in enumerate(data):
-        line = lines.of((i,))
-        if not isinstance(entry, dict):
-            raise InputError(path, line, "each source must be a mapping with id, file, sha256, ...")
-        for key in REQUIRED:
-            if entry.get(key) in (None, ""):
-                raise InputError(path, line, f"source is missing '{key}'; add it")
-        sid = str(entry["id"])
-        if sid in seen:
-            raise InputError(path, line, f"duplicate source id '{sid}' (first on line {seen[sid]}); ids must be unique")
-        seen[sid] = line
-        try:
-            published = dt.date.fromisoformat(str(entry["published"]))
-        except ValueError:
-            raise InputError(path, lines.of((i, "published")), "'published' must be a date like 2023-02-03") from None
-        text = _read_seed(
-            seeds / str(entry["file"]), str(entry["sha256"]), path, lines.of((i, "file")), lines.of((i, "sha256"))
-        )
-        sources.append(
-            Source(
-                id=sid,
-                file=str(entry["file"]),
-                sha256=str(entry["sha256"]),
-                title=str(entry["title"]),
-                publisher=str(entry["publisher"]),
-                authors=tuple(entry.get("authors") or ()),
-                credits=tuple(entry.get("credits") or ()),
-                published=published,
-                url=str(entry["url"]),
-                language=str(entry["language"]),
-                country=_country(entry, path, lines, i),
-                text=text if keep_text else "",
-                line=line,
-                chars=None if keep_text else len(text),
-                archive=_archive(entry, published, path, lines, (i,)),
-                revisions=_revisions(entry, published, path, lines, i),
+        src = _entry(entry, i, lines, path)
+        if src.id in seen:
+            raise InputError(
+                path, src.line, f"duplicate source id '{src.id}' (first on line {seen[src.id]}); ids must be unique"
             )
-        )
-    listed = {s.file for s in sources}
+        seen[src.id] = src.line
+        at[src.id] = (lines.of((i, "file")), lines.of((i, "sha256")))
+        sources.append(src)
+    return sources, at
+
+
+def _entry(entry: object, i: int, lines: Lines, path: Path) -> Source:
+    """One entry of sources.yml, checked, without its text."""
+    line = lines.of((i,))
+    if not isinstance(entry, dict):
+        raise InputError(path, line, "each source must be a mapping with id, file, sha256, ...")
+    for key in REQUIRED:
+        if entry.get(key) in (None, ""):
+            raise InputError(path, line, f"source is missing '{key}'; add it")
+    try:
+        published = dt.date.fromisoformat(str(entry["published"]))
+    except ValueError:
+        raise InputError(path, lines.of((i, "published")), "'published' must be a date like 2023-02-03") from None
+    return Source(
+        id=str(entry["id"]),
+        file=str(entry["file"]),
+        sha256=str(entry["sha256"]),
+        title=str(entry["title"]),
+        publisher=str(entry["publisher"]),
+        authors=tuple(entry.get("authors") or ()),
+        credits=tuple(entry.get("credits") or ()),
+        published=published,
+        url=str(entry["url"]),
+        language=str(entry["language"]),
+        country=_country(entry, path, lines, i),
+        text="",
+        line=line,
+        archive=_archive(entry, published, path, lines, (i,)),
+        revisions=_revisions(entry, published, path, lines, i),
+    )
+
+
+def _no_extra_seeds(seeds: Path, path: Path, listed: set[str]) -> None:
     for extra in sorted(p.name for p in seeds.glob("*.txt")):
         if extra not in listed:  # named where the entry goes: the end of the listing
             raise InputError(
                 path, path.read_text(encoding="utf-8").count("\n") or 1,
                 f"seed {seeds / extra} has no entry; add one with its id, file, sha256 and metadata",
             )  # fmt: skip
-    return sources
 
 
 def _country(entry: dict, path: Path, lines: Lines, i: int) -> str | None:

@@ -9,6 +9,7 @@ means doing the work again, never a wrong result.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -18,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import etl
-from etl.article import fields_of, source_row
+from etl.article import fields_of
 from etl.facts import Curated, load_facts
-from etl.sources import Source
+from etl.sources import Source, Verified
 
 
 @functools.cache
@@ -37,30 +38,47 @@ def article_keys(sources: Sequence[Source], curated: Curated) -> dict[str, str]:
     """Per article, a hash of everything its rows depend on: its metadata and text (by the verified sha256 of its
     file), the entities, the code."""
     common = json.dumps([code_fingerprint(), [fields_of(e) for e in curated.entities]], sort_keys=True)
+    head = hashlib.sha256(common.encode()).hexdigest()  # once, not per article: the entities are thousands of bytes
     keys = {}
     for s in sources:
-        own = json.dumps({**source_row(s), "text": None}, sort_keys=True)
-        keys[s.id] = hashlib.sha256((common + own).encode()).hexdigest()
+        own = repr([getattr(s, name) for name in _KEYED])  # the text by its sha256
+        keys[s.id] = hashlib.sha256((head + own).encode()).hexdigest()
     return keys
+
+
+# What an article's rows depend on of its Source: everything but its text (known by its sha256), its length and where
+# sources.yml lists it.
+_KEYED = [f.name for f in dataclasses.fields(Source) if f.name not in ("text", "chars", "line")]
 
 
 def state_path(db_path: Path) -> Path:
     return db_path.with_name(f".{db_path.name}.state.json")
 
 
-def previous(db_path: Path) -> dict[str, str]:
-    """The article keys of the database in place, if its state file vouches for it; otherwise none."""
+@dataclass(frozen=True)
+class Prior:
+    """What the database in place was built from: the article keys, the key of the checked facts.yml (``curated``)
+    and its row count per table."""
+
+    articles: dict[str, str]
+    curated: str = ""
+    counts: dict[str, int] | None = None
+
+
+def previous(db_path: Path) -> Prior:
+    """The state of the database in place, if its state file vouches for it; otherwise an empty one."""
     try:
         state = json.loads(state_path(db_path).read_text(encoding="utf-8"))
         if state["database"] != identity(db_path):
-            return {}
-        return dict(state["articles"])
+            return Prior({})
+        return Prior(dict(state["articles"]), str(state.get("curated", "")), state.get("counts"))
     except (OSError, ValueError, KeyError, TypeError):
-        return {}
+        return Prior({})
 
 
-def save(db_path: Path, keys: dict[str, str]) -> None:
-    state = {"database": identity(db_path), "articles": keys}
+def save(db_path: Path, prior: Prior) -> None:
+    state = {"database": identity(db_path), "articles": prior.articles, "curated": prior.curated}
+    state["counts"] = prior.counts
     state_path(db_path).write_text(json.dumps(state, indent=0, sort_keys=True) + "\n", encoding="utf-8")
 
 
@@ -111,3 +129,24 @@ def save_curated(cache: Path, checked: Checked) -> None:
 
 def facts_cache(db_path: Path) -> Path:
     return db_path.with_name(f".{db_path.name}.facts.pickle")
+
+
+def sources_cache(db_path: Path) -> Path:
+    return db_path.with_name(f".{db_path.name}.sources.pickle")
+
+
+def verified_sources(cache: Path) -> Verified | None:
+    """The sources as the last successful build verified them (sources.verify), if the code is the same."""
+    try:
+        with cache.open("rb") as f:
+            code, value = pickle.load(f)  # our own file, written below
+        return value if code == code_fingerprint() and isinstance(value, Verified) else None
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+        return None
+
+
+def save_sources(cache: Path, verified: Verified) -> None:
+    tmp = cache.with_suffix(".tmp")
+    with tmp.open("wb") as f:
+        pickle.dump((code_fingerprint(), verified), f, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(cache)

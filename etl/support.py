@@ -13,6 +13,7 @@ The rules are English news style in general: nothing here knows the seed article
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -134,9 +135,11 @@ def origins(sources: Iterable[tuple[str, str, Sequence[str]]]) -> dict[str, str]
     groups: dict[str, list[str]] = {}
     for sid in ids:
         groups.setdefault(find(f"source:{sid}"), []).append(sid)
-    return {sid: min(members) for members in groups.values() for sid in members}
+    first = {root: min(members) for root, members in groups.items()}  # once per group: a wire has thousands
+    return {sid: first[root] for root, members in groups.items() for sid in members}
 
 
+@functools.lru_cache(maxsize=4096)  # a few publishers and wires, named by thousands of articles
 def _name_key(name: str) -> str:
     """ "Reuters", "reuters" and "Reuters." are one wire service; "Radio Free Europe/Radio Liberty (RFE/RL)" too
     whether or not the abbreviation is written."""

@@ -41,6 +41,11 @@ def read_yaml(path: Path) -> tuple[Any, Lines]:
         raise InputError(path, None, "file not found") from None
     except UnicodeDecodeError as e:
         raise InputError(path, None, f"not valid UTF-8 (byte {e.start}); save the file as UTF-8") from None
+    return parse_yaml(text, path)
+
+
+def parse_yaml(text: str, path: Path) -> tuple[Any, Lines]:
+    """``read_yaml`` of a text read from ``path`` (named in errors)."""
     try:
         try:  # straight from the parser's events: no node tree (a node per value with its marks: 10x the data)
             lines = Lines()

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 import sqlite_utils
+import yaml
 
 from bench import corpus, scale
-from etl import state
+from etl import sources, state, yamlfile
 from etl.build import build, build_report
+from etl.errors import InputError
 
 N = 6
 
@@ -143,3 +146,103 @@ def test_benchmark_smoke_run(tiny: Path, tmp_path: Path):
     md = scale.markdown(r)
     assert f"| incremental_s (1 of {N}) |" in md and "`/facts/facts.json?_shape=array`" in md and "| timeline |" in md
     assert "build_vs_floor" in md and "max_vs_bare_p50" in md
+
+
+def _listing(folder: Path) -> list[dict]:
+    return yaml.load((folder / "seeds" / "sources.yml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+
+
+def _copy_and_build(tiny: Path, tmp_path: Path) -> tuple[Path, Path]:
+    folder = tmp_path / "c"
+    shutil.copytree(tiny, folder)
+    db = tmp_path / "inc" / "facts.db"
+    build_report(folder / "seeds", folder / "facts.yml", db, incremental=True)
+    return folder, db
+
+
+def test_an_unchanged_seed_is_not_read_again_and_a_changed_one_is(tiny: Path, tmp_path, monkeypatch):
+    folder, db = _copy_and_build(tiny, tmp_path)
+    read = []
+    real = sources._read_seed
+    monkeypatch.setattr(sources, "_read_seed", lambda file, *a: read.append(file.name) or real(file, *a))
+    assert build_report(folder / "seeds", folder / "facts.yml", db, incremental=True).kept == N
+    assert read == []  # neither sources.yml parsed nor any seed hashed again: their signatures are as recorded
+    seed = folder / "seeds" / "bench-00001.txt"
+    seed.write_text(seed.read_text(encoding="utf-8") + "One more line.\n", encoding="utf-8")  # sha256 not updated
+    with pytest.raises(InputError, match=r"sha256 of bench-00001\.txt is "):
+        build_report(folder / "seeds", folder / "facts.yml", db, incremental=True)
+    assert read == ["bench-00001.txt"]
+
+
+def test_a_failed_incremental_build_leaves_the_database_as_it_was(tiny: Path, tmp_path: Path):
+    folder, db = _copy_and_build(tiny, tmp_path)
+    before = db.read_bytes()
+    listing = _listing(folder)
+    facts = yaml.load((folder / "facts.yml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)["facts"]
+    quote = next(f["evidence"][0]["quote"] for f in facts if f["evidence"][0]["source"] == "bench-00003")
+    seed = folder / "seeds" / "bench-00003.txt"
+    text = seed.read_text(encoding="utf-8").replace(quote, "Nothing to see here.")
+    seed.write_text(text, encoding="utf-8")
+    next(e for e in listing if e["id"] == "bench-00003")["sha256"] = hashlib.sha256(text.encode()).hexdigest()
+    corpus._dump(folder / "seeds" / "sources.yml", listing)
+    with pytest.raises(InputError, match="quote not found in bench-00003"):
+        build_report(folder / "seeds", folder / "facts.yml", db, incremental=True)
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in db.parent.iterdir() if not p.name.startswith(".facts.db.")) == ["facts.db"]
+
+
+def test_an_incremental_build_follows_an_origin_change_into_other_articles_facts(tiny: Path, tmp_path: Path):
+    """A publisher edited in one article's entry changes which origin other articles belong to; the facts citing
+    those (untouched) articles are graded again, as a clean build grades them."""
+    folder, db = _copy_and_build(tiny, tmp_path)
+    listing = _listing(folder)
+    publishers = {e["publisher"] for e in listing}
+    assert len(publishers) > 1
+    edited = next(e for e in listing if e["id"] == "bench-00004")
+    edited["publisher"] = next(p for p in sorted(publishers) if p != edited["publisher"])
+    edited["credits"] = sorted(publishers)  # one origin for all: every article's facts change grade
+    corpus._dump(folder / "seeds" / "sources.yml", listing)
+    report = build_report(folder / "seeds", folder / "facts.yml", db, incremental=True)
+    assert (report.computed, report.kept) == (1, N - 1)
+    clean = tmp_path / "clean" / "facts.db"
+    build(folder / "seeds", folder / "facts.yml", clean)
+    assert scale.differences(db, clean) == []
+    origins = sqlite_utils.Database(db).execute("select count(distinct origin_id) from source_origins").fetchone()
+    assert origins == (1,)
+    assert report.counts == {t: sqlite_utils.Database(clean)[t].count for t in report.counts}
+
+
+def test_an_edited_entry_is_all_of_the_listing_parsed_again(tiny: Path, tmp_path: Path, monkeypatch):
+    folder, db = _copy_and_build(tiny, tmp_path)
+    listing = _listing(folder)
+    next(e for e in listing if e["id"] == "bench-00002")["title"] = "A corrected headline"
+    corpus._dump(folder / "seeds" / "sources.yml", listing)
+    whole, items = [], []
+    monkeypatch.setattr(sources, "read_yaml", lambda *a: whole.append(a) or yamlfile.read_yaml(*a))
+    monkeypatch.setattr(sources, "parse_yaml", lambda *a: items.append(a) or yamlfile.parse_yaml(*a))
+    report = build_report(folder / "seeds", folder / "facts.yml", db, incremental=True)
+    assert (report.computed, len(whole), len(items)) == (1, 0, 1)
+    assert "A corrected headline" in items[0][0]
+    clean = tmp_path / "clean" / "facts.db"
+    build(folder / "seeds", folder / "facts.yml", clean)
+    assert scale.differences(db, clean) == []
+
+
+def test_an_error_in_an_edited_listing_names_its_line(tiny: Path, tmp_path: Path):
+    """Items parsed alone still count lines from the top of the file, and a moved item's lines move with it."""
+    folder, db = _copy_and_build(tiny, tmp_path)
+    path = folder / "seeds" / "sources.yml"
+    text = "# three lines\n# of comments\n# added on top\n" + path.read_text(encoding="utf-8")
+    sha = next(e for e in _listing(folder) if e["id"] == "bench-00004")["sha256"]
+    path.write_text(text.replace(sha, "0" * 64), encoding="utf-8")
+    line = next(i for i, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "0" * 64 in row)
+    with pytest.raises(InputError) as moved:
+        build_report(folder / "seeds", folder / "facts.yml", db, incremental=True)
+    assert (moved.value.line, moved.value.message.split(" is ")[0]) == (line, "sha256 of bench-00004.txt")
+    head, item = path.read_text(encoding="utf-8").split("- id: bench-00003\n")
+    text = head + "- id: bench-00003\n" + re.sub(r"(?m)^  published: .*$", "  published: someday", item, count=1)
+    path.write_text(text, encoding="utf-8")
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "someday" in row)
+    with pytest.raises(InputError, match="'published' must be a date") as bad:
+        build_report(folder / "seeds", folder / "facts.yml", db, incremental=True)
+    assert bad.value.line == line

@@ -53,6 +53,16 @@ def _unknown_key(w: Path):
     return "facts.yml", line, "unknown key 'evidense' in facts[0]; did you mean 'evidence'?"
 
 
+def _numeric_key(w: Path):
+    """A key YAML reads as a number (found by the fuzz: a slip typed a digit and a colon), named as written."""
+    line = edit(
+        w / "facts.yml",
+        "    statement: The EU military training mission for Ukraine initially",
+        "    2023: 1\n    statement: The EU military training mission for Ukraine initially",
+    )
+    return "facts.yml", line, "unknown key '2023' in facts[0]; allowed keys: "
+
+
 def _misspelt_field(w: Path):
     line = edit(
         w / "facts.yml",
@@ -374,7 +384,7 @@ def _said_on_after_publication(w: Path):
 CASES: dict[str, Callable[[Path], tuple[str, int | None, str]]] = {
     f.__name__.lstrip("_"): f
     for f in [
-        _yaml_syntax, _unknown_key, _misspelt_field, _missing_required, _wrong_type, _duplicate_fact,
+        _yaml_syntax, _unknown_key, _numeric_key, _misspelt_field, _missing_required, _wrong_type, _duplicate_fact,
         _duplicate_entity, _quote_not_found, _quote_twice, _unknown_source, _unknown_subject, _unknown_claimant,
         _supersedes_nowhere, _supersedes_cycle, _bad_date, _bad_unit, _bad_topic, _value_typo, _date_typo,
         _seed_missing, _seed_changed, _seed_not_utf8, _seed_bom, _seed_crlf, _seed_empty, _seed_without_entry,
