@@ -191,6 +191,20 @@ def test_a_failed_incremental_build_leaves_the_database_as_it_was(tiny: Path, tm
     assert sorted(p.name for p in db.parent.iterdir() if not p.name.startswith(".facts.db.")) == ["facts.db"]
 
 
+def test_an_incremental_build_replaces_the_file_a_server_has_open(tiny: Path, tmp_path: Path):
+    """The patched database is a new file renamed into place: a reader holding the old one (Datasette opens it
+    immutable, assuming it never changes) still reads it byte for byte, and no temporary file is left."""
+    folder, db = _copy_and_build(tiny, tmp_path)
+    before = db.read_bytes()
+    with db.open("rb") as held:
+        corpus.edit(folder, 2)
+        report = build_report(folder / "seeds", folder / "facts.yml", db, incremental=True)
+        assert (report.computed, report.kept) == (1, N - 1)
+        assert held.read() == before  # the open file was not written to
+    assert db.read_bytes() != before
+    assert sorted(p.name for p in db.parent.iterdir() if not p.name.startswith(".facts.db.")) == ["facts.db"]
+
+
 def test_an_incremental_build_follows_an_origin_change_into_other_articles_facts(tiny: Path, tmp_path: Path):
     """A publisher edited in one article's entry changes which origin other articles belong to; the facts citing
     those (untouched) articles are graded again, as a clean build grades them."""
