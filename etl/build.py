@@ -283,9 +283,7 @@ def _write(
             staging.close()
         table_rows["build_info"] = _build_info(seeds, facts_path, sources)
         load.write(tmp_path, table_rows, staged=staging_path)
-        with tmp_path.open("rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp_path, db_path)
+        _put_in_place(tmp_path, db_path)
     finally:
         tmp_path.unlink(missing_ok=True)
         staging_path.unlink(missing_ok=True)
@@ -330,9 +328,7 @@ def _patch(
         stale = sorted(set(prior.articles) - kept)
         shutil.copyfile(db_path, patched)
         changed = load.update(patched, stale, rows, ARTICLE_TABLES, staged=staging_path, scope=scope)
-        with patched.open("rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(patched, db_path)
+        _put_in_place(patched, db_path)
     finally:
         staging_path.unlink(missing_ok=True)
         patched.unlink(missing_ok=True)
@@ -340,6 +336,13 @@ def _patch(
         return {t: prior.counts[t] + changed[t] for t in load.TABLES}
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
         return {t: db.execute(f"select count(*) from [{t}]").fetchone()[0] for t in load.TABLES}
+
+
+def _put_in_place(built: Path, db_path: Path) -> None:
+    """The finished database on disk, then in place of the old one in one rename: readers of the old file keep it."""
+    with built.open("rb+") as f:
+        os.fsync(f.fileno())
+    os.replace(built, db_path)
 
 
 def _build_info(seeds: Path, facts_path: Path, sources: Sequence[Source], listing: str = "") -> list[dict]:
