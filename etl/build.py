@@ -255,7 +255,9 @@ def build_report(
     prior = state.previous(db_path) if incremental else state.Prior({})
     kept = {s.id for s in sources if prior.articles.get(s.id) == keys[s.id]}
     state.state_path(db_path).unlink(missing_ok=True)  # stale from here on, until the new database is in place
-    if kept:
+    if kept and _unchanged(db_path, seeds, facts_path, verified, checked, kept, prior):
+        counts = prior.counts
+    elif kept:
         counts = _patch(db_path, seeds, facts_path, verified, checked, kept, prior, jobs)
     else:
         counts = _write(db_path, seeds, facts_path, sources, checked.curated, jobs)
@@ -336,6 +338,27 @@ def _patch(
         return {t: prior.counts[t] + changed[t] for t in load.TABLES}
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
         return {t: db.execute(f"select count(*) from [{t}]").fetchone()[0] for t in load.TABLES}
+
+
+def _unchanged(
+    db_path: Path,
+    seeds: Path,
+    facts_path: Path,
+    verified: Verified,
+    checked: state.Checked,
+    kept: set[str],
+    prior: state.Prior,
+) -> bool:
+    """Nothing to rebuild: every article kept, none gone, facts.yml as built, the same inputs in build_info. The
+    database is then left as it is (patching a copy would rewrite the whole file for nothing)."""
+    if len(kept) != len(verified.sources) or set(prior.articles) != kept or prior.curated != checked.key:
+        return False
+    if prior.counts is None or set(prior.counts) != set(load.TABLES):
+        return False
+    info = _build_info(seeds, facts_path, verified.sources, verified.listing)
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
+        stored = [{"key": k, "value": v} for k, v in db.execute("select key, value from build_info order by key")]
+    return stored == info
 
 
 def _put_in_place(built: Path, db_path: Path) -> None:

@@ -191,11 +191,18 @@ def test_a_failed_incremental_build_leaves_the_database_as_it_was(tiny: Path, tm
     assert sorted(p.name for p in db.parent.iterdir() if not p.name.startswith(".facts.db.")) == ["facts.db"]
 
 
-def test_an_incremental_build_replaces_the_file_a_server_has_open(tiny: Path, tmp_path: Path):
+def test_an_incremental_build_replaces_the_file_a_server_has_open_and_leaves_it_when_nothing_changed(
+    tiny: Path, tmp_path: Path
+):
     """The patched database is a new file renamed into place: a reader holding the old one (Datasette opens it
     immutable, assuming it never changes) still reads it byte for byte, and no temporary file is left."""
     folder, db = _copy_and_build(tiny, tmp_path)
-    before = db.read_bytes()
+    before, stat = db.read_bytes(), db.stat()
+    again = build_report(folder / "seeds", folder / "facts.yml", db, incremental=True)
+    assert (again.computed, again.kept) == (0, N) and again.counts == {
+        t: sqlite_utils.Database(db)[t].count for t in again.counts
+    }
+    assert (db.stat().st_ino, db.stat().st_mtime_ns) == (stat.st_ino, stat.st_mtime_ns)  # nothing to do: not rewritten
     with db.open("rb") as held:
         corpus.edit(folder, 2)
         report = build_report(folder / "seeds", folder / "facts.yml", db, incremental=True)
