@@ -166,3 +166,29 @@ def test_shared_summaries_are_computed_once_per_page_on_an_immutable_database(db
     assert [tuple(r) for r in first.rows] == want and len(want) >= 4
     assert again is first and other is not first
     assert plain[0] is not plain[1] and [tuple(r) for r in plain[0].rows] == [tuple(r) for r in plain[1].rows]
+
+
+def test_an_anonymous_readers_permissions_are_asked_once(db_path: Path):
+    """The second request of a page asks no permission question again (each costs the plugin hooks and a log
+    entry; the index asks hundreds), and gets the same page."""
+    import asyncio
+
+    from datasette.app import Datasette
+
+    from etl.publish import PLUGINS_DIR, TEMPLATES_DIR
+
+    ds = Datasette(immutables=[str(db_path)], metadata=read_metadata(METADATA), plugins_dir=str(PLUGINS_DIR),
+                   template_dir=str(TEMPLATES_DIR))  # fmt: skip
+
+    async def run():
+        await ds.invoke_startup()
+        ds._permission_checks = []  # a list, not Datasette's deque of the last 200, so that every question counts
+        first = await ds.client.get("/facts")
+        asked = len(ds._permission_checks)
+        again = await ds.client.get("/facts")
+        return first, asked, again, len(ds._permission_checks)
+
+    first, asked, again, asked_again = asyncio.run(run())
+    assert first.status_code == again.status_code == 200 and asked > 20
+    assert asked_again == asked
+    assert again.text.count('href="/facts/') == first.text.count('href="/facts/') > 20
