@@ -263,7 +263,7 @@ def _parse_core(m: re.Match[str], published: dt.date, day_first: bool = True) ->
         return _Core("day", s, e, y, mo, d) if mo and _valid_day(mo, d, y) else None
     if kind == "od":  # "the 19th of this month", "the twenty-first of January"
         raw = " ".join(g("od_d").lower().split())
-        if raw in DAY_ORDINALS and not re.search(rf"\bthe{_SP}\Z", m.string[max(0, s - 8) : s], re.IGNORECASE):
+        if raw in DAY_ORDINALS and (_prev_word(m.string, s, max(0, s - 8)) or (0, ""))[1].lower() != "the":
             return None  # a word ordinal is a day after "the" only: "came second of March" is a rank
         d = DAY_ORDINALS[raw] if raw in DAY_ORDINALS else int(raw.rstrip("stndrh"))
         if g("od_rel"):
@@ -286,11 +286,11 @@ def _parse_core(m: re.Match[str], published: dt.date, day_first: bool = True) ->
     if kind == "wd":
         return _Core("weekday", s, e, weekday=_WEEKDAYS[g("wd").lower()]) if capitalised(g("wd")) else None
     if kind == "wke":  # "the weekend", "this/last/next weekend": Saturday and Sunday, resolved like a weekday
-        before = re.search(rf"\b(the|this|last|next){_SP}\Z", m.string[max(0, s - 8) : s], re.IGNORECASE)
-        if before is None:
+        before = _prev_word(m.string, s, max(0, s - 8))
+        det = before[1].lower() if before else ""
+        if det not in ("the", "this", "last", "next"):
             return None  # "a weekend of talks", "weekend shifts"
-        det = before.group(1).lower()
-        start = s if det == "the" else before.start() + max(0, s - 8)
+        start = s if det == "the" else before[0]
         return _Core("weekday", start, e, weekday=5, det=det if det in ("last", "next") else None, weekend=True)
     if kind == "rday":
         offset = _RELATIVE_DAYS[g("rday").lower()]
@@ -840,7 +840,7 @@ def _days_from(text: str, m: re.Match[str], days: list[DateMention]) -> DateMent
         return None
     day = (dt.date.fromisoformat(days[-1].value) + dt.timedelta(days=step * n)).isoformat()
     s, e = m.span()
-    return DateMention(s, e, text[s:e], day, day, day, "day", None)
+    return _day(text, s, e, day)
 
 
 def _weekday_from_date(text: str, mentions: list[DateMention], weekdays: set[int]) -> list[DateMention]:
@@ -933,7 +933,7 @@ def _tied_days(text: str, mentions: list[DateMention], p: dt.date) -> list[DateM
     out = []
     for d in mentions:
         if d.precision == "day" and d.modifier in (None, "since"):
-            explicit = re.search(r"[12][0-9]{3}", d.surface) is not None
+            explicit = _writes_year(d.surface)
             month_day, paragraph = d.value[5:], text.rfind("\n", 0, d.start)
             if explicit:
                 dated.setdefault(month_day, (int(d.value[:4]), paragraph))
@@ -1024,7 +1024,7 @@ def _day_after(text: str, d: DateMention, m: re.Match[str]) -> list[DateMention]
     """ "Feb. 14-15" and "from March 3 to 9" (an interval), "March 3 and 4" (two days; an interval after
     "between"), with the year written after both ("between March 3 and 9, 2021") applying to both."""
     first = dt.date.fromisoformat(d.earliest)
-    if m["y"] is not None and not re.search(r"[12][0-9]{3}", d.surface):
+    if m["y"] is not None and not _writes_year(d.surface):
         first = _same_day(first, int(m["y"]))
     if first is None or not first.day < int(m["d"]) <= calendar.monthrange(first.year, first.month)[1]:
         return []
@@ -1040,7 +1040,7 @@ def _day_after(text: str, d: DateMention, m: re.Match[str]) -> list[DateMention]
             e = m.end()
         return [
             replace(d, value=first.isoformat(), earliest=first.isoformat(), latest=first.isoformat()),
-            DateMention(s, e, text[s:e], last, last, last, "day", None),
+            _day(text, s, e, last),
         ]
     return []
 
@@ -1069,12 +1069,12 @@ def _listed_day(text: str, d: DateMention, m: re.Match[str]) -> list[DateMention
         return []
     day = last.replace(day=int(m["d"])).isoformat()
     s, e = m.span("d")
-    return [DateMention(s, e, text[s:e], day, day, day, "day", None)]
+    return [_day(text, s, e, day)]
 
 
 def _range_end(d: DateMention, nxt: DateMention) -> str | None:
     first, last = dt.date.fromisoformat(d.earliest), dt.date.fromisoformat(nxt.earliest)
-    if not re.search(r"[12][0-9]{3}", nxt.surface):  # its year was resolved alone: the range's start decides it
+    if not _writes_year(nxt.surface):  # its year was resolved alone: the range's start decides it
         try:
             last = last.replace(year=first.year)
             if last <= first:
@@ -1100,6 +1100,15 @@ def _weeks_of(text: str, mentions: list[DateMention]) -> list[DateMention]:
             )
         out.append(d)
     return out
+
+
+def _writes_year(surface: str) -> bool:
+    """The mention's own words give its year ("Feb. 24, 2022"); else a rule chose it."""
+    return re.search(r"[12][0-9]{3}", surface) is not None
+
+
+def _day(text: str, start: int, end: int, day: str) -> DateMention:
+    return DateMention(start, end, text[start:end], day, day, day, "day", None)
 
 
 def _interval(text: str, start: int, end: int, first: str, last: str) -> DateMention:
