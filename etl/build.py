@@ -255,10 +255,11 @@ def build_report(
     prior = state.previous(db_path) if incremental else state.Prior({})
     kept = {s.id for s in sources if prior.articles.get(s.id) == keys[s.id]}
     state.state_path(db_path).unlink(missing_ok=True)  # stale from here on, until the new database is in place
-    if kept and _unchanged(db_path, seeds, facts_path, verified, checked, kept, prior):
-        counts = prior.counts
-    elif kept:
-        counts = _patch(db_path, seeds, facts_path, verified, checked, kept, prior, jobs)
+    if kept:
+        info = _build_info(seeds, facts_path, sources, verified.listing)
+        counts = _unchanged(db_path, info, verified, checked, kept, prior) or _patch(
+            db_path, seeds, info, verified, checked, kept, prior, jobs
+        )
     else:
         counts = _write(db_path, seeds, facts_path, sources, checked.curated, jobs)
     state.save(db_path, state.Prior(keys, checked.key, counts))
@@ -298,7 +299,7 @@ def _write(
 def _patch(
     db_path: Path,
     seeds: Path,
-    facts_path: Path,
+    info: list[dict],
     verified: Verified,
     checked: state.Checked,
     kept: set[str],
@@ -326,7 +327,7 @@ def _patch(
         finally:
             staging.close()
             old.close()
-        rows["build_info"] = _build_info(seeds, facts_path, sources, verified.listing)
+        rows["build_info"] = info
         stale = sorted(set(prior.articles) - kept)
         shutil.copyfile(db_path, patched)
         changed = load.update(patched, stale, rows, ARTICLE_TABLES, staged=staging_path, scope=scope)
@@ -334,31 +335,28 @@ def _patch(
     finally:
         staging_path.unlink(missing_ok=True)
         patched.unlink(missing_ok=True)
-    if prior.counts is not None and set(prior.counts) == set(load.TABLES):
-        return {t: prior.counts[t] + changed[t] for t in load.TABLES}
+    if (counts := _known_counts(prior)) is not None:
+        return {t: counts[t] + changed[t] for t in load.TABLES}
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
         return {t: db.execute(f"select count(*) from [{t}]").fetchone()[0] for t in load.TABLES}
 
 
 def _unchanged(
-    db_path: Path,
-    seeds: Path,
-    facts_path: Path,
-    verified: Verified,
-    checked: state.Checked,
-    kept: set[str],
-    prior: state.Prior,
-) -> bool:
-    """Nothing to rebuild: every article kept, none gone, facts.yml as built, the same inputs in build_info. The
-    database is then left as it is (patching a copy would rewrite the whole file for nothing)."""
+    db_path: Path, info: list[dict], verified: Verified, checked: state.Checked, kept: set[str], prior: state.Prior
+) -> dict[str, int] | None:
+    """The row counts when there is nothing to rebuild (every article kept, none gone, facts.yml as built, the
+    same inputs in build_info), else None. The database is then left as it is: patching a copy would rewrite the
+    whole file for nothing."""
     if len(kept) != len(verified.sources) or set(prior.articles) != kept or prior.curated != checked.key:
-        return False
-    if prior.counts is None or set(prior.counts) != set(load.TABLES):
-        return False
-    info = _build_info(seeds, facts_path, verified.sources, verified.listing)
+        return None
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
         stored = [{"key": k, "value": v} for k, v in db.execute("select key, value from build_info order by key")]
-    return stored == info
+    return _known_counts(prior) if stored == info else None
+
+
+def _known_counts(prior: state.Prior) -> dict[str, int] | None:
+    """The previous build's row counts from its state file, when they name every table."""
+    return prior.counts if prior.counts is not None and set(prior.counts) == set(load.TABLES) else None
 
 
 def _put_in_place(built: Path, db_path: Path) -> None:
