@@ -61,7 +61,7 @@ class SpanResult:
 
 @dataclass
 class Computed:
-    """What one article contributes: its ARTICLE_TABLES rows (dicts, or value lists once ``packed``) and spans."""
+    """What one article contributes: its ARTICLE_TABLES rows (dicts; none once they are staged) and spans."""
 
     source_id: str
     rows: dict[str, list]
@@ -255,31 +255,46 @@ def fields_of(item: object) -> dict:
 
 
 # Worker processes inherit these by fork: each task is then only an index, not a pickled article.
-_WORK: tuple[Sequence[Source], Curated, dict[str, list[Ref]], Path] | None = None
+_WORK: tuple[Sequence[Source], Curated, dict[str, list[Ref]], Path, load.Staging] | None = None
+_PART: load.StagingPart | None = None  # a worker's own staging part, opened with its first article
 
 
 def _work(i: int) -> Computed:
+    global _PART
     assert _WORK is not None
-    sources, curated, refs, seeds = _WORK
-    return _packed(compute(sources[i].with_text(seeds), curated, refs.get(sources[i].id, ())))
+    sources, curated, refs, seeds, staging = _WORK
+    if _PART is None:
+        _PART = staging.part()
+    return _staged(compute(sources[i].with_text(seeds), curated, refs.get(sources[i].id, ())), _PART)
 
 
-def _packed(c: Computed) -> Computed:
-    return Computed(c.source_id, load.packed(c.rows), c.spans)
+def _staged(c: Computed, part: load.StagingPart) -> Computed:
+    """The article's rows into this process's staging part; what goes back is its spans alone."""
+    part.add(load.packed(c.rows))
+    return Computed(c.source_id, {}, c.spans)
 
 
 def compute_all(
-    sources: Sequence[Source], curated: Curated, refs: dict[str, list[Ref]], jobs: int, seeds: Path
+    sources: Sequence[Source],
+    curated: Curated,
+    refs: dict[str, list[Ref]],
+    jobs: int,
+    seeds: Path,
+    staging: load.Staging,
 ) -> Iterator[Computed]:
-    """Each article read (if its text is not kept), computed (its rows ``packed``), and dropped, in the order given,
-    by ``jobs`` processes (1: in this one). Results come back in order whatever ``jobs`` is, so the database does not
-    depend on it."""
+    """Each article read (if its text is not kept), computed, its rows put in ``staging`` (each process in its own
+    part), and dropped, in the order given, by ``jobs`` processes (1: in this one). The spans come back in order
+    and the database is written from the parts in key order, so it does not depend on ``jobs``."""
     global _WORK
     if jobs <= 1 or len(sources) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        for src in sources:
-            yield _packed(compute(src.with_text(seeds), curated, refs.get(src.id, ())))
+        part = staging.part()
+        try:
+            for src in sources:
+                yield _staged(compute(src.with_text(seeds), curated, refs.get(src.id, ())), part)
+        finally:
+            part.close()
         return
-    _WORK = (sources, curated, refs, seeds)
+    _WORK = (sources, curated, refs, seeds, staging)
     try:
         with multiprocessing.get_context("fork").Pool(min(jobs, len(sources))) as pool:
             yield from pool.imap(_work, range(len(sources)), chunksize=4)

@@ -9,8 +9,8 @@ The build is orchestration over small stages:
 
 - article (etl.article): each article is read, segmented and extracted in a worker process (``jobs`` of them),
   turned into its rows and the small results of the curated spans in it, and dropped;
-- rows: the articles' rows go straight into a staging database (load.Staging), the curated tables are made
-  here from facts.yml and the span results;
+- rows: each process puts the articles' rows it computed straight into its own staging file (load.Staging), in
+  parallel; the curated tables are made here from facts.yml and the span results;
 - checks (etl.checks): every fact against what its spans read, in facts.yml's order;
 - incremental state (etl.state): an unchanged article's rows are kept in the previous database and only the
   changed articles' rows replaced; with facts.yml unchanged, only the curated and derived rows they touch are
@@ -222,15 +222,12 @@ class Report:
 def check(seeds: Path, facts_path: Path, jobs: int = 1) -> dict[str, list[dict]]:
     """Everything a build does short of writing; returns the rows it would write."""
     with tempfile.TemporaryDirectory(prefix="etl-check-") as tmp:
-        staging = load.Staging(Path(tmp) / "staging.db", ARTICLE_TABLES)
-        try:
-            sources = load_sources(seeds, keep_text=False)
-            cur = state.curated(facts_path, sources, None).curated
-            table_rows = _stream(sources, cur, set(), None, staging, jobs, seeds)
-            table_rows["build_info"] = _build_info(seeds, facts_path, sources)
-            return {name: staging.rows(name) for name in ARTICLE_TABLES} | table_rows
-        finally:
-            staging.close()
+        staging = load.Staging(Path(tmp), ARTICLE_TABLES)
+        sources = load_sources(seeds, keep_text=False)
+        cur = state.curated(facts_path, sources, None).curated
+        table_rows = _stream(sources, cur, set(), None, staging, jobs, seeds)
+        table_rows["build_info"] = _build_info(seeds, facts_path, sources)
+        return {name: staging.rows(name) for name in ARTICLE_TABLES} | table_rows
 
 
 def build(
@@ -276,20 +273,17 @@ def _write(
     fd, tmp = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
     os.close(fd)
     tmp_path = Path(tmp)
-    staging_path = tmp_path.with_suffix(".staging")
+    staging_dir = tmp_path.with_suffix(".staging")
     try:
         tmp_path.unlink()
-        staging = load.Staging(staging_path, ARTICLE_TABLES)
-        try:
-            table_rows = _stream(sources, cur, set(), None, staging, jobs, seeds)
-        finally:
-            staging.close()
+        staging = load.Staging(staging_dir, ARTICLE_TABLES)
+        table_rows = _stream(sources, cur, set(), None, staging, jobs, seeds)
         table_rows["build_info"] = _build_info(seeds, facts_path, sources)
-        load.write(tmp_path, table_rows, staged=staging_path)
+        load.write(tmp_path, table_rows, staged=staging)
         _put_in_place(tmp_path, db_path)
     finally:
         tmp_path.unlink(missing_ok=True)
-        staging_path.unlink(missing_ok=True)
+        shutil.rmtree(staging_dir, ignore_errors=True)
     counts = {name: len(table_rows.get(name, ())) for name in load.TABLES}
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:  # the articles' rows went through staging
         counts |= {t: db.execute(f"select count(*) from [{t}]").fetchone()[0] for t in ARTICLE_TABLES}
@@ -311,13 +305,11 @@ def _patch(
     derived table anew), then renamed into place. Patching the file in place would save the copy (about 3 s for
     a database of 10,000 articles) but change it under a server that has it open in immutable mode, and a
     reader of a half-written page gets wrong rows or a corrupt-database error."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".staging", dir=db_path.parent)
-    os.close(fd)
-    staging_path = Path(tmp)
-    patched = staging_path.with_suffix(".tmp")
+    staging_dir = Path(tempfile.mkdtemp(prefix=f".{db_path.name}.", suffix=".staging", dir=db_path.parent))
+    patched = staging_dir.with_suffix(".tmp")
     sources = verified.sources
     try:
-        staging = load.Staging(staging_path, ARTICLE_TABLES)
+        staging = load.Staging(staging_dir, ARTICLE_TABLES)
         old = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
         try:
             if prior.curated == checked.key:
@@ -325,15 +317,14 @@ def _patch(
             else:
                 rows, scope = _stream(sources, checked.curated, kept, old, staging, jobs, seeds), None
         finally:
-            staging.close()
             old.close()
         rows["build_info"] = info
         stale = sorted(set(prior.articles) - kept)
         shutil.copyfile(db_path, patched)
-        changed = load.update(patched, stale, rows, ARTICLE_TABLES, staged=staging_path, scope=scope)
+        changed = load.update(patched, stale, rows, ARTICLE_TABLES, staged=staging, scope=scope)
         _put_in_place(patched, db_path)
     finally:
-        staging_path.unlink(missing_ok=True)
+        shutil.rmtree(staging_dir, ignore_errors=True)
         patched.unlink(missing_ok=True)
     if (counts := _known_counts(prior)) is not None:
         return {t: counts[t] + changed[t] for t in load.TABLES}
@@ -383,8 +374,7 @@ def _fresh_spans(
 ) -> dict[tuple, SpanResult]:
     """The articles not ``kept`` computed into ``staging``; their curated spans."""
     spans: dict[tuple, SpanResult] = {}
-    for done in compute_all([s for s in sources if s.id not in kept], cur, refs, jobs, seeds):
-        staging.add(done.rows)
+    for done in compute_all([s for s in sources if s.id not in kept], cur, refs, jobs, seeds, staging):
         spans |= done.spans
     return spans
 

@@ -9,8 +9,9 @@ same inputs give the same database.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -412,67 +413,114 @@ DERIVED = {
 }
 
 
+_MOST_PARTS = 10  # SQLITE_MAX_ATTACHED's default, which Python's sqlite3 module is built with
+
+
 class Staging:
-    """Where a streaming build puts each article's rows as it goes: a scratch SQLite file with the article
-    tables, read back in key order when the database is written (``write(..., staged=path)``). The rows of
-    10,000 articles never need to be in memory at once."""
+    """Where a streaming build puts each article's rows as it goes: scratch SQLite files with the article tables,
+    one part per process computing articles (``part``), so worker processes insert their own rows in parallel and
+    send back only their small span results. The database is written from all parts together in key order
+    (``write(..., staged=staging)``): the same file whichever process computed which article. The rows of 10,000
+    articles never need to be in memory at once."""
 
-    def __init__(self, path: Path, tables: Iterable[str]):
-        self.path = path
+    def __init__(self, folder: Path, tables: Iterable[str]):
+        self.folder = folder
         self.tables = tuple(tables)
-        path.unlink(missing_ok=True)
-        self.db = sqlite3.connect(path, isolation_level=None)
-        self.db.execute("pragma journal_mode = off")
-        self.db.execute("pragma synchronous = off")
-        for name in self.tables:
-            columns, pk, _fks = TABLES[name]
-            cols = ", ".join(f"[{c}] {_SQL_TYPES.get(t, t)}" for c, t in columns.items())
-            self.db.execute(f"create table [{name}] ({cols}, primary key ({', '.join(_pk_tuple(pk))}))")
-        self.db.execute("create index quotes_source on quotes (source_id, start)")
-        self.db.execute("begin")
+        folder.mkdir(parents=True, exist_ok=True)
 
-    def add(self, rows: dict[str, list[list]]) -> None:
-        """One article's rows (table -> values in column order, as ``packed`` gives them)."""
-        for name, table_rows in rows.items():
-            self.db.executemany(_insert_sql(name), table_rows)
+    def part(self) -> StagingPart:
+        """This process's own part (one per process: a worker's rows never wait for another's lock)."""
+        return StagingPart(self.folder / f"part-{os.getpid()}.db", self.tables)
+
+    def parts(self) -> list[Path]:
+        """The parts written, at most ``_MOST_PARTS`` of them (SQLite attaches ten databases at most): with more
+        worker processes than that, the surplus parts are merged into the first ones."""
+        parts, most = sorted(self.folder.glob("part-*.db")), _MOST_PARTS
+        while len(parts) > most:
+            _merge_part(parts[len(parts) % most], parts.pop(), self.tables)
+        return parts
 
     def quotes(self, source_id: str) -> list[dict]:
         """One article's quotes as the quote-variant pairing reads them, in start order."""
         cols = 'id, source_id, start, "end", surface, text, speaker_id'
-        cur = self.db.execute(f'select {cols} from quotes where source_id = ? order by start, "end", id', [source_id])
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, r, strict=True)) for r in cur]
+        return self._select("quotes", cols, 'start, "end", id', "source_id = ?", [source_id])
 
     def rows(self, name: str) -> list[dict]:
         """A whole table in key order (``etl check`` returns them; a build never reads them into memory)."""
-        cur = self.db.execute(f"select * from [{name}] order by {', '.join(_pk_tuple(TABLES[name][1]))}")
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, r, strict=True)) for r in cur]
+        return self._select(name, "*", ", ".join(_pk_tuple(TABLES[name][1])))
+
+    def _select(self, name: str, cols: str, order: str, where: str = "", args: Sequence = ()) -> list[dict]:
+        db = sqlite3.connect(":memory:")
+        try:
+            parts = _attach(db, self)
+            if not parts:
+                return []
+            cur = db.execute(f"{_union(parts, name, cols, where)} order by {order}", [*args] * parts)
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, r, strict=True)) for r in cur]
+        finally:
+            db.close()
+
+
+class StagingPart:
+    """One process's staging file: each article's rows committed as they come (a worker process is ended without
+    notice once its last result is in, so nothing may wait in a transaction)."""
+
+    def __init__(self, path: Path, tables: tuple[str, ...]):
+        self.path = path
+        path.unlink(missing_ok=True)
+        self.db = sqlite3.connect(path, isolation_level=None)
+        self.db.execute("pragma journal_mode = off")
+        self.db.execute("pragma synchronous = off")
+        for name in tables:
+            columns, pk, _fks = TABLES[name]
+            cols = ", ".join(f"[{c}] {_SQL_TYPES.get(t, t)}" for c, t in columns.items())
+            self.db.execute(f"create table [{name}] ({cols}, primary key ({', '.join(_pk_tuple(pk))}))")
+        if "quotes" in tables:
+            self.db.execute("create index quotes_source on quotes (source_id, start)")
+
+    def add(self, rows: dict[str, list[list]]) -> None:
+        """One article's rows (table -> values in column order, as ``packed`` gives them), committed."""
+        self.db.execute("begin")
+        for name, table_rows in rows.items():
+            self.db.executemany(_insert_sql(name), table_rows)
+        self.db.execute("commit")
 
     def close(self) -> None:
-        if self.db.in_transaction:
-            self.db.execute("commit")
         self.db.close()
+
+
+def _merge_part(into: Path, part: Path, tables: tuple[str, ...]) -> None:
+    db = sqlite3.connect(into, isolation_level=None)
+    try:
+        db.execute("pragma synchronous = off")
+        db.execute("attach database ? as part", [str(part)])
+        db.execute("begin")
+        for name in tables:
+            db.execute(f"insert into main.[{name}] select * from part.[{name}]")
+        db.execute("commit")
+        db.execute("detach database part")
+    finally:
+        db.close()
+    part.unlink()
 
 
 _SQL_TYPES = {str: "TEXT", int: "INTEGER", float: "FLOAT"}
 
 
-def write(path: Path, rows: dict[str, Iterable[dict]], staged: Path | None = None) -> None:
-    """Create every table, fill it from ``rows`` (table -> dicts) or, for the tables a ``staged`` file holds,
-    from there in key order (the same file as from the rows themselves), and add indexes, FTS and the derived
-    tables."""
+def write(path: Path, rows: dict[str, Iterable[dict]], staged: Staging | None = None) -> None:
+    """Create every table, fill it from ``rows`` (table -> dicts) or, for the tables ``staged`` holds, from its
+    parts in key order (the same file as from the rows themselves), and add indexes, FTS and the derived tables."""
     db = _open(path)
-    from_staging = _attach(db.conn, staged)
+    parts = _attach(db.conn, staged)
     for name, (columns, pk, fks) in TABLES.items():
         db[name].create(columns, pk=pk, foreign_keys=fks, not_null=_pk_columns(pk))
         with db.conn:
-            if name in from_staging:
-                _insert_staged(db.conn, name)
+            if parts is not None and name in staged.tables:
+                _insert_staged(db.conn, name, parts)
             else:
                 _insert(db.conn, name, rows.get(name, ()))
-    if from_staging:
-        db.execute("detach database staged")
+    _detach(db.conn, parts)
     db.index_foreign_keys()
     for table, cols in INDEXES.items():
         if table in TABLES:
@@ -511,7 +559,7 @@ def update(
     stale: Iterable[str],
     rows: dict[str, Iterable[dict]],
     per_source: Iterable[str],
-    staged: Path | None = None,
+    staged: Staging | None = None,
     scope: Scope | None = None,
 ) -> dict[str, int]:
     """Patch a previous build in place, in one transaction (a failure leaves it as it was): drop the ``stale``
@@ -520,10 +568,9 @@ def update(
     Returns how many rows each table gained (negative: lost)."""
     db = sqlite3.connect(path, isolation_level=None)  # transactions as written here; synchronous: a file in use
     try:
-        from_staging = _attach(db, staged)
-        changed = _patch(db, list(stale), rows, set(per_source), from_staging, scope)
-        if from_staging:
-            db.execute("detach database staged")
+        parts = _attach(db, staged)
+        changed = _patch(db, list(stale), rows, set(per_source), staged.tables if staged else (), parts, scope)
+        _detach(db, parts)
         if scope is None:  # the tables made anew; the others' statistics barely move with a few articles
             for name in [*DERIVED, *(t for t in TABLES if t not in per_source)]:
                 db.execute(f"analyze [{name}]")
@@ -537,7 +584,8 @@ def _patch(
     stale: list[str],
     rows: dict[str, Iterable[dict]],
     per_source: set[str],
-    from_staging: set[str],
+    from_staging: Iterable[str],
+    parts: int | None,
     scope: Scope | None,
 ) -> dict[str, int]:
     """``update``'s changes, in one transaction; rows gained per table."""
@@ -552,15 +600,16 @@ def _patch(
         for name in reversed(TABLES):  # a table's rows before those they refer to (evidence_dates, fact_evidence)
             changed[name] = 0 if name in synced else -_delete(db, name, per_source, stale, scope, kept)
         for name in TABLES:
-            if name in from_staging:
-                changed[name] += _insert_staged(db, name)
+            if parts is not None and name in from_staging:
+                changed[name] += _insert_staged(db, name, parts)
             elif name in synced:
                 changed[name] += _sync(db, name, rows[name])
             elif name not in kept:
                 changed[name] += _insert(db, name, rows.get(name, ()))
         fresh = sorted({r["source_id"] for r in rows.get("segments", ())})
-        if "segments" in from_staging:
-            fresh = [r[0] for r in db.execute("select distinct source_id from staged.segments order by 1")]
+        if parts is not None and "segments" in from_staging:
+            staged = _union(parts, "segments", "source_id")
+            fresh = [r[0] for r in db.execute(f"select distinct source_id from ({staged}) order by 1")]
         for name in patched:
             _fts_rows(db, name, "insert", fresh)
         for name in FTS:
@@ -614,20 +663,35 @@ def _delete(
 _IDS = "(select value from json_each(?))"
 
 
-def _attach(db: sqlite3.Connection, staged: Path | None) -> set[str]:
-    """Attach a staging file; the tables it holds."""
+def _attach(db: sqlite3.Connection, staged: Staging | None) -> int | None:
+    """Attach every part of a staging (as staged0, staged1, ...); how many, or None without one."""
     if staged is None:
-        return set()
-    db.execute("attach database ? as staged", [str(staged)])
-    return {r[0] for r in db.execute("select name from staged.sqlite_master where type = 'table'")}
+        return None
+    parts = staged.parts()
+    for i, part in enumerate(parts):
+        db.execute(f"attach database ? as staged{i}", [str(part)])
+    return len(parts)
 
 
-def _insert_staged(db: sqlite3.Connection, name: str) -> int:
-    """A staged table's rows in primary-key order, as ``_insert`` would insert them from memory; how many."""
+def _detach(db: sqlite3.Connection, parts: int | None) -> None:
+    for i in range(parts or 0):
+        db.execute(f"detach database staged{i}")
+
+
+def _union(parts: int, name: str, cols: str = "*", where: str = "") -> str:
+    """A staged table's rows from every part (with no part, none: of the table in main, which has its columns)."""
+    if not parts:
+        return f"select {cols} from main.[{name}] where 0"
+    cond = f" where {where}" if where else ""
+    return " union all ".join(f"select {cols} from staged{i}.[{name}]{cond}" for i in range(parts))
+
+
+def _insert_staged(db: sqlite3.Connection, name: str, parts: int) -> int:
+    """A staged table's rows in primary-key order, as ``_insert`` would insert them from memory; how many. Each part
+    reads in key order by its own primary key, and SQLite merges them."""
     cols = ", ".join(f"[{c}]" for c in TABLES[name][0])
     order = ", ".join(f"[{c}]" for c in _pk_tuple(TABLES[name][1]))
-    sql = f"insert into main.[{name}] ({cols}) select {cols} from staged.[{name}] order by {order}"
-    return db.execute(sql).rowcount
+    return db.execute(f"insert into main.[{name}] ({cols}) {_union(parts, name, cols)} order by {order}").rowcount
 
 
 def position(source_id: str, start: int) -> str:

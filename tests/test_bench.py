@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import sqlite_utils
 import yaml
 
 from bench import corpus, scale
+from etl import load as etl_load
 from etl import sources, state, yamlfile
 from etl.build import build, build_report
 from etl.errors import InputError
@@ -108,6 +110,24 @@ def test_the_database_is_the_same_bytes_whatever_the_number_of_jobs(tiny: Path, 
     assert len(digests) == 1
 
 
+def test_more_worker_processes_than_sqlite_attaches_give_the_same_bytes(
+    tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Each worker stages its rows in its own file and SQLite attaches ten at most: surplus parts are merged first
+    (here one attachable, so the second worker's part is merged into the first)."""
+    one = tmp_path / "one.db"
+    build(tiny / "seeds", tiny / "facts.yml", one, jobs=1)
+    merged = []
+    real = etl_load._merge_part
+    monkeypatch.setattr(etl_load, "_MOST_PARTS", 1)
+    monkeypatch.setattr(etl_load, "_merge_part", lambda *a: merged.append(a) or real(*a))
+    many = tmp_path / "many.db"
+    build(tiny / "seeds", tiny / "facts.yml", many, jobs=3)
+    assert merged
+    assert many.read_bytes() == one.read_bytes()
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith((".staging", ".tmp"))]  # nothing left over
+
+
 def test_an_unchanged_facts_file_is_not_read_again(tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     db = tmp_path / "facts.db"
     build_report(tiny / "seeds", tiny / "facts.yml", db, incremental=True)
@@ -120,6 +140,26 @@ def test_an_unchanged_facts_file_is_not_read_again(tiny: Path, tmp_path: Path, m
     facts.write_text((tiny / "facts.yml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
     build_report(tiny / "seeds", facts, db, incremental=True)
     assert len(reads) == 1  # a changed file is read and checked again
+
+
+_HOLD = "import sys; b = bytearray({mb} << 20); b[::4096] = b'x' * len(b[::4096])"  # touched: resident
+
+
+def test_a_build_s_memory_is_its_own_not_the_benchmark_s(tmp_path: Path):
+    """A child's ru_maxrss counts its parent's size at the fork: here the test process holds 200 MB and the
+    children it measures hold 5 MB and 60 MB; a worker the second one forks is counted in the tree's total."""
+    held = bytearray(200 << 20)
+    held[::4096] = b"x" * len(held[::4096])
+    small = scale.timed([sys.executable, "-c", _HOLD.format(mb=5)])
+    assert small["peak_rss_mb"] < 100
+    forks = (
+        _HOLD.format(mb=60) + "\nimport os, time\nif os.fork() == 0:\n    c = bytearray(60 << 20)\n"
+        "    c[::4096] = b'y' * len(c[::4096])\n    time.sleep(0.5)\n    os._exit(0)\nos.wait()"
+    )
+    big = scale.timed([sys.executable, "-c", forks])
+    assert 60 < big["peak_rss_mb"] < 150
+    assert big["tree_pss_mb"] > 110  # the parent's 60 MB and its child's own 60 MB, each counted once
+    del held
 
 
 def test_benchmark_smoke_run(tiny: Path, tmp_path: Path):

@@ -1,0 +1,92 @@
+"""``python -m bench.measure OUT.json -- CMD...``: run CMD and write its peak memory to OUT.json.
+
+Why a separate, small process: on Linux a child's ``ru_maxrss`` is never less than its parent's resident size at
+the fork (the high-water mark is copied with the address space and kept across exec), so a benchmark process
+holding a 10,000-article corpus in memory would report its own size for every build it starts. Started from this
+process, which imports nothing but the standard library's basics, a build's figure is its own.
+
+Two figures: ``maxrss_mb``, the largest resident size of CMD or any process it started (the kernel's own count,
+exact), and ``tree_pss_mb``, the largest total of proportional set sizes over CMD and its descendants, sampled
+every 20 ms: what a build with worker processes needs in all, each shared page counted once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+
+_SAMPLE_S = 0.02
+
+
+def _children() -> dict[int, list[int]]:
+    """Every process's children, from /proc."""
+    out: dict[int, list[int]] = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat", "rb") as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])  # after the command name, which may hold spaces
+            out.setdefault(ppid, []).append(int(name))
+    return out
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_pss_kb(root: int) -> int:
+    """Total proportional set size of ``root`` and its descendants."""
+    children, total, todo = _children(), 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += _pss_kb(pid)
+        todo += children.get(pid, [])
+    return total
+
+
+def measure(cmd: list[str]) -> dict:
+    """Run ``cmd`` to its end; its exit code and peak memory."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.execvp(cmd[0], cmd)
+        finally:
+            os._exit(127)
+    peak = 0
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            break
+        peak = max(peak, tree_pss_kb(pid))
+        time.sleep(_SAMPLE_S)
+    return {
+        "returncode": os.waitstatus_to_exitcode(status),
+        "maxrss_mb": usage.ru_maxrss / 1024,
+        "tree_pss_mb": peak / 1024,
+    }
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 3 or argv[1] != "--":
+        print("usage: python -m bench.measure OUT.json -- CMD...", file=sys.stderr)
+        return 2
+    result = measure(argv[2:])
+    with open(argv[0], "w", encoding="utf-8") as f:
+        json.dump(result, f)
+    return result["returncode"]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
