@@ -6,8 +6,8 @@ Generates corpora (bench/corpus.py, seeded) and measures, in one run:
 - per size, the end-to-end build (``python -m etl build --clean``, a subprocess as ``make rebuild`` runs it) with
   ``--jobs 1`` and ``--jobs 2`` (same bytes, checked), beside a floor process on the same corpus (bench/floor.py:
   read, hash, one regex scan, the same rows inserted in one transaction); wall time, MB/s, peak memory (the
-  largest process's RSS, and with --jobs 2 the PSS of all its processes together: bench.measure), database size
-  and rows per table;
+  largest process's RSS, and with --jobs 2 the PSS of all its processes together: bench.measure; beside them the
+  peak of reading and checking sources.yml and facts.yml alone), database size and rows per table;
 - the time per pipeline stage on the 1,000 corpus, and a profile (cProfile) of the slowest stage;
 - an incremental rebuild: one article of the largest corpus changed, rebuilt, and compared with a clean build
   of the same inputs table by table, row by row;
@@ -109,6 +109,21 @@ def floor_run(folder: Path, built: Path) -> dict:
     return run
 
 
+# Reading and checking the inputs alone (sources.yml and facts.yml, no article text): the memory a build needs
+# before its first article, which grows with the curated layer (the corpora have two facts per article).
+_INPUTS_ONLY = """
+import sys
+from pathlib import Path
+from etl import sources, state
+folder = Path(sys.argv[1])
+state.curated(folder / "facts.yml", sources.verify(folder / "seeds", keep_text=False).sources, None)
+"""
+
+
+def inputs_run(folder: Path) -> dict:
+    return timed([sys.executable, "-c", _INPUTS_ONLY, str(folder)])
+
+
 def text_mb(folder: Path) -> float:
     """MB (10^6 bytes, UTF-8) of article text in a corpus."""
     return sum(p.stat().st_size for p in (folder / "seeds").glob("*.txt")) / 1e6
@@ -145,12 +160,13 @@ def scale(work: Path, sizes: tuple[int, ...]) -> list[dict]:
         same = _sha256(db) == _sha256(db2)
         db2.unlink()
         base = floor_run(folder, db)
+        inputs = inputs_run(folder)
         mb = text_mb(folder)
         results.append({
             "articles": n, "text_mb": mb, "generate_s": generated, "build_s": one["seconds"],
             "jobs2_s": two["seconds"], "floor_s": base["seconds"], "mb_per_s": mb / one["seconds"],
             "peak_rss_mb": one["peak_rss_mb"], "jobs2_peak_rss_mb": two["peak_rss_mb"],
-            "jobs2_tree_pss_mb": two["tree_pss_mb"],
+            "jobs2_tree_pss_mb": two["tree_pss_mb"], "inputs_peak_rss_mb": inputs["peak_rss_mb"],
             "floor_peak_rss_mb": base["peak_rss_mb"], "same_bytes": same, "db_mb": db.stat().st_size / 1e6,
             "rows": table_rows(db), "load": os.getloadavg()[0],
         })  # fmt: skip
@@ -419,6 +435,9 @@ def summary(r: dict) -> dict:
     if len(r["scale"]) > 1:
         ratio = big["peak_rss_mb"] / small["peak_rss_mb"]
         put(f"rss_ratio ({big['articles']:,}/{small['articles']:,})", ratio, f"<= {TARGETS['rss_ratio']}", ratio <= 1.5)
+        if "inputs_peak_rss_mb" in big:
+            beyond = [b["peak_rss_mb"] - b["inputs_peak_rss_mb"] for b in (big, small)]
+            put("rss_ratio beyond reading the inputs", beyond[0] / max(beyond[1], 1.0), "(information)", None)
     put(f"build_mb_per_s ({big['articles']:,}, jobs 1)", big["mb_per_s"], "(information)", None)
     if "incremental" in r:
         inc = r["incremental"]
@@ -476,14 +495,14 @@ def markdown(r: dict) -> str:
     md += ["", "## Build (clean, end to end)", ""]
     md += [
         "| articles | text MB | jobs 1 s | jobs 2 s | floor s | jobs 1 / floor | MB/s | peak RSS MB (jobs 1 / 2 / "
-        "floor) | jobs 2 all processes, PSS MB | same bytes | DB MB | load |",
-        "|" + " ---: |" * 12,
+        "floor) | jobs 2 all processes, PSS MB | inputs alone MB | same bytes | DB MB | load |",
+        "|" + " ---: |" * 13,
     ]
     for b in r["scale"]:
         md.append(f"| {b['articles']:,} | {b['text_mb']:.2f} | {b['build_s']:.2f} | {b['jobs2_s']:.2f} | "
                   f"{b['floor_s']:.2f} | {b['build_s'] / b['floor_s']:.2f} | {b['mb_per_s']:.2f} | "
                   f"{b['peak_rss_mb']:.0f} / {b['jobs2_peak_rss_mb']:.0f} / {b['floor_peak_rss_mb']:.0f} | "
-                  f"{b.get('jobs2_tree_pss_mb', 0):.0f} | "
+                  f"{b.get('jobs2_tree_pss_mb', 0):.0f} | {b.get('inputs_peak_rss_mb', 0):.0f} | "
                   f"{'yes' if b['same_bytes'] else '**no**'} | {b['db_mb']:.1f} | {b['load']:.1f} |")  # fmt: skip
     if r.get("exponent") is not None:
         md += ["", f"Scaling exponent (time ~ articles^k, least squares over the sizes): **k = {r['exponent']:.2f}**."]

@@ -167,6 +167,7 @@ def test_benchmark_smoke_run(tiny: Path, tmp_path: Path):
     builds = scale.scale(work, (2, N))
     assert [b["articles"] for b in builds] == [2, N]
     assert all(b["peak_rss_mb"] > 10 and b["rows"]["sources"] == b["articles"] for b in builds)
+    assert all(10 < b["inputs_peak_rss_mb"] <= b["peak_rss_mb"] for b in builds)  # reading inputs is part of a build
     assert all(b["same_bytes"] and b["floor_s"] > 0 for b in builds)
     assert scale.exponent([(10, 1.0), (100, 10.0), (1000, 100.0)]) == pytest.approx(1.0)
     stages = scale.stages(work / f"corpus-{N}", top=3)
