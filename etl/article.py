@@ -14,7 +14,7 @@ import multiprocessing
 import re
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from etl import load, support
@@ -254,18 +254,30 @@ def fields_of(item: object) -> dict:
     return {f.name: getattr(item, f.name) for f in fields(item)}
 
 
-# Worker processes inherit these by fork: each task is then only an index, not a pickled article.
-_WORK: tuple[Sequence[Source], Curated, dict[str, list[Ref]], Path, load.Staging] | None = None
+# A worker process's share of the build, set when it starts (``_start``); each task is one article and its refs.
+_WORK: tuple[Curated, Path, load.Staging] | None = None
 _PART: load.StagingPart | None = None  # a worker's own staging part, opened with its first article
 
 
-def _work(i: int) -> Computed:
+def _start(curated: Curated, seeds: Path, staging: load.Staging) -> None:
+    global _WORK, _PART
+    _WORK, _PART = (curated, seeds, staging), None
+
+
+def _work(task: tuple[Source, Sequence[Ref]]) -> Computed:
     global _PART
     assert _WORK is not None
-    sources, curated, refs, seeds, staging = _WORK
+    curated, seeds, staging = _WORK
     if _PART is None:
         _PART = staging.part()
-    return _staged(compute(sources[i].with_text(seeds), curated, refs.get(sources[i].id, ())), _PART)
+    src, refs = task
+    return _staged(compute(src.with_text(seeds), curated, refs), _PART)
+
+
+def _without_facts(curated: Curated) -> Curated:
+    """What an article's work needs of the curated layer: entities, units and names, not the facts (each ref
+    carries its own), so that a worker does not hold 20,000 facts it never reads."""
+    return replace(curated, facts=[], ignores=[], statements=[])
 
 
 def _staged(c: Computed, part: load.StagingPart) -> Computed:
@@ -285,8 +297,7 @@ def compute_all(
     """Each article read (if its text is not kept), computed, its rows put in ``staging`` (each process in its own
     part), and dropped, in the order given, by ``jobs`` processes (1: in this one). The spans come back in order
     and the database is written from the parts in key order, so it does not depend on ``jobs``."""
-    global _WORK
-    if jobs <= 1 or len(sources) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or len(sources) < 2 or "forkserver" not in multiprocessing.get_all_start_methods():
         part = staging.part()
         try:
             for src in sources:
@@ -294,9 +305,11 @@ def compute_all(
         finally:
             part.close()
         return
-    _WORK = (sources, curated, refs, seeds, staging)
-    try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(sources))) as pool:
-            yield from pool.imap(_work, range(len(sources)), chunksize=4)
-    finally:
-        _WORK = None
+    # Workers forked from a small server process, not from this one: a child forked from here would copy, page by
+    # page as it touched them, the sources and facts this process holds (10,000 articles: 75 MB more per worker).
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["etl.article"])
+    tasks = ((src, refs.get(src.id, ())) for src in sources)
+    start = (_without_facts(curated), seeds, staging)
+    with ctx.Pool(min(jobs, len(sources)), initializer=_start, initargs=start) as pool:
+        yield from pool.imap(_work, tasks, chunksize=4)

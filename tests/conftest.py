@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 from pathlib import Path
 
@@ -42,3 +43,21 @@ def workdir(tmp_path: Path) -> Path:
     shutil.copytree(SEEDS, tmp_path / "seeds")
     shutil.copy(FACTS, tmp_path / "facts.yml")
     return tmp_path
+
+
+@pytest.fixture
+def offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any connection over the network fails the test (local sockets stay: the build's worker processes talk to
+    their server over one)."""
+    connect = socket.socket.connect
+
+    def refuse(sock: socket.socket, *args, **kwargs):
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            raise AssertionError(f"network access attempted: {args}")
+        return connect(sock, *args, **kwargs)
+
+    def no_lookup(*args, **kwargs):
+        raise AssertionError(f"network access attempted: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", no_lookup)
