@@ -9,6 +9,7 @@ memory stays flat however many articles there are.
 from __future__ import annotations
 
 import bisect
+import gc
 import json
 import multiprocessing
 import re
@@ -297,7 +298,7 @@ def compute_all(
     """Each article read (if its text is not kept), computed, its rows put in ``staging`` (each process in its own
     part), and dropped, in the order given, by ``jobs`` processes (1: in this one). The spans come back in order
     and the database is written from the parts in key order, so it does not depend on ``jobs``."""
-    if jobs <= 1 or len(sources) < 2 or "forkserver" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or len(sources) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         part = staging.part()
         try:
             for src in sources:
@@ -305,11 +306,16 @@ def compute_all(
         finally:
             part.close()
         return
-    # Workers forked from a small server process, not from this one: a child forked from here would copy, page by
-    # page as it touched them, the sources and facts this process holds (10,000 articles: 75 MB more per worker).
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["etl.article"])
+    # Forked (a script that builds needs no ``if __name__ == "__main__"``), but each task brings its article and
+    # refs and the workers get the curated layer without its facts: a worker that read the sources and facts this
+    # process holds, or collected garbage among them, would copy them page by page (75 MB more per worker at
+    # 10,000 articles). gc.freeze keeps the inherited objects out of the workers' collections.
     tasks = ((src, refs.get(src.id, ())) for src in sources)
-    start = (_without_facts(curated), seeds, staging)
-    with ctx.Pool(min(jobs, len(sources)), initializer=_start, initargs=start) as pool:
-        yield from pool.imap(_work, tasks, chunksize=4)
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(
+            min(jobs, len(sources)), initializer=_start, initargs=(_without_facts(curated), seeds, staging)
+        ) as pool:
+            yield from pool.imap(_work, tasks, chunksize=4)
+    finally:
+        gc.unfreeze()

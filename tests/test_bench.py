@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from etl import load as etl_load
 from etl import sources, state, yamlfile
 from etl.build import build, build_report
 from etl.errors import InputError
+from tests.conftest import ROOT
 
 N = 6
 
@@ -108,6 +110,22 @@ def test_the_database_is_the_same_bytes_whatever_the_number_of_jobs(tiny: Path, 
         build(tiny / "seeds", tiny / "facts.yml", db, jobs=jobs)
         digests.add(hashlib.sha256(db.read_bytes()).hexdigest())
     assert len(digests) == 1
+
+
+def test_a_three_line_build_script_needs_no_main_guard(tiny: Path, tmp_path: Path):
+    """Worker processes are forked, not started afresh: a script that builds with several jobs is not run again in
+    each worker (as it would be with the spawn or forkserver start methods, unless guarded)."""
+    script = tmp_path / "build_it.py"
+    db = tmp_path / "script.db"
+    script.write_text(
+        f"from pathlib import Path\nfrom etl.build import build\nprint('building')\n"
+        f"build(Path({str(tiny / 'seeds')!r}), Path({str(tiny / 'facts.yml')!r}), Path({str(db)!r}), jobs=2)\n",
+        encoding="utf-8",
+    )
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.count("building") == 1
+    assert sqlite_utils.Database(db)["sources"].count == N
 
 
 def test_more_worker_processes_than_sqlite_attaches_give_the_same_bytes(
