@@ -227,7 +227,10 @@ def check(seeds: Path, facts_path: Path, jobs: int = 1) -> dict[str, list[dict]]
         cur = state.curated(facts_path, sources, None).curated
         table_rows = _stream(sources, cur, set(), None, staging, jobs, seeds)
         table_rows["build_info"] = _build_info(seeds, facts_path, sources)
-        return {name: staging.rows(name) for name in ARTICLE_TABLES} | table_rows
+        try:
+            return {name: staging.rows(name) for name in ARTICLE_TABLES} | table_rows
+        finally:
+            staging.close()
 
 
 def build(
@@ -277,7 +280,10 @@ def _write(
     try:
         tmp_path.unlink()
         staging = load.Staging(staging_dir, ARTICLE_TABLES)
-        table_rows = _stream(sources, cur, set(), None, staging, jobs, seeds)
+        try:
+            table_rows = _stream(sources, cur, set(), None, staging, jobs, seeds)
+        finally:
+            staging.close()
         table_rows["build_info"] = _build_info(seeds, facts_path, sources)
         load.write(tmp_path, table_rows, staged=staging)
         _put_in_place(tmp_path, db_path)
@@ -317,6 +323,7 @@ def _patch(
             else:
                 rows, scope = _stream(sources, checked.curated, kept, old, staging, jobs, seeds), None
         finally:
+            staging.close()
             old.close()
         rows["build_info"] = info
         stale = sorted(set(prior.articles) - kept)

@@ -427,6 +427,7 @@ class Staging:
         self.folder = folder
         self.tables = tuple(tables)
         folder.mkdir(parents=True, exist_ok=True)
+        self._reader: tuple[sqlite3.Connection, int] | None = None  # every part attached, once they are written
 
     def part(self) -> StagingPart:
         """This process's own part (one per process: a worker's rows never wait for another's lock)."""
@@ -450,16 +451,23 @@ class Staging:
         return self._select(name, "*", ", ".join(_pk_tuple(TABLES[name][1])))
 
     def _select(self, name: str, cols: str, order: str, where: str = "", args: Sequence = ()) -> list[dict]:
-        db = sqlite3.connect(":memory:")
-        try:
-            parts = _attach(db, self)
-            if not parts:
-                return []
-            cur = db.execute(f"{_union(parts, name, cols, where)} order by {order}", [*args] * parts)
-            names = [d[0] for d in cur.description]
-            return [dict(zip(names, r, strict=True)) for r in cur]
-        finally:
-            db.close()
+        """Rows from every part; the first read attaches them all to one connection that later reads share (the
+        parts are complete by then: reads come after the articles are computed)."""
+        if self._reader is None:
+            db = sqlite3.connect(":memory:")
+            self._reader = (db, _attach(db, self))
+        db, parts = self._reader
+        if not parts:
+            return []
+        cur = db.execute(f"{_union(parts, name, cols, where)} order by {order}", [*args] * parts)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur]
+
+    def close(self) -> None:
+        """Close the connection reads go through, if any (writing the database attaches the parts itself)."""
+        if self._reader is not None:
+            self._reader[0].close()
+            self._reader = None
 
 
 class StagingPart:
@@ -516,7 +524,7 @@ def write(path: Path, rows: dict[str, Iterable[dict]], staged: Staging | None = 
     for name, (columns, pk, fks) in TABLES.items():
         db[name].create(columns, pk=pk, foreign_keys=fks, not_null=_pk_columns(pk))
         with db.conn:
-            if parts is not None and name in staged.tables:
+            if staged is not None and name in staged.tables:
                 _insert_staged(db.conn, name, parts)
             else:
                 _insert(db.conn, name, rows.get(name, ()))
@@ -585,7 +593,7 @@ def _patch(
     rows: dict[str, Iterable[dict]],
     per_source: set[str],
     from_staging: Iterable[str],
-    parts: int | None,
+    parts: int,
     scope: Scope | None,
 ) -> dict[str, int]:
     """``update``'s changes, in one transaction; rows gained per table."""
@@ -600,14 +608,14 @@ def _patch(
         for name in reversed(TABLES):  # a table's rows before those they refer to (evidence_dates, fact_evidence)
             changed[name] = 0 if name in synced else -_delete(db, name, per_source, stale, scope, kept)
         for name in TABLES:
-            if parts is not None and name in from_staging:
+            if name in from_staging:
                 changed[name] += _insert_staged(db, name, parts)
             elif name in synced:
                 changed[name] += _sync(db, name, rows[name])
             elif name not in kept:
                 changed[name] += _insert(db, name, rows.get(name, ()))
         fresh = sorted({r["source_id"] for r in rows.get("segments", ())})
-        if parts is not None and "segments" in from_staging:
+        if "segments" in from_staging:
             staged = _union(parts, "segments", "source_id")
             fresh = [r[0] for r in db.execute(f"select distinct source_id from ({staged}) order by 1")]
         for name in patched:
@@ -663,18 +671,18 @@ def _delete(
 _IDS = "(select value from json_each(?))"
 
 
-def _attach(db: sqlite3.Connection, staged: Staging | None) -> int | None:
-    """Attach every part of a staging (as staged0, staged1, ...); how many, or None without one."""
+def _attach(db: sqlite3.Connection, staged: Staging | None) -> int:
+    """Attach every part of a staging (as staged0, staged1, ...); how many (none without a staging)."""
     if staged is None:
-        return None
+        return 0
     parts = staged.parts()
     for i, part in enumerate(parts):
         db.execute(f"attach database ? as staged{i}", [str(part)])
     return len(parts)
 
 
-def _detach(db: sqlite3.Connection, parts: int | None) -> None:
-    for i in range(parts or 0):
+def _detach(db: sqlite3.Connection, parts: int) -> None:
+    for i in range(parts):
         db.execute(f"detach database staged{i}")
 
 
