@@ -180,7 +180,7 @@ def test_a_build_s_memory_is_its_own_not_the_benchmark_s(tmp_path: Path):
     del held
 
 
-def test_benchmark_smoke_run(tiny: Path, tmp_path: Path):
+def test_benchmark_smoke_run(tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     work = tmp_path / "work"
     builds = scale.scale(work, (2, N))
     assert [b["articles"] for b in builds] == [2, N]
@@ -205,6 +205,23 @@ def test_benchmark_smoke_run(tiny: Path, tmp_path: Path):
     md = scale.markdown(r)
     assert f"| incremental_s (1 of {N}) |" in md and "`/facts/facts.json?_shape=array`" in md and "| timeline |" in md
     assert "build_vs_floor" in md and "max_vs_bare_p50" in md
+    # A size beyond the reference (make bench SIZES=...,100000): the targets stay at the reference size, and
+    # whether the larger corpus built is a target of its own, its failure recorded rather than ending the run.
+    bigger = {**builds[-1], "articles": 10 * N, "build_s": 9.0, "jobs2_s": 5.0, "peak_rss_mb": 999.0}
+    failed = {"articles": 100 * N, "text_mb": 1.0, "error": "python -m etl build failed: MemoryError"}
+    assert scale.reference((2, N, 10 * N)) == 10 * N and scale.reference((1000, 10000, 100000)) == 10000
+    monkeypatch.setattr(scale, "REFERENCE", 10 * N)
+    r["scale"] = [*builds, bigger, failed]
+    s = scale.summary(r)
+    assert f"jobs2_speedup ({10 * N:,})" in s and s[f"peak_rss_mb ({10 * N:,}, jobs 1 or 2 in all)"]["value"] == 999.0
+    assert s[f"builds_at ({100 * N:,})"]["met"] is False and "MemoryError" in s[f"builds_at ({100 * N:,})"]["value"]
+    monkeypatch.setattr(scale, "REFERENCE", N)
+    r["scale"] = [*builds, bigger, failed]
+    s = scale.summary(r)
+    assert f"jobs2_speedup ({N:,})" in s and s[f"builds_at ({10 * N:,})"]["met"] is True
+    assert s[f"builds_at ({10 * N:,})"]["value"].startswith("built: jobs 2 5 s")
+    r["summary"] = s
+    assert f"| {100 * N:,} | 1.00 | did not build: python -m etl build failed: MemoryError |" in scale.markdown(r)
 
 
 def _listing(folder: Path) -> list[dict]:
