@@ -152,6 +152,11 @@ def reference(sizes: tuple[int, ...]) -> int:
     return REFERENCE if REFERENCE in sizes else max(sizes)
 
 
+def built(builds: list[dict]) -> list[dict]:
+    """The sizes of ``scale``'s results that built (a size beyond the reference may have failed)."""
+    return [b for b in builds if "error" not in b]
+
+
 def scale(work: Path, sizes: tuple[int, ...]) -> list[dict]:
     """A clean end-to-end build of each corpus size with --jobs 1 and --jobs 2, and the floor beside them. A size
     beyond the reference that fails to build is recorded with its error (whether it builds is what it is for)."""
@@ -430,9 +435,9 @@ def _say(line: str) -> None:
 
 def summary(r: dict) -> dict:
     """The figures the targets are about, each with its target and whether this run met it."""
-    built = [b for b in r["scale"] if "error" not in b]
+    done = built(r["scale"])
     ref = reference(tuple(b["articles"] for b in r["scale"]))
-    big, small = next(b for b in built if b["articles"] == ref), built[0]
+    big, small = next(b for b in done if b["articles"] == ref), done[0]
     out: dict = {}
 
     def put(name: str, value: object, target: str, met: bool | None) -> None:
@@ -442,7 +447,8 @@ def summary(r: dict) -> dict:
     put(f"build_vs_floor ({big['articles']:,})", vs_floor, f"<= {TARGETS['vs_floor']}", vs_floor <= 2.5)
     speedup = big["build_s"] / big["jobs2_s"]
     put(f"jobs2_speedup ({big['articles']:,})", speedup, f">= {TARGETS['jobs_speedup']} (idle 2 cores)", speedup >= 1.7)
-    put("same_bytes_any_jobs", all(b["same_bytes"] for b in built), "yes", all(b["same_bytes"] for b in built))
+    same = all(b["same_bytes"] for b in done)
+    put("same_bytes_any_jobs", same, "yes", same)
     rss = max(big["peak_rss_mb"], big["jobs2_tree_pss_mb"])  # jobs 1's process; all of jobs 2's together
     put(f"peak_rss_mb ({big['articles']:,}, jobs 1 or 2 in all)", rss, f"<= {TARGETS['peak_rss_mb']:.0f}",
         rss <= TARGETS["peak_rss_mb"])  # fmt: skip
@@ -532,12 +538,11 @@ def markdown(r: dict) -> str:
                   f"{'yes' if b['same_bytes'] else '**no**'} | {b['db_mb']:.1f} | {b['load']:.1f} |")  # fmt: skip
     if r.get("exponent") is not None:
         md += ["", f"Scaling exponent (time ~ articles^k, least squares over the sizes): **k = {r['exponent']:.2f}**."]
-    built = [b for b in r["scale"] if "error" not in b]
-    sizes = tuple(b["articles"] for b in r["scale"])
-    tables = list(built[-1]["rows"])
-    md += ["", "### Rows per table", "", "| table | " + " | ".join(f"{b['articles']:,}" for b in built) + " |"]
-    md.append("| --- |" + " ---: |" * len(built))
-    md += [f"| {t} | " + " | ".join(f"{b['rows'].get(t, 0):,}" for b in built) + " |" for t in tables]
+    done = built(r["scale"])
+    tables = list(done[-1]["rows"])
+    md += ["", "### Rows per table", "", "| table | " + " | ".join(f"{b['articles']:,}" for b in done) + " |"]
+    md.append("| --- |" + " ---: |" * len(done))
+    md += [f"| {t} | " + " | ".join(f"{b['rows'].get(t, 0):,}" for b in done) + " |" for t in tables]
     if "stages" in r:
         st = r["stages"]
         md += ["", f"## Stages ({st['articles']:,} articles, {st['text_mb']:.2f} MB, in one process)", ""]
@@ -565,6 +570,7 @@ def markdown(r: dict) -> str:
             md.append(f"| {k} | {v:.3f} | {_fmt(p['ours_vs'].get(k, 1.0))}x |")
         md += [f"| {k} | not installed (`make eval` installs it) | |" for k in p["missing"]]
     if "serving" in r:
+        sizes = tuple(b["articles"] for b in r["scale"])
         md += ["", f"## Serving ({r['requests']} sequential requests per endpoint, immutable mode, inspect file)", ""]
         md += [
             f"p50 / p95 in ms on the {reference(sizes):,}-article database: ours (metadata, plugins, "
@@ -637,7 +643,7 @@ def run(work: Path, sizes: tuple[int, ...], requests: int) -> dict:
     r["load_start"] = os.getloadavg()[0]
     _say("build:")
     r["scale"] = scale(work, sizes)
-    points = [(b["articles"], b["build_s"]) for b in r["scale"] if "error" not in b]
+    points = [(b["articles"], b["build_s"]) for b in built(r["scale"])]
     r["exponent"] = exponent(points) if len(points) > 1 else None
     r["stages"] = stages(work / f"corpus-{1000 if 1000 in sizes else sizes[0]}")
     if requests:
