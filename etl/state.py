@@ -9,12 +9,15 @@ means doing the work again, never a wrong result.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import fcntl
 import functools
 import hashlib
 import json
 import pickle
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,6 +83,34 @@ def save(db_path: Path, prior: Prior) -> None:
     state = {"database": identity(db_path), "articles": prior.articles, "curated": prior.curated}
     state["counts"] = prior.counts
     state_path(db_path).write_text(json.dumps(state, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+
+
+@contextlib.contextmanager
+def unread(db_path: Path) -> Iterator[bool]:
+    """Whether the database in place may be patched in place: True while no server of this project reads that file
+    (each holds a shared flock on the file it serves, plugins/build_lock.py) and none can start to; False while one
+    does, and the patch goes to a copy renamed into place, which the server's open file never sees.
+
+    Open this before any SQLite connection to the file and leave it after the last one: closing a file releases
+    every POSIX lock its process holds on it, SQLite's included."""
+    with db_path.open("rb") as f:
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+        else:
+            yield True
+
+
+def recover(db_path: Path) -> None:
+    """Roll back an in-place patch cut short (the build killed): its rollback journal beside the database would
+    otherwise be ignored by immutable readers, or played back into whatever file is renamed to that name."""
+    if db_path.with_name(db_path.name + "-journal").exists() and db_path.exists():
+        conn = sqlite3.connect(db_path)  # reading the schema rolls a hot journal back
+        try:
+            conn.execute("select count(*) from sqlite_master").fetchone()
+        finally:
+            conn.close()
 
 
 def identity(path: Path) -> list[int]:

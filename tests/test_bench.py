@@ -18,7 +18,10 @@ from etl import load as etl_load
 from etl import sources, state, yamlfile
 from etl.build import build, build_report
 from etl.errors import InputError
+from etl.publish import plugin
 from tests.conftest import ROOT
+
+build_lock = plugin("build_lock")
 
 N = 6
 
@@ -267,11 +270,13 @@ def test_a_failed_incremental_build_leaves_the_database_as_it_was(tiny: Path, tm
     assert sorted(p.name for p in db.parent.iterdir() if not p.name.startswith(".facts.db.")) == ["facts.db"]
 
 
-def test_an_incremental_build_replaces_the_file_a_server_has_open_and_leaves_it_when_nothing_changed(
+def test_an_incremental_build_patches_in_place_unless_a_server_holds_the_file_and_leaves_it_when_nothing_changed(
     tiny: Path, tmp_path: Path
 ):
-    """The patched database is a new file renamed into place: a reader holding the old one (Datasette opens it
-    immutable, assuming it never changes) still reads it byte for byte, and no temporary file is left."""
+    """With no reader, the patch goes into the file itself (same inode), equal to a clean build. A server of ours
+    holds a shared lock on the file it serves (plugins/build_lock.py, Datasette opens it immutable, assuming it
+    never changes): then the patch is a new file renamed into place, and the server's open file still reads byte
+    for byte as before. No temporary file is left either way."""
     folder, db = _copy_and_build(tiny, tmp_path)
     before, stat = db.read_bytes(), db.stat()
     again = build_report(folder / "seeds", folder / "facts.yml", db, incremental=True)
@@ -279,13 +284,54 @@ def test_an_incremental_build_replaces_the_file_a_server_has_open_and_leaves_it_
         t: sqlite_utils.Database(db)[t].count for t in again.counts
     }
     assert (db.stat().st_ino, db.stat().st_mtime_ns) == (stat.st_ino, stat.st_mtime_ns)  # nothing to do: not rewritten
-    with db.open("rb") as held:
+
+    corpus.edit(folder, 1)
+    report = build_report(folder / "seeds", folder / "facts.yml", db, incremental=True)
+    assert (report.computed, report.kept) == (1, N - 1)
+    assert db.stat().st_ino == stat.st_ino and db.read_bytes() != before  # patched in place
+    clean = tmp_path / "clean" / "facts.db"
+    build(folder / "seeds", folder / "facts.yml", clean)
+    assert scale.differences(db, clean) == []
+
+    patched, stat = db.read_bytes(), db.stat()
+    held = build_lock.hold(str(db))
+    try:
+        with state.unread(db) as alone:
+            assert not alone
         corpus.edit(folder, 2)
         report = build_report(folder / "seeds", folder / "facts.yml", db, incremental=True)
         assert (report.computed, report.kept) == (1, N - 1)
-        assert held.read() == before  # the open file was not written to
-    assert db.read_bytes() != before
+        assert held.read() == patched  # the open file was not written to
+    finally:
+        held.close()
+    assert db.stat().st_ino != stat.st_ino and db.read_bytes() != patched
     assert sorted(p.name for p in db.parent.iterdir() if not p.name.startswith(".facts.db.")) == ["facts.db"]
+
+
+def test_a_patch_cut_short_is_rolled_back_before_a_build_or_a_server_reads_the_file(tiny: Path, tmp_path: Path):
+    """A build killed in the middle of an in-place patch leaves a hot rollback journal: the next build and the
+    next server roll it back (an immutable reader would ignore it and read half-written pages)."""
+    folder, db = _copy_and_build(tiny, tmp_path)
+    mentions = sqlite_utils.Database(db)["entity_mentions"].count
+    journal = db.with_name("facts.db-journal")
+    killed = (
+        "import os, sqlite3, sys\n"
+        "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "db.execute('pragma cache_size = 1')\n"  # dirty pages spill into the file before any commit
+        "db.execute('begin')\n"
+        "db.execute('delete from entity_mentions')\n"
+        "os._exit(9)\n"
+    )
+    for reader in ("server", "build"):
+        subprocess.run([sys.executable, "-c", killed, str(db)], check=False)
+        assert journal.exists() and journal.stat().st_size > 0
+        if reader == "server":
+            build_lock.hold(str(db)).close()
+        else:
+            report = build_report(folder / "seeds", folder / "facts.yml", db, incremental=True)
+            assert report.counts["entity_mentions"] == mentions
+        assert not journal.exists()
+        assert sqlite_utils.Database(db)["entity_mentions"].count == mentions, reader
 
 
 def test_an_incremental_build_follows_an_origin_change_into_other_articles_facts(tiny: Path, tmp_path: Path):

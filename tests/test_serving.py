@@ -87,14 +87,15 @@ def test_slow_query_is_cut_off_while_others_are_answered(served):
 def test_no_writable_canned_queries_or_writing_plugins(served):
     status, plugins = fetch(f"{served}/-/plugins.json")
     names = {p["name"] for p in plugins}
-    ours = {"source_viewer.py", "reader.py", "charts.py", "serving_cache.py", "paging.py"}
+    ours = {"source_viewer.py", "reader.py", "charts.py", "serving_cache.py", "paging.py", "build_lock.py"}
     installed = {"datasette-vega", "datasette-search-all", "datasette-cluster-map", "datasette-leaflet"}
     installed.add("datasette-atom")
     assert status == 200 and names == ours | installed
     # The repo's own plugins only render: template variables, cell links, page scripts, read-only pages (GET routes),
     # metadata computed from the sources, and an SQL function (escape_fts) that quotes search words; or cache
     # look-ups at startup (serving_cache: metadata, permissions, schema and facet counts of an immutable database), or
-    # compute a page's offset from its number (paging: register_magic_parameters).
+    # compute a page's offset from its number (paging: register_magic_parameters), or lock the file they serve against
+    # patching in place (build_lock: startup; it writes only to roll back a build killed mid-patch, before serving).
     reading = {"extra_template_vars", "render_cell", "extra_body_script", "extra_js_urls", "register_routes",
                "get_metadata", "prepare_connection", "startup", "register_magic_parameters"}  # fmt: skip
     for p in plugins:
@@ -192,3 +193,23 @@ def test_an_anonymous_readers_permissions_are_asked_once(db_path: Path):
     assert first.status_code == again.status_code == 200 and asked > 20
     assert asked_again == asked
     assert again.text.count('href="/facts/') == first.text.count('href="/facts/') > 20
+
+
+def test_a_served_database_is_locked_against_patching_in_place(db_path: Path, tmp_path: Path):
+    """Datasette with our plugins holds a shared lock on each file it serves from startup on, so an incremental
+    build patches a copy and renames it instead of writing under the immutable reader (plugins/build_lock.py)."""
+    import asyncio
+
+    from datasette.app import Datasette
+
+    from etl import state
+    from etl.publish import PLUGINS_DIR
+
+    db = tmp_path / "facts.db"
+    shutil.copy(db_path, db)
+    with state.unread(db) as alone:
+        assert alone
+    ds = Datasette(immutables=[str(db)], metadata=read_metadata(METADATA), plugins_dir=str(PLUGINS_DIR))
+    asyncio.run(ds.invoke_startup())
+    with state.unread(db) as alone:
+        assert not alone
