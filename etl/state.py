@@ -13,6 +13,7 @@ import contextlib
 import dataclasses
 import fcntl
 import functools
+import gc
 import hashlib
 import json
 import pickle
@@ -141,12 +142,24 @@ def curated(facts_path: Path, sources: Sequence[Source], cache: Path | None) -> 
     if cache is not None:
         try:
             with cache.open("rb") as f:
-                stored_key, value = pickle.load(f)  # our own file, written below
+                stored_key, value = _unpickle(f)  # our own file, written below
             if stored_key == digest and isinstance(value, Curated):
                 return Checked(value, digest, True)
         except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
             pass
     return Checked(load_facts(facts_path, sources), digest, False)
+
+
+def _unpickle(f):
+    """A cache file's contents, with the garbage collector off: unpickling 40,000 objects triggers collections
+    that walk every one of them again, for nothing (none is garbage), and take 45% of the time."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.load(f)
+    finally:
+        if was:
+            gc.enable()
 
 
 def save_curated(cache: Path, checked: Checked) -> None:
@@ -170,7 +183,7 @@ def verified_sources(cache: Path) -> Verified | None:
     """The sources as the last successful build verified them (sources.verify), if the code is the same."""
     try:
         with cache.open("rb") as f:
-            code, value = pickle.load(f)  # our own file, written below
+            code, value = _unpickle(f)  # our own file, written below
         return value if code == code_fingerprint() and isinstance(value, Verified) else None
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
         return None
