@@ -754,8 +754,18 @@ def _derive(db: sqlite_utils.Database) -> None:
         db.execute(f"drop table if exists [{name}]")
         db.execute(f"create table [{name}] as {d.sql.strip()}")
         db[name].transform(types=_untyped(db, name), pk=d.pk, add_foreign_keys=d.fks)
-        for col in INDEXES.get(name, ()):
+        for col in _derived_indexes(name, d):
             db[name].create_index([col])
+
+
+def _derived_indexes(name: str, d: Derived) -> list[str]:
+    """A derived table's indexed columns: its foreign keys and scope, not led by its primary key, then INDEXES.
+
+    Without them a source's row page counts the rows that link to it by reading whole tables (40 ms of a 43 ms page
+    at 10,000 articles) and an incremental build deletes a changed source's rows the same way."""
+    lead = d.pk if isinstance(d.pk, str) else d.pk[0]
+    keys = [col for col, _, _ in d.fks] + ([d.scope] if d.scope else [])
+    return list(dict.fromkeys(col for col in [*keys, *INDEXES.get(name, ())] if col != lead))
 
 
 def _rederive(db: sqlite3.Connection, scope: Scope | None) -> None:
