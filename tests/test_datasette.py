@@ -323,18 +323,23 @@ def test_sources_listing_links_the_viewer_instead_of_the_full_text(get, db):
         assert f"{len(source['text']):,} characters: read it in the viewer</a>" in page
 
 
-@pytest.fixture(scope="module")
-def get_paged(db_path: Path):
-    """The site with pages of 10 rows (metadata.yml's plugins: paging: page_size), so the seeds fill several."""
+def _site(db_path: Path, paging: dict):
+    """The site with other paging settings (metadata.yml's plugins: paging), a page getter."""
     ds = Datasette(
         [str(db_path)],
         immutables=[],
-        metadata={**META, "plugins": {**META.get("plugins", {}), "paging": {"page_size": 10}}},
+        metadata={**META, "plugins": {**META.get("plugins", {}), "paging": paging}},
         settings={k: _typed(v) for k, v in SETTINGS.items()},
         plugins_dir=str(PLUGINS_DIR),
         template_dir=str(TEMPLATES_DIR),
     )
     return lambda path: asyncio.run(ds.client.get(path))
+
+
+@pytest.fixture(scope="module")
+def get_paged(db_path: Path):
+    """The site with pages of 10 rows, so the seeds fill several."""
+    return _site(db_path, {"page_size": 10})
 
 
 def test_canned_queries_come_a_page_at_a_time(get_paged, db):
@@ -356,6 +361,52 @@ def test_canned_queries_come_a_page_at_a_time(get_paged, db):
     last = get_paged(f"/facts/facts_by_topic?topic=&_page={len(pages)}").text
     assert 'rel="next"' not in last
     assert 'name="_page"' not in second[second.index("<form") : second.index("</form>")]  # not a form field
+
+
+SEARCHES = ("search_all", "search_paragraphs")
+
+
+def test_searches_rank_by_relevance_up_to_a_bound_and_say_when_they_do_not(db_path: Path, get, db):
+    """Where more matches than plugins/paging.py's RANKED would cost too much to score, a search lists them in the
+    stored order FTS5 gives without scoring, and each row says which order it is in; under the bound, relevance.
+    Measured with a bound of 5 on the seeds (Bakhmut is in more paragraphs and facts than that, in fewer quotes)."""
+    paging = publish.plugin("paging")
+    bounded = _site(db_path, {"ranked": 5})
+    conn = sqlite3.connect(db_path)
+    match = "select s.id from segments_fts join segments s on s.rowid = segments_fts.rowid where segments_fts match ?"
+    bakhmut, soledar = ([r[0] for r in conn.execute(match + order, [w])] for w, order in (
+        ("Bakhmut", " order by segments_fts.rowid"), ("Soledar", " order by rank")))  # fmt: skip
+    assert len(bakhmut) > 5 >= len(soledar) >= 1
+    over = bounded("/facts/search_paragraphs.json?_shape=array&q=Bakhmut").json()
+    assert [h["segment_id"] for h in over] == bakhmut and {h["ordered_by"] for h in over} == {
+        "stored order: over 5 match"
+    }
+    under = bounded("/facts/search_paragraphs.json?_shape=array&q=Soledar").json()
+    assert [h["segment_id"] for h in under] == soledar and {h["ordered_by"] for h in under} == {"relevance"}
+    ranked = get("/facts/search_paragraphs.json?_shape=array&q=Bakhmut").json()  # the real bound: all ranked
+    by_rank = [r[0] for r in conn.execute(match + " order by rank", ["Bakhmut"])]
+    assert [h["segment_id"] for h in ranked] == by_rank != bakhmut and {h["ordered_by"] for h in ranked} == {
+        "relevance"
+    }
+    # search_all: each kind by itself; Bakhmut's paragraphs and facts unranked, its (fewer) quotes ranked.
+    every = bounded("/facts/search_all.json?_shape=array&q=Bakhmut").json()
+    segments = [h for h in every if h["kind"] == "segments"]
+    assert [h["id"] for h in segments] == bakhmut and segments[0]["ordered_by"] == "stored order: over 5 match"
+    facts = [h for h in every if h["kind"] == "facts"]
+    fact_ids = [r["id"] for r in db.query(
+        "select f.id from facts_fts join facts f on f.rowid = facts_fts.rowid where facts_fts match 'Bakhmut' "
+        "order by facts_fts.rowid")]  # fmt: skip
+    assert [h["id"] for h in facts] == fact_ids and len(fact_ids) > 5
+    quotes = [h for h in every if h["kind"] == "quotes"]
+    quote_ids = [r["id"] for r in db.query(
+        "select q.id from quotes_fts join quotes q on q.rowid = quotes_fts.rowid where quotes_fts match 'Bakhmut' "
+        "order by rank")]  # fmt: skip
+    assert [h["id"] for h in quotes] == quote_ids and {h["ordered_by"] for h in quotes} == {"relevance"}
+    assert 1 < len(quote_ids) <= 5
+    # The descriptions readers see state the bound the plugin applies.
+    queries = META["databases"]["facts"]["queries"]
+    for name in SEARCHES:
+        assert f"more than {paging.RANKED:,} " in " ".join(queries[name]["description"].split()), name
 
 
 def test_search_all_pages_keep_the_order_of_one_long_list(get_paged, get):

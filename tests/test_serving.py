@@ -87,7 +87,15 @@ def test_slow_query_is_cut_off_while_others_are_answered(served):
 def test_no_writable_canned_queries_or_writing_plugins(served):
     status, plugins = fetch(f"{served}/-/plugins.json")
     names = {p["name"] for p in plugins}
-    ours = {"source_viewer.py", "reader.py", "charts.py", "serving_cache.py", "paging.py", "build_lock.py"}
+    ours = {
+        "source_viewer.py",
+        "reader.py",
+        "charts.py",
+        "serving_cache.py",
+        "paging.py",
+        "build_lock.py",
+        "table_rows.py",
+    }
     installed = {"datasette-vega", "datasette-search-all", "datasette-cluster-map", "datasette-leaflet"}
     installed.add("datasette-atom")
     assert status == 200 and names == ours | installed
@@ -95,9 +103,11 @@ def test_no_writable_canned_queries_or_writing_plugins(served):
     # metadata computed from the sources, and an SQL function (escape_fts) that quotes search words; or cache
     # look-ups at startup (serving_cache: metadata, permissions, schema and facet counts of an immutable database), or
     # compute a page's offset from its number (paging: register_magic_parameters), or lock the file they serve against
-    # patching in place (build_lock: startup; it writes only to roll back a build killed mid-patch, before serving).
+    # patching in place (build_lock: startup; it writes only to roll back a build killed mid-patch, before serving),
+    # or give the templates a function that writes a table's rows (table_rows: prepare_jinja2_environment).
     reading = {"extra_template_vars", "render_cell", "extra_body_script", "extra_js_urls", "register_routes",
-               "get_metadata", "prepare_connection", "startup", "register_magic_parameters"}  # fmt: skip
+               "get_metadata", "prepare_connection", "startup", "register_magic_parameters",
+               "prepare_jinja2_environment"}  # fmt: skip
     for p in plugins:
         if p["name"] in ours:
             assert set(p["hooks"]) <= reading, p
@@ -213,3 +223,45 @@ def test_a_served_database_is_locked_against_patching_in_place(db_path: Path, tm
     asyncio.run(ds.invoke_startup())
     with state.unread(db) as alone:
         assert not alone
+
+
+def test_table_pages_rows_are_datasettes_markup_written_in_one_step(db_path: Path, tmp_path: Path):
+    """templates/_table.html writes its rows with plugins/table_rows.py: every page of rows (the facts with their
+    quotes, a source's text as a viewer link, extracted figures as links into the viewer, a row page) has the
+    cells Datasette's own _table.html gives, class for class and character for character."""
+    import asyncio
+    import re
+    import shutil
+
+    from datasette.app import Datasette
+
+    from etl.publish import PLUGINS_DIR, TEMPLATES_DIR
+
+    theirs = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, theirs, ignore=shutil.ignore_patterns("_table.html"))
+    metadata = read_metadata(METADATA)
+    pages = ["/facts/facts", "/facts/sources", "/facts/quantities?_size=200", "/facts/fact_evidence", "/facts/topics"]
+
+    def cells(html: str) -> list[str]:
+        body = html[html.index("<tbody>") : html.index("</tbody>")]
+        return re.findall(r"<td [^>]*>.*?</td>", body, flags=re.S)
+
+    async def get(template_dir: Path) -> list[tuple[int, str]]:
+        ds = Datasette(immutables=[str(db_path)], metadata=metadata, plugins_dir=str(PLUGINS_DIR),
+                       template_dir=str(template_dir))  # fmt: skip
+        await ds.invoke_startup()
+        first = next(iter((await ds.get_database("facts").execute("select id from sources order by id")).rows))[0]
+        out = []
+        for path in [*pages, f"/facts/sources/{first}"]:
+            r = await ds.client.get(path)
+            out.append((r.status_code, r.text))
+        return out
+
+    ours, default = asyncio.run(get(TEMPLATES_DIR)), asyncio.run(get(theirs))
+    for path, (status, html), (their_status, their_html) in zip([*pages, "row"], ours, default, strict=True):
+        assert status == their_status == 200, path
+        mine = cells(html)
+        assert mine == cells(their_html) and len(mine) >= 3, path
+        assert html.count("<tr>") == their_html.count("<tr>"), path
+    facts_cells = cells(ours[0][1])
+    assert any('class="col-statement type-str"' in c and "in the article</a>" in c for c in facts_cells)
