@@ -325,7 +325,7 @@ def _entry(entry: object, i: int, lines: Lines, path: Path) -> Source:
 
 
 def _no_extra_seeds(seeds: Path, path: Path, listed: set[str]) -> None:
-    for extra in sorted(p.name for p in seeds.glob("*.txt")):
+    for extra in sorted(e.name for e in os.scandir(seeds) if e.name.endswith(".txt")):  # not glob: 10,000 Paths
         if extra not in listed:  # named where the entry goes: the end of the listing
             raise InputError(
                 path, path.read_text(encoding="utf-8").count("\n") or 1,

@@ -16,15 +16,15 @@ from markupsafe import Markup, escape
 
 def table_rows(display_rows) -> Markup:
     """The ``<tr>`` of every row: each cell's column as its class, its type, and its (escaped) value."""
-    out = []
-    for row in display_rows:
-        cells = "".join(
-            f'<td class="col-{escape(to_css_class(c["column"]))} type-{escape(c["value_type"])}">'
-            f"{escape(c['value'])}</td>"
-            for c in row
-        )
-        out.append(f"<tr>{cells}</tr>")
-    return Markup("\n".join(out))
+    opening = {}  # (column, type) -> the cell's opening tag: the same few for every row of a page
+
+    def td(cell) -> str:
+        key = (cell["column"], cell["value_type"])
+        if key not in opening:
+            opening[key] = f'<td class="col-{escape(to_css_class(key[0]))} type-{escape(key[1])}">'
+        return f"{opening[key]}{escape(cell['value'])}</td>"
+
+    return Markup("\n".join(f"<tr>{''.join(td(c) for c in row)}</tr>" for row in display_rows))
 
 
 @hookimpl
