@@ -53,7 +53,7 @@ from etl.article import (
 from etl.checks import check_readings, disagreements
 from etl.errors import InputError
 from etl.extract import Extraction, extract
-from etl.facts import Curated, Fact
+from etl.facts import Curated, Fact, QuoteRef
 from etl.segment import Segment, segment
 from etl.sources import Source, Verified, load_sources, verify
 
@@ -122,6 +122,7 @@ def span_rows(
         results = [spans[("fact", i, j)] for j in range(len(fact.evidence))]
         for r in results:
             r.raise_error()
+        _once(curated.path, f"fact '{fact.id}'", fact.evidence, results)
         out["fact_evidence"] += [r.row for r in results]
         for r in results:
             eid = r.row["id"]
@@ -130,17 +131,31 @@ def span_rows(
         check_readings(fact, results, curated)
         out["disagreements"] += disagreements(fact, results)
     for i, st in enumerate(curated.statements):
-        for j, q in enumerate(st.renderings):
-            if within is None or q.source in within:
-                r = spans[("rendering", i, j)]
-                r.raise_error()
-                out["statement_renderings"].append({**r.row, "statement_id": st.id})
+        mine = [(j, q) for j, q in enumerate(st.renderings) if within is None or q.source in within]
+        results = [spans[("rendering", i, j)] for j, _ in mine]
+        for r in results:
+            r.raise_error()
+        _once(curated.path, f"statement '{st.id}'", [q for _, q in mine], results)
+        out["statement_renderings"] += [{**r.row, "statement_id": st.id} for r in results]
     for i, g in enumerate(curated.ignores):
         if within is None or g.ref.source in within:
             r = spans[("ignore", i)]
             r.raise_error()
             out["ignored_spans"].append({**r.row, "reason": g.reason})
     return out
+
+
+def _once(path: Path, owner: str, quotes: Sequence[QuoteRef], results: Sequence[SpanResult]) -> None:
+    """Refuse one fact's evidence (or one statement's renderings) naming the same words of a source twice: one
+    quote, one row (a pasted line would otherwise stop the build with SQLite's unique-key error)."""
+    first: dict[str, int] = {}
+    for q, r in zip(quotes, results, strict=True):
+        if r.row["id"] in first:
+            raise InputError(
+                path, q.line, f"{owner} quotes these words of {q.source} twice (also on line {first[r.row['id']]}); "
+                "remove one, or give occurrence: to quote another place they appear",
+            )  # fmt: skip
+        first[r.row["id"]] = q.line
 
 
 def _renderings(curated: Curated, spans: dict[tuple, SpanResult]) -> list[corroborate.Rendering]:

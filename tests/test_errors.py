@@ -124,6 +124,23 @@ def _quote_twice(w: Path):
     return "facts.yml", line, "quote found 11 times in rferl-2023-02-03: 'Bakhmut'; add 'occurrence: N' (1-11)"
 
 
+def _evidence_pasted_twice(w: Path):
+    """The same evidence quote twice in one fact (a line pasted again): one quote, one row."""
+    quote = "      - source: rferl-2023-02-03\n        quote: raising it from an initial target of 15,000 troops\n"
+    line = edit(w / "facts.yml", quote, quote + quote) + 3  # the second copy's quote: line
+    said = f"fact 'eu-training-target-initial' quotes these words of rferl-2023-02-03 twice (also on line {line - 2})"
+    return "facts.yml", line, said
+
+
+def _rendering_pasted_twice(w: Path):
+    rendering = "      - {source: rferl-2023-02-03, quote: have a chance}\n"
+    line = edit(w / "facts.yml", rendering, rendering + rendering) + 1
+    said = (
+        f"statement 'zelensky-we-have-a-chance' quotes these words of rferl-2023-02-03 twice (also on line {line - 1})"
+    )
+    return "facts.yml", line, said
+
+
 def _unknown_source(w: Path):
     line = (
         edit(
@@ -385,7 +402,8 @@ CASES: dict[str, Callable[[Path], tuple[str, int | None, str]]] = {
     f.__name__.lstrip("_"): f
     for f in [
         _yaml_syntax, _unknown_key, _numeric_key, _misspelt_field, _missing_required, _wrong_type, _duplicate_fact,
-        _duplicate_entity, _quote_not_found, _quote_twice, _unknown_source, _unknown_subject, _unknown_claimant,
+        _duplicate_entity, _quote_not_found, _quote_twice, _evidence_pasted_twice, _rendering_pasted_twice,
+        _unknown_source, _unknown_subject, _unknown_claimant,
         _supersedes_nowhere, _supersedes_cycle, _bad_date, _bad_unit, _bad_topic, _value_typo, _date_typo,
         _seed_missing, _seed_changed, _seed_not_utf8, _seed_bom, _seed_crlf, _seed_empty, _seed_without_entry,
         _entry_without_file, _sources_missing_field, _duplicate_key, _duplicate_key_in_sources, _duplicate_unit,
