@@ -27,6 +27,7 @@ every row in memory, whatever ``jobs`` is.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import itertools
 import json
@@ -221,8 +222,11 @@ def input_hashes(seeds: Path, facts_path: Path, known: dict[str, str] | None = N
     info = {"etl_version": etl.__version__}
     known = known or {}
     for name in [facts_path.name, "sources.yml", *names]:
-        path = facts_path if name == facts_path.name else seeds / name  # only when its hash is not known
-        info[f"sha256:{name}"] = known.get(name) or hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = known.get(name)
+        if digest is None:  # a Path only then: 10,000 of them cost 80 ms
+            path = facts_path if name == facts_path.name else seeds / name
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        info[f"sha256:{name}"] = digest
     return info
 
 
@@ -264,10 +268,21 @@ def build_report(
     jobs = jobs or os.cpu_count() or 1
     db_path.parent.mkdir(parents=True, exist_ok=True)
     state.recover(db_path)
+    try:
+        return _build_report(seeds, facts_path, db_path, incremental, jobs)
+    finally:
+        gc.unfreeze()
+
+
+def _build_report(seeds: Path, facts_path: Path, db_path: Path, incremental: bool, jobs: int) -> Report:
     known = state.verified_sources(state.sources_cache(db_path)) if incremental else None
     verified = verify(seeds, keep_text=False, known=known)
     sources = verified.sources
     checked = state.curated(facts_path, sources, state.facts_cache(db_path) if incremental else None)
+    # The sources and the curated layer live to the end of the build: out of the collector's way from here on, its
+    # full passes would walk their half a million objects again and again (80 ms of 0.9 s for one changed article
+    # of 10,000). Freed as usual when the build is done with them; unfrozen when it returns.
+    gc.freeze()
     keys = state.article_keys(sources, checked.curated)
     prior = state.previous(db_path) if incremental else state.Prior({})
     kept = {s.id for s in sources if prior.articles.get(s.id) == keys[s.id]}

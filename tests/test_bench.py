@@ -183,6 +183,15 @@ def test_a_build_s_memory_is_its_own_not_the_benchmark_s(tmp_path: Path):
     del held
 
 
+def test_a_build_s_time_is_from_its_start_to_its_end(tmp_path: Path):
+    """The harness times the command it runs, not its own start: a child that exits at once takes less than a
+    child that sleeps 0.4 s, by about 0.4 s, and that child is not reported as ending before it could."""
+    quick = scale.timed([sys.executable, "-c", "pass"])["seconds"]
+    slow = scale.timed([sys.executable, "-c", "import time; time.sleep(0.4)"])["seconds"]
+    assert 0 < quick < slow and slow >= 0.4
+    assert 0.35 < slow - quick < 0.6
+
+
 def test_benchmark_smoke_run(tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     work = tmp_path / "work"
     builds = scale.scale(work, (2, N))

@@ -180,3 +180,26 @@ def test_numeric_dates_read_month_first_only_in_us_copy(workdir, country, day):
     rows = check(workdir / "seeds", workdir / "facts.yml")
     assert [d["value"] for d in rows["dates"] if d["source_id"] == "numeric-2023-03-03"] == [day]
     assert [s["country"] for s in rows["sources"] if s["id"] == "numeric-2023-03-03"] == [country]
+
+
+def test_a_listing_is_cut_at_its_entries_with_their_lines_and_the_anchors_they_use():
+    """sources.yml's items, as an incremental build parses only the changed ones: each at the line YAML puts it
+    on, each knowing the items whose anchors it uses (the dumper shares equal dates so); anything else at column
+    0, or an alias nothing defines, and the file is parsed whole (None)."""
+    from etl import sources
+
+    raw = (
+        b"# a listing\n\n- id: a\n  published: &id001 2023-02-03\n  url: https://example.org/?a=1&b=2\n"
+        b"- id: b\n  published: *id001\n\n# between\n- id: c\n  published: &id002 2023-02-04\n"
+        b"- id: d\n  published: *id002\n  updated: *id001\n"
+    )
+    pieces = sources._items(raw)
+    nodes = yaml.compose(raw.decode()).value
+    assert [p.first for p in pieces] == [n.start_mark.line + 1 for n in nodes] == [3, 6, 10, 12]
+    assert b"".join(p.text for p in pieces) == raw[raw.index(b"- id: a") :]
+    assert [p.needs for p in pieces] == [(), (0,), (), (0, 2)]
+    assert len({p.key for p in pieces}) == 4
+    same = sources._items(raw.replace(b"id: c", b"id: e"))  # an edited item: its key and those using it change
+    assert [a.key == b.key for a, b in zip(pieces, same, strict=True)] == [True, True, False, False]
+    for other in (b"key: 1\n" + raw, raw + b"- id: e\n  published: *id009\n", raw + b"-\n  id: e\n", b""):
+        assert sources._items(other) is None, other
