@@ -450,6 +450,8 @@ def summary(r: dict) -> dict:
     put(f"build_vs_floor ({big['articles']:,})", vs_floor, f"<= {TARGETS['vs_floor']}", vs_floor <= 2.5)
     speedup = big["build_s"] / big["jobs2_s"]
     put(f"jobs2_speedup ({big['articles']:,})", speedup, f">= {TARGETS['jobs_speedup']} (idle 2 cores)", speedup >= 1.7)
+    if "parallel_ceiling" in r:
+        put("jobs2 ceiling: 2 CPU-bound loops together", r["parallel_ceiling"]["speedup"], "(information)", None)
     same = all(b["same_bytes"] for b in done)
     put("same_bytes_any_jobs", same, "yes", same)
     rss = max(big["peak_rss_mb"], big["jobs2_tree_pss_mb"])  # jobs 1's process; all of jobs 2's together
@@ -638,12 +640,34 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+# A pure-Python loop, CPU-bound, with no memory to speak of: what one core does in a few seconds.
+_SPIN = "x = 0\nfor i in range({n}):\n    x += i % 7"
+
+
+def parallel_ceiling(loops: int = 30_000_000) -> dict:
+    """How much faster two CPU-bound processes finish together than one after the other on this machine: the most
+    ``--jobs 2`` could gain over ``--jobs 1``. Two cores of a shared machine need not give 2x (on this one, two
+    loops side by side took 4.0 and 4.4 s where one alone took 3.6 s: 1.62x)."""
+    spin = [sys.executable, "-c", _SPIN.format(n=loops)]
+    t0 = time.perf_counter()
+    subprocess.run(spin, check=True)
+    one = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    procs = [subprocess.Popen(spin) for _ in range(2)]
+    for p in procs:
+        p.wait()
+    two = time.perf_counter() - t0
+    return {"one_s": one, "two_s": two, "speedup": 2 * one / two}
+
+
 def run(work: Path, sizes: tuple[int, ...], requests: int) -> dict:
     """Every measurement: builds per size, stages on the 1,000 corpus (or the smallest), incremental and serving on
     the reference size (10,000 articles, else the largest)."""
     r: dict = {"machine": f"{platform.machine()}, {os.cpu_count()} cores", "python": platform.python_version()}
     r["requests"] = requests
     r["load_start"] = os.getloadavg()[0]
+    r["parallel_ceiling"] = parallel_ceiling()
+    _say(f"two CPU-bound processes together: {r['parallel_ceiling']['speedup']:.2f}x one after the other")
     _say("build:")
     r["scale"] = scale(work, sizes)
     points = [(b["articles"], b["build_s"]) for b in built(r["scale"])]

@@ -12,9 +12,10 @@ import bisect
 import gc
 import json
 import multiprocessing
+import operator
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -251,8 +252,18 @@ def source_row(s: Source) -> dict:
 
 
 def fields_of(item: object) -> dict:
-    """A flat dataclass as a dict, in field order: ``asdict`` without its deep copy, several times faster."""
-    return {f.name: getattr(item, f.name) for f in fields(item)}
+    """A flat dataclass as a dict, in field order: ``asdict`` without its deep copy, several times faster (and its
+    field names looked up once per class: ``fields()`` per row was 4% of an article's time)."""
+    kind = type(item)
+    if kind not in _FIELDS:
+        names = tuple(f.name for f in fields(item))
+        one = len(names) < 2  # attrgetter of one name gives the value, not a tuple of it
+        _FIELDS[kind] = names, (lambda x: tuple(getattr(x, n) for n in names)) if one else operator.attrgetter(*names)
+    names, values = _FIELDS[kind]
+    return dict(zip(names, values(item), strict=True))
+
+
+_FIELDS: dict[type, tuple[tuple[str, ...], Callable]] = {}
 
 
 # A worker process's share of the build, set when it starts (``_start``); each task is one article and its refs.

@@ -192,6 +192,14 @@ def test_a_build_s_time_is_from_its_start_to_its_end(tmp_path: Path):
     assert 0.35 < slow - quick < 0.6
 
 
+def test_the_machine_s_parallel_ceiling_is_two_loops_against_one():
+    ceiling = scale.parallel_ceiling(loops=2_000_000)
+    assert ceiling["one_s"] > 0 and ceiling["two_s"] > 0
+    assert (
+        ceiling["speedup"] == pytest.approx(2 * ceiling["one_s"] / ceiling["two_s"]) and 0.5 < ceiling["speedup"] < 2.5
+    )
+
+
 def test_benchmark_smoke_run(tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     work = tmp_path / "work"
     builds = scale.scale(work, (2, N))
