@@ -9,6 +9,7 @@ memory stays flat however many articles there are.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import gc
 import json
 import multiprocessing
@@ -322,11 +323,24 @@ def compute_all(
     # process holds, or collected garbage among them, would copy them page by page (75 MB more per worker at
     # 10,000 articles). gc.freeze keeps the inherited objects out of the workers' collections.
     tasks = ((src, refs.get(src.id, ())) for src in sources)
+    with (
+        frozen(),
+        multiprocessing.get_context("fork").Pool(
+            min(jobs, len(sources)), initializer=_start, initargs=(_without_facts(curated), seeds, staging)
+        ) as pool,
+    ):
+        yield from pool.imap(_work, tasks, chunksize=4)
+
+
+@contextlib.contextmanager
+def frozen() -> Iterator[None]:
+    """Every object alive now out of the garbage collector's full passes until the outermost ``frozen`` ends: what
+    a build holds to its end (sources, the curated layer) need not be walked again on every collection, nor
+    copied page by page into a forked worker that collects. Still freed as usual when its last reference goes."""
+    outermost = gc.get_freeze_count() == 0
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(
-            min(jobs, len(sources)), initializer=_start, initargs=(_without_facts(curated), seeds, staging)
-        ) as pool:
-            yield from pool.imap(_work, tasks, chunksize=4)
+        yield
     finally:
-        gc.unfreeze()
+        if outermost:
+            gc.unfreeze()

@@ -203,3 +203,21 @@ def test_a_listing_is_cut_at_its_entries_with_their_lines_and_the_anchors_they_u
     assert [a.key == b.key for a, b in zip(pieces, same, strict=True)] == [True, True, False, False]
     for other in (b"key: 1\n" + raw, raw + b"- id: e\n  published: *id009\n", raw + b"-\n  id: e\n", b""):
         assert sources._items(other) is None, other
+
+
+def test_a_build_freezes_what_it_holds_and_leaves_nothing_frozen(tmp_path: Path):
+    """Inside a build, what it holds is out of the collector's way (article.frozen; an inner frozen, the worker
+    pool's, does not thaw the build's); after it, nothing is frozen."""
+    import gc
+
+    from etl.article import frozen
+
+    assert gc.get_freeze_count() == 0
+    with frozen():
+        outer = gc.get_freeze_count()
+        with frozen():
+            pass
+        assert gc.get_freeze_count() >= outer > 0
+    assert gc.get_freeze_count() == 0
+    build(SEEDS, FACTS, tmp_path / "facts.db", jobs=2)
+    assert gc.get_freeze_count() == 0 and (tmp_path / "facts.db").exists()
