@@ -311,3 +311,36 @@ def test_the_warm_up_counts_declared_facets_fills_the_facts_quotes_and_freezes_w
     assert facets.json()["facet_results"]["topic"]["results"] and html.status_code == 200
     assert "in the article</a>" in html.text
     assert ran and not [q for q in ran if "group by" in q.lower() or q == "_all_evidence"], ran
+
+
+def test_a_searched_tables_count_is_computed_once_for_all_its_pages(db_path: Path):
+    """Paging through ?_search= results: the count of every match is asked for on each page, and answered from
+    memory after the first; the pages show the same count; a grouped query is not kept."""
+    import asyncio
+
+    from datasette.app import Datasette
+
+    from etl.publish import PLUGINS_DIR, TEMPLATES_DIR
+
+    ds = Datasette(immutables=[str(db_path)], metadata=read_metadata(METADATA), plugins_dir=str(PLUGINS_DIR),
+                   template_dir=str(TEMPLATES_DIR))  # fmt: skip
+
+    async def run():
+        await ds.invoke_startup()
+        execute = ds.databases["facts"].execute
+        first = (await ds.client.get("/facts/segments.json?_search=Bakhmut&_size=5")).json()
+        hits = execute.hits
+        after = (await ds.client.get(f"/facts/segments.json?_search=Bakhmut&_size=5&_next={first['next']}")).json()
+        grouped = "select count(*) from segments group by source_id"
+        for _ in "ab":
+            await execute(grouped)
+        return first, hits, after, execute.hits
+
+    import sqlite3
+
+    first, hits, after, hits_after = asyncio.run(run())
+    with sqlite3.connect(db_path) as conn:
+        want = conn.execute("select count(*) from segments_fts where segments_fts match 'Bakhmut'").fetchone()[0]
+    assert first["filtered_table_rows_count"] == after["filtered_table_rows_count"] == want > 5
+    assert first["rows"] and after["rows"] and first["rows"] != after["rows"]
+    assert hits_after == hits + 1  # the second page's count; not the grouped query's second run
