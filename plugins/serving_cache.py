@@ -231,9 +231,9 @@ def _counted_once(datasette):
 
 
 async def _warm_facets(datasette):
-    """Count the facets metadata.yml declares, in the background, once the server is up; then set what the server
-    holds from now on (metadata, schema, counts, the plugins' per-table caches) outside the garbage collector's
-    full collections.
+    """Count the facets metadata.yml declares and compute the first page of each shared query, in the background,
+    once the server is up; then set what the server holds from now on (metadata, schema, counts, the plugins'
+    per-table caches) outside the garbage collector's full collections.
 
     The table pages are fetched as HTML (one row), so the caches their cells fill (the facts' quotes) fill too.
     gc.freeze: a full collection walks every live object, and a warm server holds some hundreds of thousands that
@@ -246,12 +246,13 @@ async def _warm_facets(datasette):
             db = datasette.databases.get(database)
             if db is None or db.is_mutable:
                 continue
-            for table, table_meta in (meta.get("tables") or {}).items():
-                if table_meta.get("facets"):
-                    path = f"/{urllib.parse.quote(database)}/{urllib.parse.quote(table)}?_size=1"
-                    # A page that fails here fails for its reader too, and is reported then.
-                    with contextlib.suppress(Exception):
-                        await datasette.client.get(path)
+            tables, queries = (meta.get("tables") or {}).items(), (meta.get("queries") or {}).items()
+            pages = [f"{urllib.parse.quote(t)}?_size=1" for t, m in tables if m.get("facets")]
+            pages += [urllib.parse.quote(q) for q, m in queries if isinstance(m, dict) and m.get("shared")]
+            for page in pages:
+                # A page that fails here fails for its reader too, and is reported then.
+                with contextlib.suppress(Exception):
+                    await datasette.client.get(f"/{urllib.parse.quote(database)}/{page}")
         gc.collect()
         gc.freeze()
 

@@ -269,8 +269,8 @@ def test_table_pages_rows_are_datasettes_markup_written_in_one_step(db_path: Pat
 
 def test_the_warm_up_counts_declared_facets_fills_the_facts_quotes_and_freezes_what_it_holds(db_path: Path):
     """After startup's warm-up a facet metadata.yml declares is answered from the cache (its count is not run
-    again), the facts table's quotes are held (not read again), and what the server holds is out of the garbage
-    collector's way (gc.freeze)."""
+    again), the facts table's quotes are held (not read again), a shared query's first page is computed, and what
+    the server holds is out of the garbage collector's way (gc.freeze)."""
     import asyncio
     import gc
 
@@ -300,17 +300,19 @@ def test_the_warm_up_counts_declared_facets_fills_the_facts_quotes_and_freezes_w
             return await real_fn(fn)
 
         db.execute, db.execute_fn = spy, spy_fn
-        pages = [await ds.client.get(p) for p in ("/facts/facts.json?_size=0", "/facts/facts")]
+        pages = [await ds.client.get(p) for p in ("/facts/facts.json?_size=0", "/facts/facts", "/facts/facts_feed")]
         return frozen, ran, pages
 
     try:
-        frozen, ran, (facets, html) = asyncio.run(run())
+        frozen, ran, (facets, html, feed) = asyncio.run(run())
     finally:
         gc.unfreeze()
     assert frozen > frozen_before + 10_000
     assert facets.json()["facet_results"]["topic"]["results"] and html.status_code == 200
     assert "in the article</a>" in html.text
     assert ran and not [q for q in ran if "group by" in q.lower() or q == "_all_evidence"], ran
+    shared = read_metadata(METADATA)["databases"]["facts"]["queries"]["facts_feed"]
+    assert shared.get("shared") and feed.status_code == 200 and shared["sql"] not in ran  # computed in the warm-up
 
 
 def test_a_searched_tables_count_is_computed_once_for_all_its_pages(db_path: Path):
