@@ -9,8 +9,8 @@ they are not shown as form fields, so a query's own parameters (``q``, ``topic``
 
 ``:_page_ranked`` bounds a search's ranking: FTS5 scores every match before it can return the best 100 (about
 2.5 microseconds each: 170 ms for a word in a fifth of 330,000 paragraphs, half a second for "the"), so the search
-queries rank by relevance only when at most this many rows match, and otherwise list the matches in id order,
-which FTS5 returns without scoring them, saying so in each row (metadata.yml's search queries).
+queries rank by relevance only when at most this many rows match, and otherwise list the matches in stored (rowid)
+order, which FTS5 returns without scoring them, saying so in each row (metadata.yml's search queries).
 
 Self-contained (Datasette only), like the other plugins.
 """

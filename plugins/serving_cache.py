@@ -175,12 +175,25 @@ def _shared_queries(datasette) -> set[tuple[str, str]]:
     return out
 
 
+class _Kept(collections.OrderedDict):
+    """The most recent FACET_CACHE_SIZE answers, by key: each ``recall`` makes its key the most recent."""
+
+    def recall(self, key):
+        self.move_to_end(key)
+        return self[key]
+
+    def keep(self, key, value) -> None:
+        self[key] = value
+        while len(self) > FACET_CACHE_SIZE:
+            self.popitem(last=False)
+
+
 def _counts_once(execute):
     """An immutable database's ``execute`` with each row count a table page asks for (``select count(*) ...``: a
     filter, a search) computed once and kept (the most recent FACET_CACHE_SIZE): the count of a search's 72,613
     paragraphs took 50-140 ms, and every page of its results asked for it again. A count cut off by the time limit
     raises and is not kept; every other query runs as before."""
-    counted = collections.OrderedDict()
+    counted = _Kept()
 
     async def wrapper(sql, params=None, *args, **kwargs):
         if not sql.startswith("select count(*) "):
@@ -188,13 +201,10 @@ def _counts_once(execute):
         key = (sql, json.dumps(params, sort_keys=True, default=str), repr(args), repr(sorted(kwargs.items())))
         if key in counted:
             wrapper.hits += 1
-            counted.move_to_end(key)
-            return counted[key]
+            return counted.recall(key)
         result = await execute(sql, params, *args, **kwargs)
         if len(result.rows) <= 1:  # a count, not someone's grouped query of a thousand rows
-            counted[key] = result
-            while len(counted) > FACET_CACHE_SIZE:
-                counted.popitem(last=False)
+            counted.keep(key, result)
         return result
 
     wrapper.hits = 0
@@ -207,8 +217,7 @@ def _counted_once(datasette):
     real = datasette.execute
     facet_limit = datasette.setting("facet_time_limit_ms")
     query_limit = datasette.setting("sql_time_limit_ms")
-    counted = collections.OrderedDict()
-
+    counted = _Kept()
     shared = _shared_queries(datasette)
 
     async def execute(
@@ -221,11 +230,8 @@ def _counted_once(datasette):
         key = (db_name, sql, json.dumps(params, sort_keys=True, default=str))
         if key not in counted:
             limit = max(query_limit, facet_limit)
-            counted[key] = await real(db_name, sql, params, truncate, limit, page_size, log_sql_errors)
-            while len(counted) > FACET_CACHE_SIZE:
-                counted.popitem(last=False)
-        counted.move_to_end(key)
-        return counted[key]
+            counted.keep(key, await real(db_name, sql, params, truncate, limit, page_size, log_sql_errors))
+        return counted.recall(key)
 
     return execute
 
