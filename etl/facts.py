@@ -181,36 +181,80 @@ def _check_aliases(path: Path, data: dict, lines: Lines) -> None:
                 )  # fmt: skip
 
 
-def _check_reviewed(path: Path, data: dict, lines: Lines) -> None:
+def _check_reviewed(path: Path, data: dict, lines: Lines, facts: _FactItems) -> None:
     """Drafts from `etl suggest` carry `review:` notes: a guess builds only once a human has deleted the note."""
-    marked = [("units", i) for i, u in enumerate(data.get("units", [])) if "review" in u]
-    for i, f in enumerate(data["facts"]):
-        marked += [("facts", i)] * ("review" in f)
-        marked += [("facts", i, "evidence", j) for j, q in enumerate(f["evidence"]) if "review" in q]
+    marked = [
+        (lines.of(("units", i, "review")), f"unit '{u['id']}'", u["review"])
+        for i, u in enumerate(data.get("units", []))
+        if "review" in u
+    ]
+    marked += facts.reviews
     if marked:
-        at = min(marked, key=lambda m: lines.of((*m, "review")) or 0)
-        note = data[at[0]][at[1]] if len(at) == 2 else data["facts"][at[1]]["evidence"][at[3]]
-        what = f"{at[0][:-1]} '{data[at[0]][at[1]]['id']}'" + (" evidence" if len(at) > 2 else "")
+        line, what, note = min(marked, key=lambda m: m[0] or 0)
         raise InputError(
-            path, lines.of((*at, "review")), f"{what} is a draft still marked for review ({note['review']}); check "
-            f"it, then delete the 'review:' line ({len(marked)} in all)",
+            path, line, f"{what} is a draft still marked for review ({note}); check it, then delete the 'review:' "
+            f"line ({len(marked) + facts.more_reviews} in all)",
         )  # fmt: skip
+
+
+class _FactItems:
+    """Each item of ``facts:`` checked and turned into a Fact as the parser reaches it (read_yaml's ``each``): the
+    item's mapping and the line of every value in it live only that long. What is wrong with an item is kept,
+    to be reported in the order a check of the whole file reports it: schema errors first, then review notes,
+    then dates."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.schema_error: tuple[int | None, str] | None = None  # of the first item the schema refuses
+        self.reviews: list[tuple[int | None, str, str]] = []  # the first item's notes (line, what, note)
+        self.more_reviews = 0  # notes in later items
+        self.error: InputError | None = None  # the first item's that the schema allows but reads wrong
+
+    def __call__(self, i: int, f: object, lines: Lines) -> Fact | None:
+        at = ("facts", i)
+        if self.schema_error is None:
+            errors = sorted(_validators()[2].iter_errors(f), key=lambda e: lines.of((*at, *e.absolute_path)) or 0)
+            if errors:
+                self.schema_error = _describe(errors[0], (*at, *errors[0].absolute_path), lines)
+        if self.schema_error is not None:
+            return None
+        assert isinstance(f, dict)  # the schema says so
+        notes = [(lines.of((*at, "review")), f"fact '{f['id']}'", f["review"])] if "review" in f else []
+        notes += [
+            (lines.of((*at, "evidence", j, "review")), f"fact '{f['id']}' evidence", q["review"])
+            for j, q in enumerate(f["evidence"])
+            if "review" in q
+        ]
+        if notes and not self.reviews:
+            self.reviews = notes
+        elif notes:
+            self.more_reviews += len(notes)
+        if self.reviews or self.error is not None:
+            return None
+        try:
+            return _fact(f, at, self.path, lines)
+        except InputError as e:
+            self.error = e
+            return None
 
 
 def load_facts(path: Path, sources: Sequence[Source]) -> Curated:
     """Read and check facts.yml against the schema and the sources."""
-    data, lines = read_yaml(path)
-    _validate_schema(path, data, lines)
+    items = _FactItems(path)
+    data, lines = read_yaml(path, each={("facts",): items})
+    _validate_schema(path, data, lines, items)
     if data.get("review"):  # left by `python -m etl reanchor --accept`: spans a human must look at first
         n, first = len(data["review"]), data["review"][0]
         raise InputError(path, lines.of(("review", 0)), f"{n} span(s) under 'review:' after an article changed, "
                          f"first {first['at']} in {first['source']}; fix each, then delete it")  # fmt: skip
-    _check_reviewed(path, data, lines)
+    _check_reviewed(path, data, lines, items)
     units = {u["id"]: u for u in data.get("units", [])}
     topics = {t["id"]: t["description"] for t in data.get("topics", [])}
     _check_aliases(path, data, lines)
     entities = _entities(data)
-    facts = [_fact(f, ("facts", i), path, lines) for i, f in enumerate(data["facts"])]
+    if items.error is not None:
+        raise items.error
+    facts = data["facts"]
     ignores = [Ignore(_quote_ref(g, ("ignore", i), lines), g["reason"]) for i, g in enumerate(data.get("ignore", []))]
     statements = [_statement(st, ("statements", i), lines) for i, st in enumerate(data.get("statements", []))]
     stand_ins: dict[str, set[str]] = {}
@@ -233,15 +277,17 @@ def _check_said_on(c: Curated, lines: Lines, published: dict[str, dt.date]) -> N
     for i, f in enumerate(c.facts):
         if f.said_on is None:
             continue
-        at = lines.of(("facts", i, "said_on"))
+        at = ("facts", i, "said_on")  # its line looked up only for an error: that reads the file again
         try:
             day = dt.date.fromisoformat(f.said_on)
         except ValueError:
-            raise InputError(c.path, at, f"said_on {f.said_on!r} is not a day; write it like 2023-02-03") from None
+            raise InputError(
+                c.path, lines.of(at), f"said_on {f.said_on!r} is not a day; write it like 2023-02-03"
+            ) from None
         for q in f.evidence:
             if day > published[q.source]:
                 raise InputError(
-                    c.path, at, f"fact '{f.id}': said_on {f.said_on} is after {q.source} was published "
+                    c.path, lines.of(at), f"fact '{f.id}': said_on {f.said_on} is after {q.source} was published "
                     f"({published[q.source]}); fix the day",
                 )  # fmt: skip
 
@@ -281,13 +327,18 @@ def _quote_ref(q: dict, at: tuple, lines: Lines) -> QuoteRef:
 
 
 @functools.cache
-def _validator() -> jsonschema.Draft202012Validator:
-    """The schema with its local ``$ref``s replaced by what they point to: the same checks and error messages,
-    and validation twice as fast (resolving a reference costs more than checking a value; facts.yml grows)."""
+def _validators() -> tuple[jsonschema.Draft202012Validator, ...]:
+    """The schema with its local ``$ref``s replaced by what they point to (the same checks and error messages,
+    and validation twice as fast: resolving a reference costs more than checking a value), as three validators:
+    of the whole document, of the document with each fact left unchecked, and of one fact (load_facts checks
+    each as it is read)."""
     import jsonschema  # here: a build with facts.yml unchanged reads it from the cache and never validates
 
     schema = json.loads(resources.files("etl").joinpath("facts.schema.json").read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(_inline_refs(schema, schema.get("$defs", {})))
+    whole = _inline_refs(schema, schema.get("$defs", {}))
+    document = json.loads(json.dumps(whole))
+    fact = document["properties"]["facts"].pop("items")
+    return tuple(map(jsonschema.Draft202012Validator, (whole, document, fact)))
 
 
 def _inline_refs(node: object, defs: dict) -> object:
@@ -301,15 +352,19 @@ def _inline_refs(node: object, defs: dict) -> object:
     return node
 
 
-def _validate_schema(path: Path, data: object, lines: Lines) -> None:
+def _validate_schema(path: Path, data: object, lines: Lines, facts: _FactItems | None = None) -> None:
+    """Refuse the first thing (by line) the schema refuses; with ``facts``, the facts were checked as they were
+    read, and its first problem is one of them."""
     if data is None:
         raise InputError(path, lines.of(()), "the file holds no data (empty, or only comments); it needs entities: "
                          "and facts:")  # fmt: skip
-    errors = sorted(_validator().iter_errors(data), key=lambda e: lines.of(tuple(e.absolute_path)) or 0)
-    if errors:
-        error = errors[0]
-        at = tuple(error.absolute_path)
-        line, message = _describe(error, at, lines)
+    whole, document, _ = _validators()
+    validator = whole if facts is None else document
+    errors = sorted(validator.iter_errors(data), key=lambda e: lines.of(tuple(e.absolute_path)) or 0)
+    found = [_describe(errors[0], tuple(errors[0].absolute_path), lines)] if errors else []
+    found += [facts.schema_error] if facts is not None and facts.schema_error else []
+    if found:
+        line, message = min(found, key=lambda f: f[0] or 0)
         raise InputError(path, line, message)
 
 

@@ -293,22 +293,34 @@ def _parse_item(path: Path, pieces: list[_Piece], piece: _Piece) -> Item:
 
 
 def _parse(path: Path) -> tuple[list[Source], dict[str, tuple[int | None, int | None]]]:
-    """sources.yml parsed whole and checked."""
-    data, lines = read_yaml(path)
-    if not isinstance(data, list):
-        raise InputError(path, lines.of(()), "expected a list of sources (each starting with '- id:')")
+    """sources.yml parsed whole and checked, each entry as the parser reaches it (its mapping and lines then
+    dropped); the first entry's problem is reported once the whole file has parsed (a YAML error anywhere first)."""
     sources: list[Source] = []
     seen: dict[str, int | None] = {}
     at: dict[str, tuple[int | None, int | None]] = {}
-    for i, entry in enumerate(data):
-        src = _entry(entry, i, lines, path)
-        if src.id in seen:
-            raise InputError(
-                path, src.line, f"duplicate source id '{src.id}' (first on line {seen[src.id]}); ids must be unique"
-            )
+    problem: list[InputError] = []
+
+    def turn(i: int, entry: object, lines: Lines) -> None:
+        if problem:
+            return
+        try:
+            src = _entry(entry, i, lines, path)
+            if src.id in seen:
+                raise InputError(
+                    path, src.line, f"duplicate source id '{src.id}' (first on line {seen[src.id]}); ids must be unique"
+                )
+        except InputError as e:
+            problem.append(e)
+            return
         seen[src.id] = src.line
         at[src.id] = (lines.of((i, "file")), lines.of((i, "sha256")))
         sources.append(src)
+
+    data, lines = read_yaml(path, each={(): turn})
+    if not isinstance(data, list):
+        raise InputError(path, lines.of(()), "expected a list of sources (each starting with '- id:')")
+    if problem:
+        raise problem[0]
     return sources, at
 
 

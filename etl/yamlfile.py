@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,31 +26,68 @@ _Loader.yaml_implicit_resolvers = {
 
 
 class Lines(dict):
-    """Maps a path into the document (a tuple of keys and indexes) to its 1-based line."""
+    """Maps a path into the document (a tuple of keys and indexes) to its 1-based line.
+
+    A document read with ``each`` keeps only the line of each item of those sequences, not of what is inside
+    one: the lines inside are found by reading the file again, when an error needs one."""
 
     def of(self, path: tuple) -> int | None:
+        if self._inside_item(path):
+            return self._whole().of(path)
         while path and path not in self:
             path = path[:-1]
         return self.get(path)
 
+    def get(self, path: tuple, default: int | None = None) -> int | None:
+        return self._whole().get(path, default) if self._inside_item(path) else super().get(path, default)
 
-def read_yaml(path: Path) -> tuple[Any, Lines]:
-    """Parse ``path``; return the data and the line of every node in it."""
+    # Set by read_yaml(each=...): the sequences whose items' inner lines are not kept, and how to read them.
+    _items: tuple[tuple, ...] = ()
+    _reread: Any = None
+
+    def _inside_item(self, path: tuple) -> bool:
+        return any(len(path) > len(at) + 1 and path[: len(at)] == at for at in self._items)
+
+    def _whole(self) -> Lines:
+        if "whole" not in self.__dict__:
+            self.__dict__["whole"] = self._reread()
+        return self.__dict__["whole"]
+
+
+# A callback for each item of a sequence (read_yaml's ``each``): its index, its value and the lines of everything
+# in it (paths from the top of the document); what it returns takes the item's place in the data.
+Each = dict[tuple, Callable[[int, Any, Lines], Any]]
+
+
+def read_yaml(path: Path, each: Each | None = None) -> tuple[Any, Lines]:
+    """Parse ``path``; return the data and the line of every node in it.
+
+    ``each``: for the sequences at these paths (``("facts",)``: the value of the top-level key ``facts``; ``()``:
+    the document itself), a callback turning each item into what the data holds instead, as the parser reaches
+    it: the item's mapping and the lines inside it live only while it is turned (10,000 facts as mappings with
+    the line of every value: 100 MB at once)."""
+    text = _text(path)
+    data, lines = parse_yaml(text, path, each)
+    if each:
+        lines._items, lines._reread = tuple(each), lambda: parse_yaml(_text(path), path)[1]
+    return data, lines
+
+
+def _text(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(path, None, "file not found") from None
     except UnicodeDecodeError as e:
         raise InputError(path, None, f"not valid UTF-8 (byte {e.start}); save the file as UTF-8") from None
-    return parse_yaml(text, path)
 
 
-def parse_yaml(text: str, path: Path) -> tuple[Any, Lines]:
-    """``read_yaml`` of a text read from ``path`` (named in errors)."""
+def parse_yaml(text: str, path: Path, each: Each | None = None) -> tuple[Any, Lines]:
+    """``read_yaml`` of a text read from ``path`` (named in errors); ``each``'s items keep their inner lines."""
     try:
         try:  # straight from the parser's events: no node tree (a node per value with its marks: 10x the data)
             lines = Lines()
-            return _from_events(_Loader(text), lines), lines
+            return _from_events(_Loader(text), lines, each or {}), lines
         except _Unusual:
             pass
         loader = _Loader(text)
@@ -64,6 +102,7 @@ def parse_yaml(text: str, path: Path) -> tuple[Any, Lines]:
             except _Unusual:
                 _walk(node, (), lines, loader)  # first: constructing merges the ``<<`` mappings into the nodes
                 data = loader.construct_document(node)
+            _each_after(data, lines, each or {})
         finally:
             loader.dispose()
     except _Duplicate as d:
@@ -85,7 +124,17 @@ def parse_yaml(text: str, path: Path) -> tuple[Any, Lines]:
     return data, lines
 
 
-def _from_events(loader: _Loader, lines: Lines) -> Any:
+def _each_after(data: Any, lines: Lines, each: Each) -> None:
+    """``each`` applied to a document built whole (the unusual ones: anchors, merge keys)."""
+    for at, turn in each.items():
+        items = data
+        for key in at:
+            items = items.get(key) if isinstance(items, dict) else None
+        if isinstance(items, list):
+            items[:] = [turn(i, item, lines) for i, item in enumerate(items)]
+
+
+def _from_events(loader: _Loader, lines: Lines, each: Each) -> Any:
     """One plain document (no anchors, aliases, merge keys, tags on collections or non-scalar keys: those raise
     _Unusual) built from parser events, recording lines as ``_build`` does."""
     try:
@@ -94,7 +143,7 @@ def _from_events(loader: _Loader, lines: Lines) -> Any:
             lines[()] = 1
             return None
         loader.get_event()  # document start
-        data = _event_value(loader, (), lines, {})
+        data = _event_value(loader, (), lines, {}, each=each)
         loader.get_event()  # document end
         if not loader.check_event(yaml.StreamEndEvent):
             raise _Unusual  # a second document: the node path reports it
@@ -103,10 +152,15 @@ def _from_events(loader: _Loader, lines: Lines) -> Any:
         loader.dispose()
 
 
-def _event_value(loader: _Loader, path: tuple, lines: Lines, anchors: dict, event: yaml.Event | None = None) -> Any:
+def _event_value(
+    loader: _Loader, path: tuple, lines: Lines, anchors: dict, event: yaml.Event | None = None, each: Each | None = None
+) -> Any:
     """The next value; an anchored one is kept with its lines (relative to it), which each alias of it repeats
-    at its own place, as ``_build`` does walking a shared node again."""
+    at its own place, as ``_build`` does walking a shared node again. ``each``: as read_yaml's, at the top level
+    of the document (an anchored value is built whole)."""
     event = event or loader.get_event()
+    if each and path in each and (isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None):
+        raise _Unusual  # a sequence shared whole: built whole, then turned (_each_after)
     if isinstance(event, yaml.AliasEvent):
         if event.anchor not in anchors:
             raise _Unusual  # the node path reports it
@@ -129,8 +183,16 @@ def _event_value(loader: _Loader, path: tuple, lines: Lines, anchors: dict, even
         raise _Unusual
     if isinstance(event, yaml.SequenceStartEvent):
         out_list = []
+        turn = each.get(path) if each else None
         while not loader.check_event(yaml.SequenceEndEvent):
-            out_list.append(_event_value(loader, (*path, len(out_list)), lines, anchors))
+            at = (*path, len(out_list))
+            if turn is None:
+                out_list.append(_event_value(loader, at, lines, anchors))
+            else:
+                mine = Lines()
+                item = _event_value(loader, at, mine, anchors)
+                lines[at] = mine[at]
+                out_list.append(turn(len(out_list), item, mine))
         loader.get_event()
         return out_list
     out = {}
@@ -144,7 +206,7 @@ def _event_value(loader: _Loader, path: tuple, lines: Lines, anchors: dict, even
             raise _Duplicate(key.value, seen[k], key.start_mark.line + 1)
         seen[k] = key.start_mark.line + 1
         lines[(*path, key.value)] = key.start_mark.line + 1
-        out[k] = _event_value(loader, (*path, key.value), lines, anchors)
+        out[k] = _event_value(loader, (*path, key.value), lines, anchors, each=None if path else each)
         lines[(*path, key.value)] = key.start_mark.line + 1
     loader.get_event()
     return out

@@ -378,8 +378,8 @@ def test_an_edited_entry_is_all_of_the_listing_parsed_again(tiny: Path, tmp_path
     next(e for e in listing if e["id"] == "bench-00002")["title"] = "A corrected headline"
     corpus._dump(folder / "seeds" / "sources.yml", listing)
     whole, items = [], []
-    monkeypatch.setattr(sources, "read_yaml", lambda *a: whole.append(a) or yamlfile.read_yaml(*a))
-    monkeypatch.setattr(sources, "parse_yaml", lambda *a: items.append(a) or yamlfile.parse_yaml(*a))
+    monkeypatch.setattr(sources, "read_yaml", lambda *a, **k: whole.append(a) or yamlfile.read_yaml(*a, **k))
+    monkeypatch.setattr(sources, "parse_yaml", lambda *a, **k: items.append(a) or yamlfile.parse_yaml(*a, **k))
     report = build_report(folder / "seeds", folder / "facts.yml", db, incremental=True)
     assert (report.computed, len(whole), len(items)) == (1, 0, 1)
     assert "A corrected headline" in items[0][0]
