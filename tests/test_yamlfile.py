@@ -44,7 +44,8 @@ def test_each_item_is_turned_as_read_and_inner_lines_are_read_again_on_demand(tm
 def test_a_facts_list_shared_by_an_anchor_is_turned_too(tmp_path: Path):
     """Anchors take the whole-document path (PyYAML's constructor); each item is turned all the same."""
     path = tmp_path / "doc.yml"
-    path.write_text("defaults: &d\n  topic: aid\nfacts:\n  - id: a\n    <<: *d\n  - id: b\n    <<: *d\n", encoding="utf-8")
+    doc = "defaults: &d\n  topic: aid\nfacts:\n  - id: a\n    <<: *d\n  - id: b\n    <<: *d\n"
+    path.write_text(doc, encoding="utf-8")
     data, lines = read_yaml(path, each={("facts",): lambda i, item, _: (i, item["id"], item["topic"])})
     assert data["facts"] == [(0, "a", "aid"), (1, "b", "aid")]
     assert lines.of(("facts", 1, "id")) == 6
