@@ -7,6 +7,7 @@ wrong in the file is reported as one line naming facts.yml, the line and the fix
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import difflib
@@ -336,7 +337,7 @@ def _validators() -> tuple[jsonschema.Draft202012Validator, ...]:
 
     schema = json.loads(resources.files("etl").joinpath("facts.schema.json").read_text(encoding="utf-8"))
     whole = _inline_refs(schema, schema.get("$defs", {}))
-    document = json.loads(json.dumps(whole))
+    document = copy.deepcopy(whole)
     fact = document["properties"]["facts"].pop("items")
     return tuple(map(jsonschema.Draft202012Validator, (whole, document, fact)))
 

@@ -305,12 +305,13 @@ def _parse(path: Path) -> tuple[list[Source], dict[str, tuple[int | None, int | 
             return
         try:
             src = _entry(entry, i, lines, path)
-            if src.id in seen:
-                raise InputError(
-                    path, src.line, f"duplicate source id '{src.id}' (first on line {seen[src.id]}); ids must be unique"
-                )
         except InputError as e:
             problem.append(e)
+            return
+        if src.id in seen:
+            problem.append(InputError(
+                path, src.line, f"duplicate source id '{src.id}' (first on line {seen[src.id]}); ids must be unique"
+            ))  # fmt: skip
             return
         seen[src.id] = src.line
         at[src.id] = (lines.of((i, "file")), lines.of((i, "sha256")))

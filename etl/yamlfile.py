@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,32 +27,34 @@ _Loader.yaml_implicit_resolvers = {
 
 
 class Lines(dict):
-    """Maps a path into the document (a tuple of keys and indexes) to its 1-based line.
-
-    A document read with ``each`` keeps only the line of each item of those sequences, not of what is inside
-    one: the lines inside are found by reading the file again, when an error needs one."""
+    """Maps a path into the document (a tuple of keys and indexes) to its 1-based line."""
 
     def of(self, path: tuple) -> int | None:
-        if self._inside_item(path):
-            return self._whole().of(path)
         while path and path not in self:
             path = path[:-1]
         return self.get(path)
 
-    def get(self, path: tuple, default: int | None = None) -> int | None:
-        return self._whole().get(path, default) if self._inside_item(path) else super().get(path, default)
 
-    # Set by read_yaml(each=...): the sequences whose items' inner lines are not kept, and how to read them.
-    _items: tuple[tuple, ...] = ()
-    _reread: Any = None
+class _ItemLines(Lines):
+    """The lines of a document read with ``each``: only the line of each item of those sequences is kept, not of
+    what is inside one; those are found by reading the file again, when an error needs one."""
+
+    def __init__(self, lines: Lines, items: tuple[tuple, ...], reread: Callable[[], Lines]):
+        super().__init__(lines)
+        self._items, self._reread = items, reread
+
+    def of(self, path: tuple) -> int | None:
+        return self._whole.of(path) if self._inside_item(path) else super().of(path)
+
+    def get(self, path: tuple, default: int | None = None) -> int | None:
+        return self._whole.get(path, default) if self._inside_item(path) else super().get(path, default)
 
     def _inside_item(self, path: tuple) -> bool:
         return any(len(path) > len(at) + 1 and path[: len(at)] == at for at in self._items)
 
+    @functools.cached_property
     def _whole(self) -> Lines:
-        if "whole" not in self.__dict__:
-            self.__dict__["whole"] = self._reread()
-        return self.__dict__["whole"]
+        return self._reread()
 
 
 # A callback for each item of a sequence (read_yaml's ``each``): its index, its value and the lines of everything
@@ -66,10 +69,9 @@ def read_yaml(path: Path, each: Each | None = None) -> tuple[Any, Lines]:
     the document itself), a callback turning each item into what the data holds instead, as the parser reaches
     it: the item's mapping and the lines inside it live only while it is turned (10,000 facts as mappings with
     the line of every value: 100 MB at once)."""
-    text = _text(path)
-    data, lines = parse_yaml(text, path, each)
+    data, lines = parse_yaml(_text(path), path, each)
     if each:
-        lines._items, lines._reread = tuple(each), lambda: parse_yaml(_text(path), path)[1]
+        lines = _ItemLines(lines, tuple(each), lambda: parse_yaml(_text(path), path)[1])
     return data, lines
 
 
