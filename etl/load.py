@@ -8,6 +8,7 @@ same inputs give the same database.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -413,6 +414,7 @@ DERIVED = {
 }
 
 
+_BLOBS = "staged_blobs"  # a staging part's table of what else its articles leave for the end of the build
 _MOST_PARTS = 10  # SQLITE_MAX_ATTACHED's default, which Python's sqlite3 module is built with
 
 
@@ -429,39 +431,63 @@ class Staging:
         folder.mkdir(parents=True, exist_ok=True)
         self._reader: tuple[sqlite3.Connection, int] | None = None  # every part attached, once they are written
 
-    def part(self) -> StagingPart:
-        """This process's own part (one per process: a worker's rows never wait for another's lock)."""
-        return StagingPart(self.folder / f"part-{os.getpid()}.db", self.tables)
+    def part(self, name: str = "") -> StagingPart:
+        """This process's own part for the articles it computes (one per process: a worker's rows never wait for
+        another's lock), or, by ``name``, a part for other rows (the curated ones) that the database is written
+        from too but reads during the build (``quotes``, ``blob``) never look at: they may be going on while it is
+        written."""
+        return StagingPart(self.folder / (f"{name}.db" if name else f"part-{os.getpid()}.db"), self.tables)
 
-    def parts(self) -> list[Path]:
-        """The parts written, at most ``_MOST_PARTS`` of them (SQLite attaches ten databases at most): with more
-        worker processes than that, the surplus parts are merged into the first ones."""
-        parts, most = sorted(self.folder.glob("part-*.db")), _MOST_PARTS
+    def parts(self, named: bool = True) -> list[Path]:
+        """The parts written (``named``: and the named ones), at most ``_MOST_PARTS`` of them (SQLite attaches ten
+        databases at most): with more worker processes than that, the surplus parts are merged into the first
+        ones."""
+        extra = sorted(p for p in self.folder.glob("*.db") if not p.name.startswith("part-")) if named else []
+        parts, most = sorted(self.folder.glob("part-*.db")), _MOST_PARTS - len(extra)
         while len(parts) > most:
             _merge_part(parts[len(parts) % most], parts.pop(), self.tables)
-        return parts
+        return parts + extra
 
     def quotes(self, source_id: str) -> list[dict]:
         """One article's quotes as the quote-variant pairing reads them, in start order."""
         cols = 'id, source_id, start, "end", surface, text, speaker_id'
-        return self._select("quotes", cols, 'start, "end", id', "source_id = ?", [source_id])
+        return self._select(self._attached(), "quotes", cols, 'start, "end", id', "source_id = ?", [source_id])
+
+    def blob(self, key: str) -> bytes | None:
+        """What an article's part was given under ``key`` (``StagingPart.add``), if any (keys are unique across
+        parts)."""
+        db, parts = self._attached()
+        found = db.execute(_union(parts, _BLOBS, "value", "key = ?"), [key] * parts).fetchall() if parts else None
+        return found[0][0] if found else None
 
     def rows(self, name: str) -> list[dict]:
-        """A whole table in key order (``etl check`` returns them; a build never reads them into memory)."""
-        return self._select(name, "*", ", ".join(_pk_tuple(TABLES[name][1])))
+        """A whole table in key order, from every part (``etl check`` returns them once all are written; a build
+        never reads them into memory)."""
+        self.close()
+        db = sqlite3.connect(":memory:")
+        try:
+            return self._select((db, _attach(db, self)), name, "*", ", ".join(_pk_tuple(TABLES[name][1])))
+        finally:
+            db.close()
 
-    def _select(self, name: str, cols: str, order: str, where: str = "", args: Sequence = ()) -> list[dict]:
-        """Rows from every part; the first read attaches them all to one connection that later reads share (the
-        parts are complete by then: reads come after the articles are computed)."""
-        if self._reader is None:
-            db = sqlite3.connect(":memory:")
-            self._reader = (db, _attach(db, self))
-        db, parts = self._reader
+    @staticmethod
+    def _select(
+        reader: tuple[sqlite3.Connection, int], name: str, cols: str, order: str, where: str = "", args: Sequence = ()
+    ) -> list[dict]:
+        db, parts = reader
         if not parts:
             return []
         cur = db.execute(f"{_union(parts, name, cols, where)} order by {order}", [*args] * parts)
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r, strict=True)) for r in cur]
+
+    def _attached(self) -> tuple[sqlite3.Connection, int]:
+        """The articles' parts attached to one connection that reads share, on the first read (the articles are
+        all computed by then)."""
+        if self._reader is None:
+            db = sqlite3.connect(":memory:")
+            self._reader = (db, _attach(db, self, named=False))
+        return self._reader
 
     def close(self) -> None:
         """Close the connection reads go through, if any (writing the database attaches the parts itself)."""
@@ -486,12 +512,16 @@ class StagingPart:
             self.db.execute(f"create table [{name}] ({cols}, primary key ({', '.join(_pk_tuple(pk))}))")
         if "quotes" in tables:
             self.db.execute("create index quotes_source on quotes (source_id, start)")
+        self.db.execute(f"create table {_BLOBS} (key text primary key, value blob)")
 
-    def add(self, rows: dict[str, list[list]]) -> None:
-        """One article's rows (table -> values in column order, as ``packed`` gives them), committed."""
+    def add(self, rows: dict[str, list[list]], blobs: dict[str, bytes] | None = None) -> None:
+        """One article's rows (table -> values in column order, as ``packed`` gives them) and what else it leaves
+        for the end of the build (``blobs``: key -> bytes, read back with ``Staging.blob``), committed."""
         self.db.execute("begin")
         for name, table_rows in rows.items():
             self.db.executemany(_insert_sql(name), table_rows)
+        if blobs:
+            self.db.executemany(f"insert into {_BLOBS} values (?, ?)", blobs.items())
         self.db.execute("commit")
 
     def close(self) -> None:
@@ -504,7 +534,7 @@ def _merge_part(into: Path, part: Path, tables: tuple[str, ...]) -> None:
         db.execute("pragma synchronous = off")
         db.execute("attach database ? as part", [str(part)])
         db.execute("begin")
-        for name in tables:
+        for name in (*tables, _BLOBS):
             db.execute(f"insert into main.[{name}] select * from part.[{name}]")
         db.execute("commit")
         db.execute("detach database part")
@@ -514,6 +544,7 @@ def _merge_part(into: Path, part: Path, tables: tuple[str, ...]) -> None:
 
 
 _SQL_TYPES = {str: "TEXT", int: "INTEGER", float: "FLOAT"}
+_COLUMNS = {name: set(columns) for name, (columns, _, _) in TABLES.items()}
 
 
 def write(path: Path, rows: dict[str, Iterable[dict]], staged: Staging | None = None) -> None:
@@ -671,11 +702,12 @@ def _delete(
 _IDS = "(select value from json_each(?))"
 
 
-def _attach(db: sqlite3.Connection, staged: Staging | None) -> int:
-    """Attach every part of a staging (as staged0, staged1, ...); how many (none without a staging)."""
+def _attach(db: sqlite3.Connection, staged: Staging | None, named: bool = True) -> int:
+    """Attach every part of a staging (as staged0, staged1, ...; ``named``: the named ones too); how many (none
+    without a staging)."""
     if staged is None:
         return 0
-    parts = staged.parts()
+    parts = staged.parts(named)
     for i, part in enumerate(parts):
         db.execute(f"attach database ? as staged{i}", [str(part)])
     return len(parts)
@@ -708,11 +740,21 @@ def position(source_id: str, start: int) -> str:
 
 
 def packed(rows: dict[str, list[dict]]) -> dict[str, list[list]]:
-    """Row dicts as value lists in column order: what a worker process sends back, a third of the bytes to pickle
-    and unpickle, and the work of ordering them done there rather than in the process writing the database."""
+    """Row dicts as value lists in column order, as a staging part takes them. A key that is no column would be
+    dropped without a word: the first row of each table is checked (the rows of a table have one shape)."""
+    for name, table_rows in rows.items():
+        if table_rows and not table_rows[0].keys() <= _COLUMNS[name]:
+            _no_column(name, table_rows[:1])
     return {name: list(map(_values(name), table_rows)) for name, table_rows in rows.items()}
 
 
+def _no_column(name: str, rows: Iterable[dict]) -> None:
+    unknown = {k for shape in {tuple(r) for r in rows} for k in shape} - _COLUMNS[name]
+    if unknown:
+        raise ValueError(f"{name} has no column {', '.join(sorted(unknown))}; add it to load.TABLES")
+
+
+@functools.cache
 def _values(name: str):
     """A row dict -> its values in column order, with the span's document position filled in."""
     columns = list(TABLES[name][0])
@@ -817,11 +859,8 @@ def _insert(db: sqlite3.Connection, name: str, rows: Iterable[dict]) -> int:
     """Rows in primary-key order into a table made by ``create``: one prepared statement for all, about five times
     faster than ``insert_all`` (which rebuilds its statement per batch and inspects every value), same file.
     Returns how many."""
-    columns = list(TABLES[name][0])
     ordered = sorted(rows, key=_sort_key(TABLES[name][1]))
-    unknown = {k for shape in {tuple(r) for r in ordered} for k in shape} - set(columns)
-    if unknown:
-        raise ValueError(f"{name} has no column {', '.join(sorted(unknown))}; add it to load.TABLES")
+    _no_column(name, ordered)
     db.executemany(_insert_sql(name), map(_values(name), ordered))
     return len(ordered)
 

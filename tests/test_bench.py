@@ -135,12 +135,13 @@ def test_more_worker_processes_than_sqlite_attaches_give_the_same_bytes(
     tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     """Each worker stages its rows in its own file and SQLite attaches ten at most: surplus parts are merged first
-    (here one attachable, so the second worker's part is merged into the first)."""
+    (here two attachable: the curated rows' part and one more, so the second and third workers' parts are merged
+    into the first)."""
     one = tmp_path / "one.db"
     build(tiny / "seeds", tiny / "facts.yml", one, jobs=1)
     merged = []
     real = etl_load._merge_part
-    monkeypatch.setattr(etl_load, "_MOST_PARTS", 1)
+    monkeypatch.setattr(etl_load, "_MOST_PARTS", 2)
     monkeypatch.setattr(etl_load, "_merge_part", lambda *a: merged.append(a) or real(*a))
     many = tmp_path / "many.db"
     build(tiny / "seeds", tiny / "facts.yml", many, jobs=3)
