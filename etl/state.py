@@ -134,8 +134,10 @@ def curated(facts_path: Path, sources: Sequence[Source], cache: Path | None) -> 
     """facts.yml read and checked against the sources, or its checked contents from ``cache`` when neither the
     file, the code nor the sources' ids and dates changed since. The cache is written only by a build that
     succeeded (``save_curated``)."""
-    key = hashlib.sha256()
-    key.update(code_fingerprint().encode() + facts_path.read_bytes())
+    key = hashlib.sha256(code_fingerprint().encode())
+    with facts_path.open("rb") as f:  # in pieces, as it is parsed: the file is not held whole
+        while piece := f.read(1 << 20):
+            key.update(piece)
     key.update(json.dumps([(s.id, s.published.isoformat()) for s in sources]).encode())
     key.update(str(facts_path).encode())  # error messages and Curated.path name the file
     digest = key.hexdigest()
