@@ -38,7 +38,7 @@ _EXTRACTED = {"quantities": "quantities", "dates": "dates", "quotes": "quotes", 
 Key = tuple
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ref:
     """A curated quote to find in one article, and the fact it is evidence for (evidence only)."""
 

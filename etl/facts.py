@@ -39,7 +39,7 @@ def plain(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuoteRef:
     """A quote in facts.yml: which source, the exact words, and which occurrence."""
 
@@ -51,7 +51,7 @@ class QuoteRef:
     attribution: str | None = None  # evidence only: a human's reading where the automatic one is wrong
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A located quote: ``source.text[start:end] == exact``."""
 
@@ -63,7 +63,7 @@ class Span:
     suffix: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fact:
     id: str
     statement: str
@@ -89,7 +89,7 @@ class Fact:
         return self.qualifier is not None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ignore:
     """Extracted figures or dates inside this quote state no fact, for the given reason."""
 
@@ -97,7 +97,7 @@ class Ignore:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Statement:
     """One thing a speaker said, as several sources rendered it: a human confirmed that the renderings match."""
 

@@ -39,7 +39,7 @@ ARCHIVES = (
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Archive:
     """An archived copy of the page the text was captured from, and when the archive captured it (UTC)."""
 
@@ -47,7 +47,7 @@ class Archive:
     captured: str  # ISO 8601, e.g. 2023-02-03T19:40:12Z
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Revision:
     """An earlier text of the source, replaced by ``python -m etl reanchor`` on ``date``."""
 
@@ -56,7 +56,7 @@ class Revision:
     archive: Archive | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     id: str
     file: str
