@@ -58,7 +58,7 @@ from etl.errors import InputError
 from etl.extract import Extraction, extract
 from etl.facts import Curated, Fact, QuoteRef
 from etl.segment import Segment, segment
-from etl.sources import Source, Verified, load_sources, verify
+from etl.sources import Source, load_sources, verify
 
 __all__ = ["ARTICLE_TABLES", "Article", "Report", "build", "build_report", "check", "read"]
 
@@ -308,7 +308,26 @@ def build_report(
 def _build_report(seeds: Path, facts_path: Path, db_path: Path, incremental: bool, jobs: int) -> Report:
     known = state.verified_sources(state.sources_cache(db_path)) if incremental else None
     verified = verify(seeds, keep_text=False, known=known)
-    sources = verified.sources
+    pending = None if verified is known else state.save_sources(state.sources_cache(db_path), verified)
+    sources, listing = verified.sources, verified.listing
+    del known, verified  # the rest of the verification is for the next build, on disk now
+    try:
+        counts, checked, keys, kept = _built(seeds, facts_path, db_path, incremental, jobs, sources, listing)
+        state.save(db_path, state.Prior(keys, checked.key, counts))
+        state.save_curated(state.facts_cache(db_path), checked)
+        if pending is not None:
+            pending.replace(state.sources_cache(db_path))
+    finally:
+        if pending is not None:
+            pending.unlink(missing_ok=True)
+    return Report(counts, len(sources) - len(kept), len(kept))
+
+
+def _built(
+    seeds: Path, facts_path: Path, db_path: Path, incremental: bool, jobs: int, sources: list[Source], listing: str
+) -> tuple[dict[str, int], state.Checked, dict[str, str], set[str]]:
+    """The database built or patched from the verified ``sources`` (``listing``: sources.yml's sha256): its row
+    counts, the curated layer as checked, each article's key and the articles kept from the previous build."""
     checked = state.curated(facts_path, sources, state.facts_cache(db_path) if incremental else None)
     # The sources and the curated layer live to the end of the build: out of the collector's way from here on, its
     # full passes would walk their half a million objects again and again (80 ms of 0.9 s for one changed article
@@ -319,17 +338,13 @@ def _build_report(seeds: Path, facts_path: Path, db_path: Path, incremental: boo
     kept = {s.id for s in sources if prior.articles.get(s.id) == keys[s.id]}
     state.state_path(db_path).unlink(missing_ok=True)  # stale from here on, until the new database is in place
     if kept:
-        info = _build_info(seeds, facts_path, sources, verified.listing)
-        counts = _unchanged(db_path, info, verified, checked, kept, prior) or _patch(
-            db_path, seeds, info, verified, checked, kept, prior, jobs
+        info = _build_info(seeds, facts_path, sources, listing)
+        counts = _unchanged(db_path, info, sources, checked, kept, prior) or _patch(
+            db_path, seeds, info, sources, checked, kept, prior, jobs
         )
     else:
         counts = _write(db_path, seeds, facts_path, sources, checked.curated, jobs)
-    state.save(db_path, state.Prior(keys, checked.key, counts))
-    state.save_curated(state.facts_cache(db_path), checked)
-    if verified is not known:
-        state.save_sources(state.sources_cache(db_path), verified)
-    return Report(counts, len(sources) - len(kept), len(kept))
+    return counts, checked, keys, kept
 
 
 def _write(
@@ -363,7 +378,7 @@ def _patch(
     db_path: Path,
     seeds: Path,
     info: list[dict],
-    verified: Verified,
+    sources: Sequence[Source],
     checked: state.Checked,
     kept: set[str],
     prior: state.Prior,
@@ -377,7 +392,6 @@ def _patch(
     half-written page as wrong rows or a corrupt-database error."""
     staging_dir = Path(tempfile.mkdtemp(prefix=f".{db_path.name}.", suffix=".staging", dir=db_path.parent))
     patched = staging_dir.with_suffix(".tmp")
-    sources = verified.sources
     try:
         as_built = prior.curated == checked.key  # facts.yml unchanged: only the curated rows touched are made
         staging = load.Staging(staging_dir, ARTICLE_TABLES if as_built else STAGED)
@@ -408,12 +422,17 @@ def _patch(
 
 
 def _unchanged(
-    db_path: Path, info: list[dict], verified: Verified, checked: state.Checked, kept: set[str], prior: state.Prior
+    db_path: Path,
+    info: list[dict],
+    sources: Sequence[Source],
+    checked: state.Checked,
+    kept: set[str],
+    prior: state.Prior,
 ) -> dict[str, int] | None:
     """The row counts when there is nothing to rebuild (every article kept, none gone, facts.yml as built, the
     same inputs in build_info), else None. The database is then left as it is: patching a copy would rewrite the
     whole file for nothing."""
-    if len(kept) != len(verified.sources) or set(prior.articles) != kept or prior.curated != checked.key:
+    if len(kept) != len(sources) or set(prior.articles) != kept or prior.curated != checked.key:
         return None
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
         stored = [{"key": k, "value": v} for k, v in db.execute("select key, value from build_info order by key")]
