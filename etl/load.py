@@ -419,17 +419,18 @@ _MOST_PARTS = 10  # SQLITE_MAX_ATTACHED's default, which Python's sqlite3 module
 
 
 class Staging:
-    """Where a streaming build puts each article's rows as it goes: scratch SQLite files with the article tables,
-    one part per process computing articles (``part``), so worker processes insert their own rows in parallel and
-    send back only their small span results. The database is written from all parts together in key order
-    (``write(..., staged=staging)``): the same file whichever process computed which article. The rows of 10,000
-    articles never need to be in memory at once."""
+    """Where a streaming build puts each article's rows as it goes: scratch SQLite files with the staged tables,
+    one part per process computing articles (``part``), so worker processes insert their own rows and the results
+    of the curated spans in them (``blob``) in parallel and send nothing back; the curated rows go into a named
+    part of their own. The database is written from all parts together in key order (``write(..., staged=
+    staging)``): the same file whichever process computed which article. The rows of 10,000 articles never need
+    to be in memory at once."""
 
     def __init__(self, folder: Path, tables: Iterable[str]):
         self.folder = folder
         self.tables = tuple(tables)
         folder.mkdir(parents=True, exist_ok=True)
-        self._reader: tuple[sqlite3.Connection, int] | None = None  # every part attached, once they are written
+        self._reader: tuple[sqlite3.Connection, int] | None = None  # the articles' parts, once they are written
 
     def part(self, name: str = "") -> StagingPart:
         """This process's own part for the articles it computes (one per process: a worker's rows never wait for

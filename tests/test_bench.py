@@ -14,8 +14,8 @@ import sqlite_utils
 import yaml
 
 from bench import corpus, scale
+from etl import article, sources, state, yamlfile
 from etl import load as etl_load
-from etl import sources, state, yamlfile
 from etl.build import build, build_report
 from etl.errors import InputError
 from etl.publish import plugin
@@ -274,6 +274,7 @@ def test_an_unchanged_seed_is_not_read_again_and_a_changed_one_is(tiny: Path, tm
 def test_a_failed_incremental_build_leaves_the_database_as_it_was(tiny: Path, tmp_path: Path):
     folder, db = _copy_and_build(tiny, tmp_path)
     before = db.read_bytes()
+    caches = {p.name: p.read_bytes() for p in (state.sources_cache(db), state.facts_cache(db))}
     listing = _listing(folder)
     facts = yaml.load((folder / "facts.yml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)["facts"]
     quote = next(f["evidence"][0]["quote"] for f in facts if f["evidence"][0]["source"] == "bench-00003")
@@ -286,6 +287,9 @@ def test_a_failed_incremental_build_leaves_the_database_as_it_was(tiny: Path, tm
         build_report(folder / "seeds", folder / "facts.yml", db, incremental=True)
     assert db.read_bytes() == before
     assert sorted(p.name for p in db.parent.iterdir() if not p.name.startswith(".facts.db.")) == ["facts.db"]
+    # the caches the failed build wrote for the next one were never put in place, nor left beside them
+    assert {p.name: p.read_bytes() for p in (state.sources_cache(db), state.facts_cache(db))} == caches
+    assert not [p.name for p in db.parent.iterdir() if p.suffix == ".tmp"]
 
 
 def test_an_incremental_build_patches_in_place_unless_a_server_holds_the_file_and_leaves_it_when_nothing_changed(
@@ -407,3 +411,31 @@ def test_an_error_in_an_edited_listing_names_its_line(tiny: Path, tmp_path: Path
     with pytest.raises(InputError, match="'published' must be a date") as bad:
         build_report(folder / "seeds", folder / "facts.yml", db, incremental=True)
     assert bad.value.line == line
+
+
+def test_span_results_wait_in_the_staging_not_in_memory(tiny: Path, tmp_path: Path):
+    """What a staged article sends back holds neither rows nor span results; the checks read each result back
+    from the staging, equal to what the article computed."""
+    srcs = sources.load_sources(tiny / "seeds")
+    cur = state.curated(tiny / "facts.yml", srcs, None).curated
+    refs = article.refs_by_source(cur)
+    staging = etl_load.Staging(tmp_path / "staging", article.ARTICLE_TABLES)
+    try:
+        done = list(article.compute_all(srcs, cur, refs, 2, tiny / "seeds", staging))
+        assert [c.source_id for c in done] == [s.id for s in srcs]
+        assert all(c.rows == {} and c.spans == {} for c in done)
+        spans = article.Spans(staging)
+        computed = {k: v for s in srcs for k, v in article.compute(s, cur, refs.get(s.id, ())).spans.items()}
+        assert len(computed) == sum(len(f.evidence) for f in cur.facts) > 0
+        for key, result in computed.items():
+            assert spans[key] == result
+        assert not dict(spans)  # read back, not kept
+        with pytest.raises(KeyError):
+            spans[("fact", len(cur.facts), 0)]
+    finally:
+        staging.close()
+
+
+def test_a_row_key_that_is_no_column_is_refused_not_dropped():
+    with pytest.raises(ValueError, match="facts has no column colour"):
+        etl_load.packed({"facts": [{"id": "x", "colour": "red"}]})
