@@ -9,9 +9,10 @@ place. Either way a failed build leaves the previous database as it was, and a s
 The build is orchestration over small stages:
 
 - article (etl.article): each article is read, segmented and extracted in a worker process (``jobs`` of them),
-  turned into its rows and the small results of the curated spans in it, and dropped;
-- rows: each process puts the articles' rows it computed straight into its own staging file (load.Staging), in
-  parallel; the curated tables are made here from facts.yml and the span results;
+  turned into its rows and the results of the curated spans in it, and dropped;
+- rows: each process puts the articles' rows and span results it computed straight into its own staging file
+  (load.Staging), in parallel; the curated tables are made here from facts.yml and the span results, read back
+  one at a time, and staged too (STAGED_CURATED);
 - checks (etl.checks): every fact against what its spans read, in facts.yml's order;
 - incremental state (etl.state): an unchanged article's rows are kept in the previous database and only the
   changed articles' rows replaced; with facts.yml unchanged, only the curated and derived rows they touch are
@@ -20,9 +21,11 @@ The build is orchestration over small stages:
   table, row by row (tests/test_bench.py); anything unexpected about the previous database or the state file
   means a clean build.
 
-Memory stays flat in the number of articles: no article's text, extraction or rows outlive its turn, and the
-database is written from the staging file table by table in key order, the same bytes as one would get from
-every row in memory, whatever ``jobs`` is.
+Memory stays flat in the number of articles: no article's text, extraction, rows or span results outlive its
+turn, nor the curated rows theirs; what the next build reads of this one (the parsed sources.yml, the checked
+facts.yml) is written out as soon as it is known. The database is written from the staging files table by table in
+key order, the same bytes as one would get from every row in memory, whatever ``jobs`` is. What stays in memory
+is the sources' metadata and the curated layer (about 32 MB at 10,000 articles).
 """
 
 from __future__ import annotations
@@ -495,7 +498,7 @@ def _stream(
     """Every article through its stage: computed ones into ``staging``, kept ones read back from ``old`` for
     their curated spans only. Returns the curated tables' rows."""
     refs = refs_by_source(cur)
-    # made before the staging is first read: reads attach every part there is then
+    # the curated rows' own part: they are written while the articles' parts are read for the span results
     into = staging.part("curated") if set(STAGED_CURATED) <= set(staging.tables) else None
     try:
         spans = _fresh_spans(sources, cur, refs, kept, staging, jobs, seeds)

@@ -132,7 +132,7 @@ class Checked:
 
 def curated(facts_path: Path, sources: Sequence[Source], cache: Path | None) -> Checked:
     """facts.yml read and checked against the sources, or its checked contents from ``cache`` when neither the
-    file, the code nor the sources' ids and dates changed since. The cache is written only by a build that
+    file, the code nor the sources' ids and dates changed since. The cache is put in place only by a build that
     succeeded (``save_curated``)."""
     key = hashlib.sha256(code_fingerprint().encode())
     with facts_path.open("rb") as f:  # in pieces, as it is parsed: the file is not held whole
