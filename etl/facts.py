@@ -13,6 +13,7 @@ import datetime as dt
 import difflib
 import functools
 import json
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -301,7 +302,8 @@ def _fact(f: dict, at: tuple, path: Path, lines: Lines) -> Fact:
             first, last = edtf.bounds(str(date), modifier)
         except ValueError as e:
             raise InputError(path, lines.of((*at, "date")), f"{e}; fix the date") from None
-        earliest, latest = (d.isoformat() if d else None for d in (first, last))
+        # one string per day, not two per fact: facts share their days (2 MB of 20,000 facts' bounds)
+        earliest, latest = (sys.intern(d.isoformat()) if d else None for d in (first, last))
     elif modifier is not None:
         raise InputError(path, lines.of((*at, "date_modifier")), "date_modifier given without a date; add the date")
     evidence = tuple(_quote_ref(q, (*at, "evidence", j), lines) for j, q in enumerate(f["evidence"]))
