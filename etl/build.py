@@ -312,22 +312,22 @@ def _build_report(seeds: Path, facts_path: Path, db_path: Path, incremental: boo
     sources_cache, facts_cache = state.sources_cache(db_path), state.facts_cache(db_path)
     known = state.verified_sources(sources_cache) if incremental else None
     verified = verify(seeds, keep_text=False, known=known)
-    # the caches for the next build are written as soon as they are known, and put in place if this one succeeds
-    pending = {sources_cache: None if verified is known else state.save_sources(sources_cache, verified)}
+    # the caches for the next build (written file -> its place) are written as soon as they are known, and put in
+    # place if this one succeeds
+    pending = {} if verified is known else {state.save_sources(sources_cache, verified): sources_cache}
     sources, listing = verified.sources, verified.listing
     del known, verified  # the rest of the verification is for the next build, on disk now
     try:
         checked = state.curated(facts_path, sources, facts_cache if incremental else None)
-        pending[facts_cache] = state.save_curated(facts_cache, checked)
+        if (written := state.save_curated(facts_cache, checked)) is not None:
+            pending[written] = facts_cache
         counts, keys, kept = _built(seeds, facts_path, db_path, incremental, jobs, sources, listing, checked)
         state.save(db_path, state.Prior(keys, checked.key, counts))
-        for cache, written in pending.items():
-            if written is not None:
-                written.replace(cache)
+        for written, cache in pending.items():
+            written.replace(cache)
     finally:
-        for written in pending.values():
-            if written is not None:
-                written.unlink(missing_ok=True)
+        for written in pending:
+            written.unlink(missing_ok=True)
     return Report(counts, len(sources) - len(kept), len(kept))
 
 

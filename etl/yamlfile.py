@@ -77,7 +77,7 @@ def read_yaml(path: Path, each: Each | None = None) -> tuple[Any, Lines]:
     the line of every value: 100 MB at once)."""
     data, lines = _parse_file(path, each)
     if each:
-        lines = _ItemLines(lines, tuple(each), lambda: parse_yaml(_text(path), path)[1])
+        lines = _ItemLines(lines, tuple(each), lambda: _parse_file(path, None)[1])
     return data, lines
 
 
@@ -85,15 +85,13 @@ def _parse_file(path: Path, each: Each | None) -> tuple[Any, Lines]:
     """``parse_yaml`` of the file as the parser reads it, piece by piece: the text of a large file is never held
     whole, nor the UTF-8 copy libyaml makes of a str (17 MB at once for 10,000 articles' facts.yml). A file that
     starts with a byte-order mark (which libyaml reads past, and Python's UTF-8 not), or that the parser's reader
-    refuses, is read as text for parse_yaml's own error."""
+    refuses, or that is not found, is read as text for parse_yaml's (or ``_text``'s) own error."""
     try:
         with path.open("rb") as f:
             if not f.read(4).startswith(_BOMS):
                 f.seek(0)
                 return parse_yaml(f, path, each)
-    except FileNotFoundError:
-        raise InputError(path, None, "file not found") from None
-    except _Reread:
+    except (FileNotFoundError, _Reread):
         pass
     return parse_yaml(_text(path), path, each)
 
