@@ -181,6 +181,7 @@ class Derived:
     pk: str | tuple[str, ...]
     fks: tuple[tuple[str, str, str], ...] = ()
     scope: str = ""
+    counts: tuple[str, ...] = ()  # the computed columns that hold integers (counts, grades); the others hold text
 
 
 _FACT = ("fact_id", "facts", "id")
@@ -267,6 +268,7 @@ DERIVED = {
         ("fact_id", "source_id"),
         (_FACT, _SOURCE, ("origin_id", "sources", "id")),
         scope="fact_id",
+        counts=("n_spans",),
     ),
     # n_sources and sources count only the sources that state every part; origins count independent ones.
     "corroboration": Derived(
@@ -299,6 +301,16 @@ DERIVED = {
         "fact_id",
         (_FACT, _TOPIC),
         scope="fact_id",
+        counts=(
+            "n_sources",
+            "n_partial",
+            "n_origins",
+            "n_partial_origins",
+            "n_contradicting",
+            "n_contradicting_origins",
+            "n_spans",
+            "grade",
+        ),
     ),
     "single_source_facts": Derived(
         """
@@ -316,6 +328,7 @@ DERIVED = {
         order by topic, grade""",
         ("topic", "grade"),
         (_TOPIC,),
+        counts=("facts",),
     ),
     "quote_variant_pairs": Derived(
         """
@@ -410,6 +423,7 @@ DERIVED = {
         group by p.id order by p.id""",
         "id",
         (("id", "entities", "id"),),
+        counts=("n_facts",),
     ),
 }
 
@@ -795,8 +809,8 @@ def _derive(db: sqlite_utils.Database) -> None:
     register_functions(db.conn)
     for name, d in DERIVED.items():
         db.execute(f"drop table if exists [{name}]")
-        db.execute(f"create table [{name}] as {d.sql.strip()}")
-        db[name].transform(types=_untyped(db, name), pk=d.pk, add_foreign_keys=d.fks)
+        db[name].create(_derived_columns(db.conn, name, d), pk=d.pk, foreign_keys=d.fks)
+        db.execute(f"insert into [{name}] {d.sql.strip()}")
         for col in _derived_indexes(name, d):
             db[name].create_index([col])
 
@@ -830,20 +844,24 @@ def _rederive(db: sqlite3.Connection, scope: Scope | None) -> None:
             db.execute(f"insert into [{name}] ({cols}) select {cols} from ({d.sql.strip()})")
 
 
-_AFFINITY = {"integer": int, "real": float, "text": str}
+# What ``create table as select`` would declare for a column, by the affinity of its expression -> the type it is
+# created with: a copied figure column (NUMBER) stays NUMBER, so integers stay integers.
+_DECLARED = {"TEXT": "TEXT", "INT": "INTEGER", "REAL": "REAL", "NUM": NUMBER}
 
 
-def _untyped(db: sqlite_utils.Database, name: str) -> dict[str, type]:
-    """Types for the columns ``create table as select`` left untyped (counts, case expressions), read off their
-    values: without them a rebuilt table would store 2 as '2'."""
-    types = {}
-    for col in db[name].columns:
-        if col.type == "NUM":  # a figure column (NUMBER) copied by ``create table as``: keep integers integers
-            types[col.name] = NUMBER
-        elif not col.type:
-            kind = db.execute(f"select typeof([{col.name}]) from [{name}] where [{col.name}] is not null limit 1")
-            types[col.name] = _AFFINITY.get(next(iter(kind.fetchone() or ()), "text"), str)
-    return types
+def _derived_columns(db: sqlite3.Connection, name: str, d: Derived) -> dict[str, str]:
+    """A derived table's columns and their types, before any row is computed: a column copied from a table keeps
+    that column's type, a computed one (no affinity) is INTEGER if ``d.counts`` names it, else TEXT. The table is
+    created with its keys and filled once, rather than made by ``create table as`` and copied again to add them."""
+    db.execute(f"create temp table [_shape_{name}] as select * from ({d.sql.strip()}) where 0")
+    try:
+        declared = [(r[1], r[2]) for r in db.execute(f"pragma temp.table_info([_shape_{name}])")]
+    finally:
+        db.execute(f"drop table temp.[_shape_{name}]")
+    unknown = set(d.counts) - {col for col, _ in declared}
+    if unknown:
+        raise ValueError(f"derived table {name} has no column {', '.join(sorted(unknown))} (Derived.counts)")
+    return {col: _DECLARED.get(kind, "INTEGER" if col in d.counts else "TEXT") for col, kind in declared}
 
 
 def _open(path: Path) -> sqlite_utils.Database:
