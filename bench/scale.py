@@ -50,6 +50,7 @@ from bench import corpus
 from bench.loadtest import load
 from etl import build, evaluate
 from etl import load as etl_load
+from etl import rows as etl_rows
 from etl.article import ARTICLE_TABLES, compute, refs_by_source
 from etl.extract import extract
 from etl.facts import load_facts
@@ -314,10 +315,10 @@ def stages(folder: Path, top: int = 14) -> dict:
 
     def curated_rows() -> None:
         spans = {k: v for c in state["computed"] for k, v in c.spans.items()}
-        needed = build.quote_sources(state["curated"])
+        needed = etl_rows.quote_sources(state["curated"])
         quotes = [q for c in state["computed"] if c.source_id in needed for q in c.rows["quotes"]]
         texts = {s.id: s.text for s in state["sources"] if s.id in needed}
-        state["rows"] = build.curated_rows(state["sources"], state["curated"], spans, quotes, texts)
+        state["rows"] = etl_rows.curated_rows(state["sources"], state["curated"], spans, quotes, texts)
 
     steps: dict[str, Callable[[], None]] = {
         "read sources": lambda: state.update(sources=load_sources(seeds)),
