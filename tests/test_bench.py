@@ -235,6 +235,7 @@ def test_benchmark_smoke_run(tiny: Path, tmp_path: Path, monkeypatch: pytest.Mon
     r["scale"] = [*builds, bigger, failed]
     s = scale.summary(r)
     assert f"jobs2_speedup ({10 * N:,})" in s and s[f"peak_rss_mb ({10 * N:,}, jobs 1 or 2 in all)"]["value"] == 999.0
+    assert s["build_vs_floor with --jobs 2"]["value"] == 5.0 / bigger["floor_s"]
     assert s[f"builds_at ({100 * N:,})"]["met"] is False and "MemoryError" in s[f"builds_at ({100 * N:,})"]["value"]
     monkeypatch.setattr(scale, "REFERENCE", N)
     r["scale"] = [*builds, bigger, failed]
