@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 import yaml
 
+from etl import load
 from etl.build import build, check
 from tests.conftest import FACTS, SEEDS
 
@@ -111,6 +113,32 @@ def test_views_exist_and_order(db):
     corr = {r["fact_id"]: r for r in db["corroboration"].rows}
     assert corr["zelensky-will-not-give-up-bakhmut"]["n_sources"] == 2
     assert corr["oil-price-cap-cost-to-russia"]["sources"] == "kyivindependent-2023-02-03"
+
+
+def test_derived_tables_store_counts_as_integers_and_words_as_text(db):
+    """Each derived column's declared type is what its values are: counts 2, not '2', and no text column holding
+    numbers (the JSON API and CSV give what is stored)."""
+    stored_as = {"INTEGER": {"integer"}, "TEXT": {"text"}, "REAL": {"real", "integer"}, "ANY": {"integer", "real"}}
+    for name in load.DERIVED:
+        for col in db[name].columns:
+            found = {r[0] for r in db.execute(f"select distinct typeof([{col.name}]) from [{name}]")} - {"null"}
+            assert found <= stored_as[col.type], (name, col.name, col.type, found)
+            if col.type == "TEXT":  # a count left undeclared would be stored as the text '0'
+                values = {r[0] for r in db.execute(f"select distinct [{col.name}] from [{name}]")} - {None}
+                assert not values or not all(v.lstrip("-").isdigit() for v in values), (name, col.name, values)
+    types = {c.name: c.type for c in db["corroboration"].columns}
+    assert types["n_sources"] == types["grade"] == "INTEGER" and types["stated_by"] == "TEXT"
+    assert {c.name: c.type for c in db["figures"].columns}["value"] == load.NUMBER  # copied from facts.value
+    assert db.execute("select n_origins from corroboration where n_origins = 2").fetchone() == (2,)
+
+
+def test_a_derived_count_that_names_no_column_is_refused(tmp_path: Path):
+    conn = sqlite3.connect(tmp_path / "x.db")
+    conn.execute("create table t (a text)")
+    typo = load.Derived("select a, count(*) as n from t group by a", "a", counts=("m",))
+    with pytest.raises(ValueError, match="derived table d has no column m"):
+        load._derived_columns(conn, "d", typo)
+    assert load._derived_columns(conn, "d", load.Derived(typo.sql, "a", counts=("n",))) == {"a": "TEXT", "n": "INTEGER"}
 
 
 def test_foreign_keys_declared_and_hold(db):
