@@ -116,9 +116,9 @@ def check(seeds: Path, facts_path: Path, jobs: int = 1) -> dict[str, list[dict]]
     with tempfile.TemporaryDirectory(prefix="etl-check-") as tmp:
         staging = load.Staging(Path(tmp), STAGED)
         sources = load_sources(seeds, keep_text=False)
-        cur = state.curated(facts_path, sources, None).curated
-        table_rows = _stream(sources, cur, set(), None, staging, jobs, seeds)
-        table_rows["build_info"] = _build_info(seeds, facts_path, sources)
+        checked = state.curated(facts_path, sources, None)
+        table_rows = _stream(sources, checked.curated, set(), None, staging, jobs, seeds)
+        table_rows["build_info"] = _build_info(seeds, facts_path, sources, {facts_path.name: checked.sha256})
         try:
             return {name: staging.rows(name) for name in STAGED} | table_rows
         finally:
@@ -187,20 +187,28 @@ def _built(
     prior = state.previous(db_path) if incremental else state.Prior({})
     kept = {s.id for s in sources if prior.articles.get(s.id) == keys[s.id]}
     state.state_path(db_path).unlink(missing_ok=True)  # stale from here on, until the new database is in place
+    hashed = {"sources.yml": listing, facts_path.name: checked.sha256}  # as read: not read again for build_info
     if kept:
-        info = _build_info(seeds, facts_path, sources, listing)
+        info = _build_info(seeds, facts_path, sources, hashed)
         counts = _unchanged(db_path, info, sources, checked, kept, prior) or _patch(
             db_path, seeds, info, sources, checked, kept, prior, jobs
         )
     else:
-        counts = _write(db_path, seeds, facts_path, sources, checked.curated, jobs)
+        counts = _write(db_path, seeds, facts_path, sources, checked.curated, jobs, hashed)
     return counts, keys, kept
 
 
 def _write(
-    db_path: Path, seeds: Path, facts_path: Path, sources: Sequence[Source], cur: Curated, jobs: int
+    db_path: Path,
+    seeds: Path,
+    facts_path: Path,
+    sources: Sequence[Source],
+    cur: Curated,
+    jobs: int,
+    hashed: dict[str, str],
 ) -> dict[str, int]:
-    """A clean build into a temporary file beside ``db_path``, renamed into place once complete; row counts."""
+    """A clean build into a temporary file beside ``db_path``, renamed into place once complete; row counts.
+    ``hashed``: the sha256 of the input files already read (``_build_info``)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
     os.close(fd)
     tmp_path = Path(tmp)
@@ -212,7 +220,7 @@ def _write(
             table_rows = _stream(sources, cur, set(), None, staging, jobs, seeds)
         finally:
             staging.close()
-        table_rows["build_info"] = _build_info(seeds, facts_path, sources)
+        table_rows["build_info"] = _build_info(seeds, facts_path, sources, hashed)
         load.write(tmp_path, table_rows, staged=staging)
         _put_in_place(tmp_path, db_path)
     finally:
@@ -301,8 +309,9 @@ def _put_in_place(built: Path, db_path: Path) -> None:
     os.replace(built, db_path)
 
 
-def _build_info(seeds: Path, facts_path: Path, sources: Sequence[Source], listing: str = "") -> list[dict]:
-    known = {s.file: s.sha256 for s in sources} | ({"sources.yml": listing} if listing else {})
+def _build_info(seeds: Path, facts_path: Path, sources: Sequence[Source], hashed: dict[str, str]) -> list[dict]:
+    """build_info's rows: every input's sha256, the seeds' as verified and those in ``hashed`` as already read."""
+    known = {s.file: s.sha256 for s in sources} | hashed
     inputs = input_hashes(seeds, facts_path, known)
     return [{"key": k, "value": v} for k, v in sorted(inputs.items())]
 

@@ -827,8 +827,8 @@ def _derived_indexes(name: str, d: Derived) -> list[str]:
 
 def _rederive(db: sqlite3.Connection, scope: Scope | None) -> None:
     """The derived tables' rows of ``scope``'s facts and sources recomputed (a table without a scope, or every
-    table without ``scope``, whole), into the tables as the previous build made them: same columns and types (a
-    column's type is read off the values the first build gave it), so the same rows as ``_derive`` would make.
+    table without ``scope``, whole), into the tables as the previous build made them: same columns and types (those
+    ``_derived_columns`` gave them), so the same rows as ``_derive`` would make.
 
     One key at a time: SQLite pushes ``key = ?`` down into the query (to an index), not ``key in (...)``."""
     register_functions(db)

@@ -123,21 +123,22 @@ def identity(path: Path) -> list[int]:
 
 @dataclass
 class Checked:
-    """facts.yml read and checked against the sources, and the key its cache entry is stored under."""
+    """facts.yml read and checked against the sources, the key its cache entry is stored under, and the file's own
+    sha256 (build_info records it: the file is read once to hash it, not again at the end)."""
 
     curated: Curated
     key: str
     cached: bool
+    sha256: str
 
 
 def curated(facts_path: Path, sources: Sequence[Source], cache: Path | None) -> Checked:
     """facts.yml read and checked against the sources, or its checked contents from ``cache`` when neither the
     file, the code nor the sources' ids and dates changed since. The cache is put in place only by a build that
     succeeded (``save_curated``)."""
-    key = hashlib.sha256(code_fingerprint().encode())
     with facts_path.open("rb") as f:  # in pieces, as it is parsed: the file is not held whole
-        while piece := f.read(1 << 20):
-            key.update(piece)
+        sha256 = hashlib.file_digest(f, "sha256").hexdigest()
+    key = hashlib.sha256(f"{code_fingerprint()}:{sha256}".encode())
     key.update(json.dumps([(s.id, s.published.isoformat()) for s in sources]).encode())
     key.update(str(facts_path).encode())  # error messages and Curated.path name the file
     digest = key.hexdigest()
@@ -146,10 +147,10 @@ def curated(facts_path: Path, sources: Sequence[Source], cache: Path | None) -> 
             with cache.open("rb") as f:
                 stored_key, value = _unpickle(f)  # our own file, written below
             if stored_key == digest and isinstance(value, Curated):
-                return Checked(value, digest, True)
+                return Checked(value, digest, True, sha256)
         except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
             pass
-    return Checked(load_facts(facts_path, sources), digest, False)
+    return Checked(load_facts(facts_path, sources), digest, False, sha256)
 
 
 def _unpickle(f):
