@@ -31,6 +31,28 @@ NEWS: list[tuple[str, list[Q]]] = [
         "The strike killed 3 soldiers and injured more than 20.",
         [("3", 3, None, "soldiers", None, None), ("20", 20, None, "soldiers", None, "more than")],
     ),
+    # ... and after a passive coordinated with the first figure's
+    (
+        "Three civilians were killed and nine injured, the governor said.",
+        [("Three", 3, None, "civilians", None, None), ("nine", 9, None, "civilians", None, None)],
+    ),
+    (
+        "At least 5 soldiers have been killed and more than 12 were wounded since Monday.",
+        [("5", 5, None, "soldiers", None, "at least"), ("12", 12, None, "soldiers", None, "more than")],
+    ),
+    (
+        "Some 2,000 homes were damaged, and 300 destroyed.",
+        [("2,000", 2000, None, "homes", None, "some"), ("300", 300, None, "homes", None, None)],
+    ),
+    (
+        "Ten tanks were destroyed and 40 soldiers captured; 300 people were evacuated and 12 remain missing.",
+        [
+            ("Ten", 10, None, "tanks", None, None),
+            ("40", 40, None, "soldiers", None, None),
+            ("300", 300, None, "people", None, None),
+            ("12", 12, None, "count", None, None),
+        ],
+    ),
     (
         "Kyiv sent 100 tanks and 50 went to the front.",
         [("100", 100, None, "tanks", None, None), ("50", 50, None, "count", None, None)],
@@ -241,6 +263,28 @@ NEWS: list[tuple[str, list[Q]]] = [
     (
         "Two-thirds of Ukrainians and a third of Poles agree; 1/3 of staff left.",
         [("Two-thirds", 2 / 3, None, "times", None, None), ("a third", 1 / 3, None, "times", None, None)],
+    ),
+    # a minus word is a sign, but not in a margin or a sum
+    (
+        "It fell to minus 20 degrees, with growth of minus 2.1%; the margin is plus or minus 3 points, "
+        "and 10 minus 2 is 8.",
+        [
+            ("minus 20", -20, None, "degrees", None, None),
+            ("minus 2.1%", -2.1, None, "percent", None, None),
+            ("3", 3, None, "points", None, None),
+            ("10", 10, None, "count", None, None),
+            ("2", 2, None, "count", None, None),
+            ("8", 8, None, "count", None, None),
+        ],
+    ),
+    # "one in five" is a share too; "one in five years" a frequency, counted in years
+    (
+        "About one in five Ukrainians has left, 1 in every 4 children lives abroad, and floods come one in 10 years.",
+        [
+            ("one in five", 0.2, None, "times", None, "about"),
+            ("1 in every 4", 0.25, None, "times", None, None),
+            ("10", 10, None, "years", None, None),
+        ],
     ),
     # a whole amount and its hundredths are one figure; an implied rate carries through a parallel phrase
     ("The fare is 2 dollars and 75 cents each way.", [("2 dollars and 75 cents", 2.75, None, "USD", None, None)]),

@@ -18,7 +18,7 @@ Decisions where the spec is silent or ambiguous:
   one goes with it ("2013-14", "2023-02-03", "COVID-19").
 - "N hours/days/years ago" is a relative date, not a quantity.
 - Digit fractions ("1/2", "24/7") are not reported, nor are their parts; word shares ("a third of",
-  "two-thirds of", "half of") are, with unit ``times``, as are multiples ("fourfold").
+  "two-thirds of", "half of", "one in five") are, with unit ``times``, as are multiples ("fourfold").
 - A word number hyphen-joined to a non-unit word ("two-state", "one-off") is not reported; a digit
   one ("a 27-member bloc", "1,000-strong") is reported as a count with no counted noun.
 - Ordinals hyphen-joined to a word ("21st-century", "first-ever") are not reported. A possessive
@@ -218,6 +218,7 @@ _FRACTION_AFTER = re.compile(r"[ \t][0-9]{1,2}/[0-9]{1,2}(?![0-9])")
 _TO_GAP = re.compile(rf"{_S}{{1,2}}to{_S}{{1,2}}(?:(?i:{alt(QUALIFIERS, spaced=True)}){_S}{{1,3}})?")
 _RANGE_GAP = re.compile(rf"{_S}{{0,2}}[-–—]{_S}{{0,2}}|-?{_S}{{1,2}}to{_S}{{1,2}}")
 _AND_GAP = re.compile(rf"{_S}{{1,2}}and{_S}{{1,2}}")
+_ONE_IN_GAP = re.compile(rf"{_S}{{1,2}}in{_S}{{1,2}}(?:every{_S}{{1,2}})?")
 _WORD_AFTER = re.compile(rf"{_S}{{1,2}}([A-Za-z]+)\b")
 # A comparison that keeps the rate: "..., up from $3", "... to $5", "compared with $3", "against $3".
 _COMPARED_GAP = re.compile(
@@ -228,6 +229,13 @@ _COMPARED_GAP = re.compile(
 _QUALIFIED = rf"(?:(?i:{alt(QUALIFIERS, spaced=True)}){_S}{{1,3}})?"
 _VERB_GAP = re.compile(rf"{_S}{{0,2}},?{_S}{{0,2}}and{_S}{{1,2}}([a-z]{{2,}}(ing|ed)){_S}{{1,2}}{_QUALIFIED}")
 _VERB_BEFORE = re.compile(rf"([a-z]{{2,}}(ing|ed)){_S}{{1,2}}{_QUALIFIED}$")
+# "three people were killed and nine injured", "... and at least 10 were wounded": coordinated passives
+_AUXILIARY = rf"(?:were|was|are|is|(?:have|has|had){_S}{{1,2}}been)"
+_PARTICIPLE = r"(?:[a-z]{2,}(?:ed|en)|hurt)"
+_PASSIVE_GAP = re.compile(
+    rf"{_S}{{1,2}}{_AUXILIARY}{_S}{{1,2}}{_PARTICIPLE}{_S}{{0,2}},?{_S}{{0,2}}and{_S}{{1,2}}{_QUALIFIED}"
+)
+_PARTICIPLE_AFTER = re.compile(rf"{_S}{{1,2}}(?:{_AUXILIARY}{_S}{{1,2}})?{_PARTICIPLE}\b")
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.'’-")
 _QUALIFIER_SET = frozenset(QUALIFIERS)
 _WINDOW = 48  # characters looked at before a candidate
@@ -323,7 +331,7 @@ def find_quantities(text: str, exclude: Sequence[tuple[int, int]] = ()) -> list[
         if not a.reject and dead.overlaps(a.start, a.end):
             a.reject = True
     _spread_rejections(text, atoms)
-    items = _join_ranges(text, [a for a in atoms if not a.reject])
+    items = _join_ranges(text, _one_in(text, _minus_words(text, [a for a in atoms if not a.reject])))
     _inherit_units(text, items)
     _inherit_qualifiers(text, items)
     items = _join_subunits(text, items)
@@ -825,6 +833,45 @@ def _spread_rejections(text: str, atoms: list[_Atom]) -> None:
                 b.reject = True
 
 
+def _minus_words(text: str, atoms: list[_Atom]) -> list[_Atom]:
+    """'minus 20 degrees': a negative figure, its span from the word; not the margin of 'plus or minus 3' nor
+    the sum '10 minus 2'."""
+    for a in atoms:
+        prev = _prev_word(text, a.start)
+        if prev is None or prev[0].lower() != "minus" or a.value <= 0 or a.kind not in ("digit", "word"):
+            continue
+        before = _prev_word(text, prev[1])
+        if before is None or not (before[0].lower() == "or" or before[0][-1].isdigit()):
+            a.start, a.value = prev[1], -a.value
+    return atoms
+
+
+def _one_in(text: str, atoms: list[_Atom]) -> list[_Atom]:
+    """'one in five Ukrainians', '1 in 4 adults', 'one in every three': a share (unit ``times``, 0.2), as 'a
+    fifth of' would be; not 'one in five years' (a frequency)."""
+    out: list[_Atom] = []
+    i = 0
+    while i < len(atoms):
+        a, b = atoms[i], atoms[i + 1] if i + 1 < len(atoms) else None
+        if (
+            b is not None
+            and text[a.start : a.end].lower() in ("one", "1")
+            and _ONE_IN_GAP.fullmatch(text, a.end, b.start)
+            and b.kind in ("digit", "word")
+            and not (b.currency or b.percent or b.unit or b.vague or b.no_noun)
+            and b.scale == 1
+            and b.value >= 2
+            and b.value == b.value.to_integral_value()
+            and (_next_word(text, b.end) or "") not in UNIT_WORDS
+        ):
+            out.append(_Atom(a.start, b.end, Decimal(1) / b.value, "aunit", unit="times", after=b.end, chain=False))
+            i += 2
+            continue
+        out.append(a)
+        i += 1
+    return out
+
+
 def _join_ranges(text: str, atoms: list[_Atom]) -> list[_Item]:
     """Join 'between 10 and 20', '10-20', '10 to 20' (not after 'from'); resolve every item's unit."""
     items: list[_Item] = []
@@ -1014,7 +1061,10 @@ def _next_word(text: str, pos: int) -> str | None:
 
 
 def _parallel_verbs(text: str, a: _Item, b: _Item) -> bool:
-    """The bare second figure is the object of a verb coordinated with the first's, in the same form."""
+    """The bare second figure is the object of a verb coordinated with the first's, in the same form, or the
+    subject of a passive coordinated with the first's ("three people were killed and nine injured")."""
+    if _PASSIVE_GAP.fullmatch(text, a.tail, b.start):
+        return _PARTICIPLE_AFTER.match(text, b.tail) is not None
     gap = _VERB_GAP.fullmatch(text, a.tail, b.start)
     if gap is None:
         return False
