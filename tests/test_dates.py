@@ -604,6 +604,40 @@ def test_a_range_of_days_is_one_interval(text, want):
     assert [(d.surface, d.value) for d in find_dates(text, dt.date(2023, 2, 3))] == want
 
 
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "Fighting raged from March to May 2021",
+            [("March", "2021-03", "2021-03-31"), ("May 2021", "2021-05", "2021-05-31")],
+        ),
+        ("between June and August 2020", [("June", "2020-06", "2020-06-30"), ("August 2020", "2020-08", "2020-08-31")]),
+        (
+            "in February or March of 2024",
+            [("February", "2024-02", "2024-02-29"), ("March of 2024", "2024-03", "2024-03-31")],
+        ),
+        # the year before, or after, where the unwritten month would fall on the wrong side of the other
+        (
+            "from December to February 2021",
+            [("December", "2020-12", "2020-12-31"), ("February 2021", "2021-02", "2021-02-28")],
+        ),
+        (
+            "From October 2019 to February",
+            [("October 2019", "2019-10", "2019-10-31"), ("February", "2020-02", "2020-02-29")],
+        ),
+        ("between Dec. 30 and Jan. 2, 2021", [("Dec. 30 and Jan. 2, 2021", "2020-12-30/2021-01-02", "2021-01-02")]),
+        # not across a clause, and nothing to share between two months without a year
+        (
+            "In March, and in May 2021, it rained",  # past, after P's month: the year before P's
+            [("March", "2022-03", "2022-03-31"), ("May 2021", "2021-05", "2021-05-31")],
+        ),
+        ("between March and May", [("March", "2023-03", "2023-03-31"), ("May", "2023-05", "2023-05-31")]),
+    ],
+)
+def test_a_pair_of_months_or_days_shares_the_year_written_once(text, want):
+    assert [(d.surface, d.value, d.latest) for d in find_dates(text, dt.date(2023, 2, 3))] == want
+
+
 def test_a_quotation_counts_its_relative_dates_from_the_day_its_lead_in_names():
     text = 'In a statement on Jan. 28, the mayor said: "Yesterday the power came back." Today it failed again.'
     assert [(d.surface, d.value) for d in find_dates(text, dt.date(2023, 2, 3))] == [

@@ -15,6 +15,7 @@ ways, this module decides as follows:
   "the next/past year" is a stretch from P (precision ``interval``); both have an interval value.
 - "Feb. 24 last year", "in May this year": one mention; the month/day takes its year from the
   "last/this/next year" that follows. "Monday, Feb. 6": two mentions; the weekday takes that day.
+  "from March to May 2022": two mentions sharing the written year, over the tense rules.
 - Tense comes from the nearest cue in the date's clause, else in its sentence (not reaching into a
   "that/which ..." clause to the right). by/for/until/before make a target, applied after the past
   step as the page orders them, so "was pushing for Summer" stays in P's year. Exceptions that keep
@@ -44,6 +45,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
+from itertools import pairwise
 from typing import NamedTuple
 
 from etl import edtf
@@ -889,7 +891,7 @@ def find_dates(text: str, published: dt.date, day_first: bool = True) -> list[Da
         mentions.append(mention)
         prev_end = mention.end
     mentions = _weekday_from_date(text, mentions, weekdays) if weekdays else mentions
-    return _weeks_of(text, _ranges(text, _tied_days(text, mentions, p)))
+    return _weeks_of(text, _ranges(text, _shared_years(text, _tied_days(text, mentions, p))))
 
 
 # What a quotation's lead-in dates: 'In a post on Jan. 30, the governor wrote: "Yesterday ..."' — the words inside
@@ -1018,6 +1020,46 @@ def _ranges(text: str, mentions: list[DateMention]) -> list[DateMention]:
         out.extend(joined or [d])
         i += 1
     return out
+
+
+# Two months (or days) joined as a pair or a range share the year written once: "from March to May 2022", "between
+# June and August 2022", "in March or April of 2022" (the first takes the second's year, the one before where it
+# would fall after it: "from December to February 2023"); "from October 2022 to February" (the second takes the
+# first's, the next where it would fall before it).
+_PAIR_JOIN = re.compile(r"[^\S\n]+(?:to|until|till|through|and|or)[^\S\n]+|[^\S\n]*[-–][^\S\n]*", re.IGNORECASE)
+
+
+def _shared_years(text: str, mentions: list[DateMention]) -> list[DateMention]:
+    out = list(mentions)
+    for i, (d, nxt) in enumerate(pairwise(mentions)):
+        if (
+            d.precision != nxt.precision
+            or d.precision not in ("day", "month")
+            or d.modifier is not None
+            or nxt.modifier is not None
+            or not _PAIR_JOIN.fullmatch(text, d.end, nxt.start)
+        ):
+            continue
+        first, last = _writes_year(d.surface), _writes_year(nxt.surface)
+        if last and not first and d.value[5:] != nxt.value[5:]:
+            year = int(nxt.value[:4]) - (d.value[5:] > nxt.value[5:])
+            out[i] = _in_year(d, year) or d
+        elif first and not last and d.value[5:] != nxt.value[5:]:
+            year = int(d.value[:4]) + (nxt.value[5:] < d.value[5:])
+            out[i + 1] = _in_year(nxt, year) or nxt
+    return out
+
+
+def _in_year(d: DateMention, year: int) -> DateMention | None:
+    """A day or month mention moved to ``year`` (None for 29 February of a year without one)."""
+    month = int(d.value[5:7])
+    if d.precision == "month":
+        first, last = dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+    elif not _valid_day(month, int(d.value[8:10]), year):
+        return None
+    else:
+        first = last = dt.date(year, month, int(d.value[8:10]))
+    return replace(d, value=f"{year:04d}{d.value[4:]}", earliest=first.isoformat(), latest=last.isoformat())
 
 
 def _day_after(text: str, d: DateMention, m: re.Match[str]) -> list[DateMention]:
