@@ -155,6 +155,11 @@ NEWS = [
         'Ukraine\'s ambassador to Germany, Oleksii Makeiev, said Berlin should "act faster."',
         [('"act faster."', "Oleksii Makeiev")],
     ),
+    # an age after the name is an apposition too; a number after a date is not a name
+    (
+        '"I don\'t know," Olena Kovalenko, 54, said, standing outside her home.\nIn 2022, 54, said "nothing."',
+        [('"I don\'t know,"', "Olena Kovalenko"), ('"nothing."', None)],
+    ),
     # the clause's subject carries to "adding", "but added", a second quote after "X said,"
     (
         'EU foreign policy chief Josep Borrell said the bloc would "never recognise" the annexation, '
