@@ -53,6 +53,16 @@ NEWS: list[tuple[str, list[Q]]] = [
             ("12", 12, None, "count", None, None),
         ],
     ),
+    # "others" are more of the last counted noun in the sentence, past a figure of another kind; not across sentences
+    (
+        "The strike killed 11 people, including a 10-year-old boy, and wounded 64 others. 5 others fled.",
+        [
+            ("11", 11, None, "people", None, None),
+            ("10", 10, None, "years", None, None),
+            ("64", 64, None, "people", None, None),
+            ("5", 5, None, "others", None, None),
+        ],
+    ),
     (
         "Kyiv sent 100 tanks and 50 went to the front.",
         [("100", 100, None, "tanks", None, None), ("50", 50, None, "count", None, None)],

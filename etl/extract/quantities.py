@@ -218,6 +218,7 @@ _FRACTION_AFTER = re.compile(r"[ \t][0-9]{1,2}/[0-9]{1,2}(?![0-9])")
 _TO_GAP = re.compile(rf"{_S}{{1,2}}to{_S}{{1,2}}(?:(?i:{alt(QUALIFIERS, spaced=True)}){_S}{{1,3}})?")
 _RANGE_GAP = re.compile(rf"{_S}{{0,2}}[-–—]{_S}{{0,2}}|-?{_S}{{1,2}}to{_S}{{1,2}}")
 _AND_GAP = re.compile(rf"{_S}{{1,2}}and{_S}{{1,2}}")
+_SENTENCE_BREAK = re.compile(r"[.!?;:](?:\s|$)|\n")
 _ONE_IN_GAP = re.compile(rf"{_S}{{1,2}}in{_S}{{1,2}}(?:every{_S}{{1,2}})?")
 _WORD_AFTER = re.compile(rf"{_S}{{1,2}}([A-Za-z]+)\b")
 # A comparison that keeps the rate: "..., up from $3", "... to $5", "compared with $3", "against $3".
@@ -279,6 +280,7 @@ class _Item:
     per: str | None
     qualifier: str | None
     count_like: bool  # plain count: may take a neighbour's unit
+    noun: bool = False  # the unit is the counted noun as written ("troops")
 
 
 class _Spans:
@@ -333,6 +335,7 @@ def find_quantities(text: str, exclude: Sequence[tuple[int, int]] = ()) -> list[
     _spread_rejections(text, atoms)
     items = _join_ranges(text, _one_in(text, _minus_words(text, [a for a in atoms if not a.reject])))
     _inherit_units(text, items)
+    _inherit_others(text, items)
     _inherit_qualifiers(text, items)
     items = _join_subunits(text, items)
     _inherit_per(text, items)
@@ -934,7 +937,7 @@ def _resolve(text: str, a: _Atom, b: _Atom | None, value: Decimal, value_max: De
         return _Item(start, end, value, None, a.unit or "count", end, None, _qualifier(text, start), False)
     if a.kind == "ordinal":
         return _Item(start, end, value, None, "ordinal", end, None, None, False)
-    tail, count_like = last.after, False
+    tail, count_like, noun = last.after, False, None
     unit = last.unit or (a.unit if b is None else None) or last.currency or a.currency
     if unit is None and (last.percent or a.percent):
         unit = "percent"
@@ -959,7 +962,7 @@ def _resolve(text: str, a: _Atom, b: _Atom | None, value: Decimal, value_max: De
     qualifier = _qualifier(text, start) or ("at least" if a.vague or last.vague else None)
     if qualifier is None and text.startswith("+", end) and not text[end + 1 : end + 2].isalnum():
         qualifier = "more than"  # a headline's "100,000+"
-    return _Item(start, end, value, value_max, unit, tail, per_unit, qualifier, count_like)
+    return _Item(start, end, value, value_max, unit, tail, per_unit, qualifier, count_like, noun is not None)
 
 
 def _subunit(raw: str, scale: int) -> str | None:
@@ -996,6 +999,20 @@ def _inherit_units(text: str, items: list[_Item]) -> None:
             prev = _prev_word(text, a.start)
             if prev and prev[0].lower() == "from":
                 a.unit, a.count_like = b.unit, False
+
+
+def _inherit_others(text: str, items: list[_Item]) -> None:
+    """'killed 11 people, including a 10-year-old boy, and wounded 64 others': 'others' are more of the last
+    counted noun before them in the sentence."""
+    for i, b in enumerate(items):
+        if not (b.noun and b.unit == "others"):
+            continue
+        for a in reversed(items[:i]):
+            if _SENTENCE_BREAK.search(text, a.end, b.start):
+                break
+            if a.noun and a.unit != "others":
+                b.unit = a.unit
+                break
 
 
 def _inherit_qualifiers(text: str, items: list[_Item]) -> None:
