@@ -356,6 +356,16 @@ SENTENCES: list[tuple[str, list[Row]]] = [
             ("the third quarter of 2022", "2022-07-01/2022-09-30", "2022-07-01", "2022-09-30", "interval", None),
         ],
     ),
+    # halves of a year written or named; "the first half of the match" is none
+    (
+        "Exports fell in the first half of 2022 and in H2 2021, and will grow by the second half of next year, "
+        "as in the first half of the match.",
+        [
+            ("the first half of 2022", "2022-01-01/2022-06-30", "2022-01-01", "2022-06-30", "interval", None),
+            ("H2 2021", "2021-07-01/2021-12-31", "2021-07-01", "2021-12-31", "interval", None),
+            ("by the second half of next year", "2024-07-01/2024-12-31", None, "2024-12-31", "interval", "by"),
+        ],
+    ),
     (
         "Revenue in January 2023 was lower than in the same month in 2022; in 2021 it grew, the previous year not.",
         [

@@ -110,6 +110,8 @@ _CORE = re.compile(
     | (?P<span>\bthe{_SP}(?P<span_det>next|last|past|coming){_SP}(?P<span_u>year|month|week)\b)
     | (?P<qtr>(?:\bQ(?P<q_n>[1-4])|\bthe{_SP}(?P<q_w>first|second|third|fourth|final){_SP}quarter)\b
         (?:(?:{_SP}of|,)?{_SP}(?P<q_y>[12][0-9]{{3}})(?![0-9]))?)
+    | (?P<half>(?:\bH(?P<h_n>[12])|\bthe{_SP}(?P<h_w>first|second){_SP}half{_SP}of)
+        (?:{_SP}(?P<h_y>[12][0-9]{{3}})(?![0-9])|{_SP}(?P<h_rel>the|this|next|last){_SP}year\b))
     | (?P<same>\bthe{_SP}same{_SP}month\b(?:{_SP}(?:in|of){_SP}(?P<same_y>[12][0-9]{{3}})(?![0-9])
         |{_SP}(?P<same_last>last{_SP}year|a{_SP}year{_SP}(?:earlier|ago|before))\b)?)
     | (?P<dr>\bthe{_SP}(?:day{_SP}(?P<dr_ba>before|after)|(?P<dr_adj>previous|next|following){_SP}day)\b
@@ -157,6 +159,7 @@ _ANCHOR = re.compile(
             r"\bthe(?=[^\S\n]+(?:year|month|next|last|past|coming|first|second|third|fourth|final|same|previous|day|following)\b)",
             r"\byear-end",
             r"\bq[1-4]\b",
+            r"\bh[12]\b",
         ]
     )
 )
@@ -251,6 +254,10 @@ def _parse_core(m: re.Match[str], published: dt.date, day_first: bool = True) ->
         y = int(g("q_y")) if g("q_y") else published.year
         last = dt.date(y, 3 * n, calendar.monthrange(y, 3 * n)[1])
         return _Core("interval", s, e, y, 3 * n - 2, 1, last=last)
+    if kind == "half":  # "the first half of 2023", "H2 2022", "the second half of next year"
+        n = int(g("h_n")) if g("h_n") else 1 + (g("h_w").lower() == "second")
+        y = int(g("h_y")) if g("h_y") else published.year + _RELATIVE_DETS.get(g("h_rel").lower(), 0)
+        return _Core("interval", s, e, y, 6 * n - 5, 1, last=dt.date(y, 6 * n, 30 if n == 1 else 31))
     if kind == "span":
         return _span(s, e, g("span_det").lower(), g("span_u").lower(), published)
     if kind == "the":  # "the end of the year": only with a narrowing (see _accept)
