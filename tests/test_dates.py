@@ -284,6 +284,13 @@ SENTENCES: list[tuple[str, list[Row]]] = [
         "Parliament passed the law two years ago.",
         [("two years ago", "2021", "2021-01-01", "2021-12-31", YEAR, None)],
     ),
+    (
+        "The plant closed a decade ago; the war began two decades ago.",
+        [
+            ("a decade ago", "2013", "2013-01-01", "2013-12-31", YEAR, None),
+            ("two decades ago", "2003", "2003-01-01", "2003-12-31", YEAR, None),
+        ],
+    ),
     ("The ruling came a year ago.", [("a year ago", "2022", "2022-01-01", "2022-12-31", YEAR, None)]),
     (
         "The court ruled three days ago.",
