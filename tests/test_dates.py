@@ -363,6 +363,14 @@ SENTENCES: list[tuple[str, list[Row]]] = [
             ("the third quarter of 2022", "2022-07-01/2022-09-30", "2022-07-01", "2022-09-30", "interval", None),
         ],
     ),
+    # "on the 5th": a later day of the month the paragraph named; not before a noun, nor with no month named
+    (
+        "Talks opened on Feb. 1 and closed on the 5th.\nOn the 24th anniversary, the 5th Brigade left on the 9th.",
+        [
+            ("Feb. 1", "2023-02-01", "2023-02-01", "2023-02-01", DAY, None),
+            ("5th", "2023-02-05", "2023-02-05", "2023-02-05", DAY, None),
+        ],
+    ),
     # halves of a year written or named; "the first half of the match" is none
     (
         "Exports fell in the first half of 2022 and in H2 2021, and will grow by the second half of next year, "

@@ -116,6 +116,7 @@ _CORE = re.compile(
         |{_SP}(?P<same_last>last{_SP}year|a{_SP}year{_SP}(?:earlier|ago|before))\b)?)
     | (?P<dr>\bthe{_SP}(?:day{_SP}(?P<dr_ba>before|after)|(?P<dr_adj>previous|next|following){_SP}day)\b
         |\b(?P<dr_n>[0-9]{{1,2}}|{_NUM}){_SP}days?{_SP}(?P<dr_dir>later|earlier|before|after)\b)
+    | (?P<nth>\bthe{_SP}(?P<nth_d>[0-3]?[0-9])(?:st|nd|rd|th)(?!\w|[.,:/-]\w)(?!{_SP}of\b))
     | (?P<prev>\b(?:the{_SP}previous{_SP}year|the{_SP}year{_SP}before|a{_SP}year{_SP}earlier)\b)
     | (?P<the>\bthe{_SP}(?P<the_u>year|month)\b)
     | (?P<ye>\byear-end\b)
@@ -156,7 +157,8 @@ _ANCHOR = re.compile(
         [
             *(rf"\b(?<![.,:/$€£¥₴#]){d}" for d in "0123456789"),
             *(rf"\b{w}" if len(w) >= 3 else rf"\b{w}\b" for w in first_letters(_STARTS)),
-            r"\bthe(?=[^\S\n]+(?:year|month|next|last|past|coming|first|second|third|fourth|final|same|previous|day|following)\b)",
+            r"\bthe(?=[^\S\n]+(?:year|month|next|last|past|coming|first|second|third|fourth|final|same|previous|day"
+            r"|following|[0-3]?[0-9](?:st|nd|rd|th))\b)",
             r"\byear-end",
             r"\bq[1-4]\b",
             r"\bh[12]\b",
@@ -817,6 +819,8 @@ def _anchored(text: str, m: re.Match[str], mentions: list[DateMention], p: dt.da
     before = [d for d in mentions if d.start >= line_start and d.precision in ("day", "month", "year")]
     if m.lastgroup == "dr":
         return _days_from(text, m, [d for d in before if d.precision == "day" and d.modifier is None])
+    if m.lastgroup == "nth":
+        return _nth_of_named(text, m, [d for d in before if d.precision in ("day", "month")])
     if m.lastgroup == "same":
         named = next((d.value for d in reversed(before) if d.precision in ("day", "month")), None)
         if named is None:
@@ -830,6 +834,20 @@ def _anchored(text: str, m: re.Match[str], mentions: list[DateMention], p: dt.da
     lo, hi = _closed(value, None)
     s, e = m.span()
     return DateMention(s, e, text[s:e], value, lo.isoformat(), hi.isoformat(), precision, None)
+
+
+def _nth_of_named(text: str, m: re.Match[str], named: list[DateMention]) -> DateMention | None:
+    """ "Talks opened on Feb. 3 and ended on the 5th": after "on", a day of the month the paragraph last named,
+    later than the day it named; not "on the 24th anniversary" or "the 5th Brigade" (a noun follows)."""
+    prev = _prev_word(text, m.start(), max(0, m.start() - 12))
+    nxt = _next_word(text, m.end())[1]
+    if not named or prev is None or prev[1].lower() != "on" or (nxt[:1].isalpha() and nxt.lower() not in CLOSED_CLASS):
+        return None
+    last = named[-1]
+    year, month, day = int(last.value[:4]), int(last.value[5:7]), int(m.group("nth_d"))
+    if not _valid_day(month, day, year) or (last.precision == "day" and day <= int(last.value[8:10])):
+        return None
+    return _day(text, m.start("nth_d"), m.end(), f"{year:04d}-{month:02d}-{day:02d}")  # "5th", as "19th of March"
 
 
 # "the day before the vote", "two days after the attack": the day counts from an event, not from a date.
@@ -886,7 +904,7 @@ def find_dates(text: str, published: dt.date, day_first: bool = True) -> list[Da
         if m is None:
             continue
         scanned = m.end()
-        if m.lastgroup in ("same", "prev", "dr"):
+        if m.lastgroup in ("same", "prev", "dr", "nth"):
             mention = _anchored(text, m, mentions, p)
         else:
             said_on = _said_on(text, quotations.opening(m.start()), mentions, p)
