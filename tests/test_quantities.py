@@ -53,6 +53,19 @@ NEWS: list[tuple[str, list[Q]]] = [
             ("12", 12, None, "count", None, None),
         ],
     ),
+    # "X of the Y troops": a part counts what the whole counts (a counted noun only)
+    (
+        "Russia deployed more than 300,000 of its 1.1 million troops; two of the 12 victims were children; "
+        "5 of the 10 km were mined.",
+        [
+            ("300,000", 300_000, None, "troops", None, "more than"),
+            ("1.1 million", 1_100_000, None, "troops", None, None),
+            ("two", 2, None, "victims", None, None),
+            ("12", 12, None, "victims", None, None),
+            ("5", 5, None, "count", None, None),
+            ("10", 10, None, "km", None, None),
+        ],
+    ),
     # "others" are more of the last counted noun in the sentence, past a figure of another kind; not across sentences
     (
         "The strike killed 11 people, including a 10-year-old boy, and wounded 64 others. 5 others fled.",
@@ -287,13 +300,16 @@ NEWS: list[tuple[str, list[Q]]] = [
             ("8", 8, None, "count", None, None),
         ],
     ),
-    # "one in five" is a share too; "one in five years" a frequency, counted in years
+    # "one in five", "four out of nine": each number is a figure, "one" too
     (
-        "About one in five Ukrainians has left, 1 in every 4 children lives abroad, and floods come one in 10 years.",
+        "One in three adults left, about one in every five Ukrainians, and 4 out of 9 areas are done.",
         [
-            ("one in five", 0.2, None, "times", None, "about"),
-            ("1 in every 4", 0.25, None, "times", None, None),
-            ("10", 10, None, "years", None, None),
+            ("One", 1, None, "count", None, None),
+            ("three", 3, None, "adults", None, None),
+            ("one", 1, None, "count", None, "about"),
+            ("five", 5, None, "ukrainians", None, None),
+            ("4", 4, None, "count", None, None),
+            ("9", 9, None, "areas", None, None),
         ],
     ),
     # a whole amount and its hundredths are one figure; an implied rate carries through a parallel phrase

@@ -18,7 +18,8 @@ Decisions where the spec is silent or ambiguous:
   one goes with it ("2013-14", "2023-02-03", "COVID-19").
 - "N hours/days/years ago" is a relative date, not a quantity.
 - Digit fractions ("1/2", "24/7") are not reported, nor are their parts; word shares ("a third of",
-  "two-thirds of", "half of", "one in five") are, with unit ``times``, as are multiples ("fourfold").
+  "two-thirds of", "half of") are, with unit ``times``, as are multiples ("fourfold"). "One in five", "four
+  out of nine" are two figures each.
 - A word number hyphen-joined to a non-unit word ("two-state", "one-off") is not reported; a digit
   one ("a 27-member bloc", "1,000-strong") is reported as a count with no counted noun.
 - Ordinals hyphen-joined to a word ("21st-century", "first-ever") are not reported. A possessive
@@ -219,7 +220,11 @@ _TO_GAP = re.compile(rf"{_S}{{1,2}}to{_S}{{1,2}}(?:(?i:{alt(QUALIFIERS, spaced=T
 _RANGE_GAP = re.compile(rf"{_S}{{0,2}}[-–—]{_S}{{0,2}}|-?{_S}{{1,2}}to{_S}{{1,2}}")
 _AND_GAP = re.compile(rf"{_S}{{1,2}}and{_S}{{1,2}}")
 _SENTENCE_BREAK = re.compile(r"[.!?;:](?:\s|$)|\n")
-_ONE_IN_GAP = re.compile(rf"{_S}{{1,2}}in{_S}{{1,2}}(?:every{_S}{{1,2}})?")
+# "one in five Ukrainians", "one out of 10": "one" is a figure of the share (each number is one)
+_ONE_SHARE = re.compile(
+    rf"{_S}{{1,2}}(?:in|out{_S}{{1,2}}of){_S}{{1,2}}(?:every{_S}{{1,2}})?(?:[0-9]|(?i:{alt([*SMALL, *TENS])})\b)"
+)
+_PART_OF_GAP = re.compile(rf"{_S}{{1,2}}of{_S}{{1,2}}(?:the|its|their|his|her|our|these|those|all|some){_S}{{1,2}}")
 _WORD_AFTER = re.compile(rf"{_S}{{1,2}}([A-Za-z]+)\b")
 # A comparison that keeps the rate: "..., up from $3", "... to $5", "compared with $3", "against $3".
 _COMPARED_GAP = re.compile(
@@ -333,7 +338,7 @@ def find_quantities(text: str, exclude: Sequence[tuple[int, int]] = ()) -> list[
         if not a.reject and dead.overlaps(a.start, a.end):
             a.reject = True
     _spread_rejections(text, atoms)
-    items = _join_ranges(text, _one_in(text, _minus_words(text, [a for a in atoms if not a.reject])))
+    items = _join_ranges(text, _minus_words(text, [a for a in atoms if not a.reject]))
     _inherit_units(text, items)
     _inherit_others(text, items)
     _inherit_qualifiers(text, items)
@@ -849,32 +854,6 @@ def _minus_words(text: str, atoms: list[_Atom]) -> list[_Atom]:
     return atoms
 
 
-def _one_in(text: str, atoms: list[_Atom]) -> list[_Atom]:
-    """'one in five Ukrainians', '1 in 4 adults', 'one in every three': a share (unit ``times``, 0.2), as 'a
-    fifth of' would be; not 'one in five years' (a frequency)."""
-    out: list[_Atom] = []
-    i = 0
-    while i < len(atoms):
-        a, b = atoms[i], atoms[i + 1] if i + 1 < len(atoms) else None
-        if (
-            b is not None
-            and text[a.start : a.end].lower() in ("one", "1")
-            and _ONE_IN_GAP.fullmatch(text, a.end, b.start)
-            and b.kind in ("digit", "word")
-            and not (b.currency or b.percent or b.unit or b.vague or b.no_noun)
-            and b.scale == 1
-            and b.value >= 2
-            and b.value == b.value.to_integral_value()
-            and (_next_word(text, b.end) or "") not in UNIT_WORDS
-        ):
-            out.append(_Atom(a.start, b.end, Decimal(1) / b.value, "aunit", unit="times", after=b.end, chain=False))
-            i += 2
-            continue
-        out.append(a)
-        i += 1
-    return out
-
-
 def _join_ranges(text: str, atoms: list[_Atom]) -> list[_Item]:
     """Join 'between 10 and 20', '10-20', '10 to 20' (not after 'from'); resolve every item's unit."""
     items: list[_Item] = []
@@ -916,10 +895,13 @@ def _is_range(text: str, a: _Atom, b: _Atom) -> bool:
 
 
 def _one_is_number(text: str, a: _Atom) -> bool:
-    """'one soldier' is a figure; 'one of', 'no one', 'the one', 'one another', 'one said' are not."""
+    """'one soldier' and 'one in five' are figures; 'one of', 'no one', 'the one', 'one another', 'one said' are
+    not."""
     prev = _prev_word(text, a.start)
     if prev and prev[0].lower() in ("no", "the", "this", "that", "any", "every", "each", "which", "such"):
         return False
+    if _ONE_SHARE.match(text, a.end, a.end + 40):
+        return True
     nxt = _NEXT_WORD.match(text, a.end, a.end + 40)
     w = nxt.group("w").lower() if nxt else ""
     if w == "day" and prev and (prev[0].lower() in MODALS or prev[0].lower() in ("some", "may")):
@@ -985,7 +967,7 @@ def _unit_word(raw: str, scale: int) -> tuple[str, str] | None:
 
 def _inherit_units(text: str, items: list[_Item]) -> None:
     """'15,000 troops to up to 30,000' and 'killing three people and wounding 14': the second figure takes
-    the first's unit; 'from X to Y troops' too."""
+    the first's unit; 'from X to Y troops' and 'X of the Y troops' the second's."""
     for a, b in pairwise(items):
         if "ordinal" in (a.unit, b.unit):
             continue
@@ -999,6 +981,8 @@ def _inherit_units(text: str, items: list[_Item]) -> None:
             prev = _prev_word(text, a.start)
             if prev and prev[0].lower() == "from":
                 a.unit, a.count_like = b.unit, False
+        elif a.count_like and b.noun and _PART_OF_GAP.fullmatch(text, a.end, b.start):
+            a.unit, a.count_like, a.noun = b.unit, False, True  # "300 of the 450 lawmakers": lawmakers
 
 
 def _inherit_others(text: str, items: list[_Item]) -> None:
