@@ -85,14 +85,17 @@ _CARD_BRANDS = re.compile(  # on fold_case(paragraph)
 _BYLINE = re.compile(r"^(?:by|(?:with\ )?(?:additional\ )?reporting\ by|written\ by|compiled\ by)\s+\S", re.I | re.X)
 # A credit: "(Photo: ...)" closed later in the paragraph (_photo_credit checks the bracket), "Photo by", ...
 # A paragraph that only dates the article: "Published June 22, 2023", "Updated: 18.05.2023, 18:28",
-# "Thursday, 18 May 2023 10:14 GMT". A byline (kept, not blanked), never a promo title.
+# "Thursday, 18 May 2023 10:14 GMT", "Updated 14:05 GMT, December 19, 2023". A byline (kept, not blanked), never a
+# promo title.
 _MONTH = "|".join(MONTH_NAMES) + "|" + "|".join(a.capitalize() for a in MONTH_ABBREVIATIONS)
+_CLOCK = r"\d{1,2}[:.]\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*[A-Z]{2,4}|\s*[+-]\d{2}:?\d{2})?"
 _DATELINE = re.compile(
     rf"(?i:(?:published|updated|posted|last\ updated|first\ published)(?:\ on)?:?\s+)?"
+    rf"(?:{_CLOCK},?\s+)?"  # "Updated 14:05 GMT, December 19, 2023"
     rf"(?:(?:{'|'.join(WEEKDAY_NAMES)}),?\s+)?"
     rf"(?:(?:{_MONTH})\.?\s+\d{{1,2}},?\s*\d{{4}}|\d{{1,2}}\s+(?:{_MONTH})\.?\s+\d{{4}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}"
     rf"|\d{{4}}-\d{{2}}-\d{{2}})"
-    rf"(?:,?\s*(?:at\s+)?\d{{1,2}}[:.]\d{{2}}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*[A-Z]{{2,4}}|\s*[+-]\d{{2}}:?\d{{2}})?)?\s*"
+    rf"(?:,?\s*(?:at\s+)?{_CLOCK})?\s*"
 )
 _WORDS = re.compile(r"[^\W\d_]{3,}")  # a word of three letters or more
 _WIDGET_SIGN = re.compile(r"[↺↻⟲⟳−＋✕×▲▼◀▶►◄☰⋮…]|\bpx\b")  # controls of a font-size or menu widget

@@ -8,6 +8,7 @@ PAGE = "\n".join(
     [
         "Allies pledge more shells",
         "Published June 22,2023",
+        "Updated 14:05 GMT, June 22, 2023",
         "Subscribe",
         "+ ↺ − 16 px",
         "Officials said on Tuesday that Ukraine would one day become a member of the alliance, and that the "
@@ -31,6 +32,7 @@ def test_furniture_datelines_and_story() -> None:
     assert kinds(PAGE) == [
         ("headline", "Allies pledge more shell"),
         ("byline", "Published June 22,2023"),  # a dateline is read, never a promo title
+        ("byline", "Updated 14:05 GMT, June "),  # the time before the date too
         ("chrome", "Subscribe"),
         ("chrome", "+ ↺ − 16 px"),  # a widget: no word
         ("body", "Officials said on Tuesda"),  # "become a member" in a long paragraph is news
