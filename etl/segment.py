@@ -103,7 +103,8 @@ _PHOTO_BRACKET = re.compile(r"\((?:photo|photograph|image|video|pictured)\b", re
 _PHOTO_CREDIT = re.compile(  # on fold_case(paragraph)
     first_char_first(
         [
-            r"\bphoto\s*(?:by|:|credit)",
+            r"\bphoto(?:graph)?\s*(?:by|:|credit)",  # "Photograph: Reuters" (Guardian style) too
+            r"\bpicture\s*(?:by|:)",
             r"\bimage\s*(?:by|:|credit)",
             r"via\ getty\ images",
             *(rf"\b{agency}\s+(?:photo|images)\b" for agency in ("ap", "afp", "reuters", "epa", "getty")),

@@ -14,6 +14,7 @@ PAGE = "\n".join(
         "Officials said on Tuesday that Ukraine would one day become a member of the alliance, and that the "
         "allies would keep sending air defence systems, shells and generators through the winter to help it.",
         "Prices start at $99.99.",
+        "Photograph: Stringer/Reuters",
         "Leave a Reply",
         "Show more",
         "Become a member and read without limits",
@@ -37,6 +38,7 @@ def test_furniture_datelines_and_story() -> None:
         ("chrome", "+ ↺ − 16 px"),  # a widget: no word
         ("body", "Officials said on Tuesda"),  # "become a member" in a long paragraph is news
         ("body", "Prices start at $99.99."),
+        ("caption", "Photograph: Stringer/Reu"),  # a credit line
         ("chrome", "Leave a Reply"),
         ("chrome", "Show more"),
         ("chrome", "Become a member and read"),  # the same words in a short paragraph are a promo
