@@ -41,6 +41,15 @@ NEWS: list[tuple[str, list[Q]]] = [
         [("5", 5, None, "soldiers", None, "at least"), ("12", 12, None, "soldiers", None, "more than")],
     ),
     (
+        "Two people were killed and 10 were hurt; 300 homes had been shelled and 20 taken.",
+        [
+            ("Two", 2, None, "people", None, None),
+            ("10", 10, None, "people", None, None),
+            ("300", 300, None, "homes", None, None),
+            ("20", 20, None, "homes", None, None),
+        ],
+    ),
+    (
         "Some 2,000 homes were damaged, and 300 destroyed.",
         [("2,000", 2000, None, "homes", None, "some"), ("300", 300, None, "homes", None, None)],
     ),

@@ -56,6 +56,7 @@ from itertools import pairwise
 from etl.extract.base import Quantity
 from etl.extract.dates import year_reading
 from etl.extract.english import (
+    BE,
     CLOSED_CLASS,
     DETERMINERS,
     MODALS,
@@ -64,6 +65,7 @@ from etl.extract.english import (
     PREPOSITIONS,
     first_char_first,
     is_plural,
+    sentences,
     words,
 )
 from etl.extract.numbers import (
@@ -78,6 +80,7 @@ from etl.extract.numbers import (
     SMALL,
     TENS,
 )
+from etl.extract.tense import PARTICIPLES
 from etl.extract.units import (
     CURRENCY_BEFORE,
     CURRENCY_CODES,
@@ -219,12 +222,11 @@ _FRACTION_AFTER = re.compile(r"[ \t][0-9]{1,2}/[0-9]{1,2}(?![0-9])")
 _TO_GAP = re.compile(rf"{_S}{{1,2}}to{_S}{{1,2}}(?:(?i:{alt(QUALIFIERS, spaced=True)}){_S}{{1,3}})?")
 _RANGE_GAP = re.compile(rf"{_S}{{0,2}}[-–—]{_S}{{0,2}}|-?{_S}{{1,2}}to{_S}{{1,2}}")
 _AND_GAP = re.compile(rf"{_S}{{1,2}}and{_S}{{1,2}}")
-_SENTENCE_BREAK = re.compile(r"[.!?;:](?:\s|$)|\n")
 # "one in five Ukrainians", "one out of 10": "one" is a figure of the share (each number is one)
 _ONE_SHARE = re.compile(
     rf"{_S}{{1,2}}(?:in|out{_S}{{1,2}}of){_S}{{1,2}}(?:every{_S}{{1,2}})?(?:[0-9]|(?i:{alt([*SMALL, *TENS])})\b)"
 )
-_PART_OF_GAP = re.compile(rf"{_S}{{1,2}}of{_S}{{1,2}}(?:the|its|their|his|her|our|these|those|all|some){_S}{{1,2}}")
+_PART_OF_GAP = re.compile(rf"{_S}{{1,2}}of{_S}{{1,2}}(?:{alt(DETERMINERS | {'all', 'some'})}){_S}{{1,2}}")
 _WORD_AFTER = re.compile(rf"{_S}{{1,2}}([A-Za-z]+)\b")
 # A comparison that keeps the rate: "..., up from $3", "... to $5", "compared with $3", "against $3".
 _COMPARED_GAP = re.compile(
@@ -236,8 +238,8 @@ _QUALIFIED = rf"(?:(?i:{alt(QUALIFIERS, spaced=True)}){_S}{{1,3}})?"
 _VERB_GAP = re.compile(rf"{_S}{{0,2}},?{_S}{{0,2}}and{_S}{{1,2}}([a-z]{{2,}}(ing|ed)){_S}{{1,2}}{_QUALIFIED}")
 _VERB_BEFORE = re.compile(rf"([a-z]{{2,}}(ing|ed)){_S}{{1,2}}{_QUALIFIED}$")
 # "three people were killed and nine injured", "... and at least 10 were wounded": coordinated passives
-_AUXILIARY = rf"(?:were|was|are|is|(?:have|has|had){_S}{{1,2}}been)"
-_PARTICIPLE = r"(?:[a-z]{2,}(?:ed|en)|hurt)"
+_AUXILIARY = rf"(?:(?:have|has|had){_S}{{1,2}})?(?:{alt(BE)})"
+_PARTICIPLE = rf"(?:[a-z]{{2,}}ed|{alt(PARTICIPLES)})"
 _PASSIVE_GAP = re.compile(
     rf"{_S}{{1,2}}{_AUXILIARY}{_S}{{1,2}}{_PARTICIPLE}{_S}{{0,2}},?{_S}{{0,2}}and{_S}{{1,2}}{_QUALIFIED}"
 )
@@ -991,8 +993,10 @@ def _inherit_others(text: str, items: list[_Item]) -> None:
     for i, b in enumerate(items):
         if not (b.noun and b.unit == "others"):
             continue
+        line = text.rfind("\n", 0, b.start) + 1
+        opening = next((s for s, _ in reversed(sentences(text, line, b.start + 1)) if s <= b.start), line)
         for a in reversed(items[:i]):
-            if _SENTENCE_BREAK.search(text, a.end, b.start):
+            if a.start < opening:
                 break
             if a.noun and a.unit != "others":
                 b.unit = a.unit

@@ -25,7 +25,7 @@ from etl.extract.english import (
     words,
 )
 
-__all__ = ["AIMED", "FUTURE", "PAST", "PERFECT", "PRESENT", "Tenses"]
+__all__ = ["AIMED", "FUTURE", "PARTICIPLES", "PAST", "PERFECT", "PRESENT", "Tenses"]
 
 
 # Tense cues. PAST is a completed event ("occupied", "was"); AIMED a past that still points ahead
@@ -68,12 +68,12 @@ _IRREGULAR_PAST = frozenset(
     kept felt meant paid laid sold stood understood became ran sat shot fled forgot hid oversaw overtook undertook
     withdrew arose caught dealt dug froze hung lent mistook rode rang shook slid sprang stole stuck swore swept
     taught tore woke wore wept heard sank blew foresaw overthrew upheld withheld forbade sped slew strove swam
-    swung fed bled bent lit""".split()
+    swung fed bled bent lit hurt""".split()
 )
-_PARTICIPLES = frozenset(
+PARTICIPLES = frozenset(
     """been done gone seen taken given begun known shown grown written spoken broken chosen driven fallen risen
     stolen sworn torn worn hidden forgotten gotten ridden eaten beaten drawn flown thrown withdrawn overseen
-    undertaken""".split()
+    undertaken hurt""".split()
 )
 # Present tense: be, and -s verbs that put a date in the present ("expires on March 18").
 _PRESENT_WORDS = frozenset(
@@ -162,13 +162,13 @@ def _cue(raw: list[str], low: list[str], i: int) -> str | None:
     if w in _HAD:
         return PERFECT
     if w in _PAST_WORDS:  # "was pushing for Summer", "was extended until Feb. 14" point ahead
-        ahead = nxt.endswith("ing") or nxt in _IRREGULAR_PAST or nxt in _PARTICIPLES or _regular_past(nxt)
+        ahead = nxt.endswith("ing") or nxt in _IRREGULAR_PAST or nxt in PARTICIPLES or _regular_past(nxt)
         ahead = ahead or nxt in _PROSPECT_ADJECTIVES
         return AIMED if ahead else PAST
     if w in _PAST_ADVERBS or w in _INTENT_PAST or (w in _REPORTING and prv not in _DETERMINERS_ALL):
         return AIMED
     had = prv in _HAD or prv2 in _HAD
-    if w in _PARTICIPLES and (prv in _HAVE or prv2 in _HAVE):
+    if w in PARTICIPLES and (prv in _HAVE or prv2 in _HAVE):
         return PERFECT if had else PAST
     if (w in _IRREGULAR_PAST or _regular_past(raw[i])) and prv not in _NOT_PAST_BEFORE:
         return PERFECT if had else PAST
@@ -190,7 +190,7 @@ _CUE_WORDS = (
     | _PAST_ADVERBS
     | _INTENT_PAST
     | _REPORTING
-    | _PARTICIPLES
+    | PARTICIPLES
     | _IRREGULAR_PAST
     | _PRESENT_WORDS
     | {"next", "coming", "due", "is", "are", "am"}
