@@ -1048,14 +1048,11 @@ def _ranges(text: str, mentions: list[DateMention]) -> list[DateMention]:
     return out
 
 
-# Two months (or days) joined as a pair or a range share the year written once: "from March to May 2022", "between
-# June and August 2022", "in March or April of 2022" (the first takes the second's year, the one before where it
-# would fall after it: "from December to February 2023"); "from October 2022 to February" (the second takes the
-# first's, the next where it would fall before it).
-_PAIR_JOIN = re.compile(r"[^\S\n]+(?:to|until|till|through|and|or)[^\S\n]+|[^\S\n]*[-–][^\S\n]*", re.IGNORECASE)
-
-
 def _shared_years(text: str, mentions: list[DateMention]) -> list[DateMention]:
+    """Two months (or days) joined as a pair or a range share the year written once: "from March to May 2022",
+    "between June and August 2022", "in March or April of 2022" (the first takes the second's year, the one before
+    where it would fall after it: "from December to February 2023"); "from October 2022 to February" (the second
+    takes the first's, the next where it would fall before it)."""
     out = list(mentions)
     for i, (d, nxt) in enumerate(pairwise(mentions)):
         if (
@@ -1063,7 +1060,7 @@ def _shared_years(text: str, mentions: list[DateMention]) -> list[DateMention]:
             or d.precision not in ("day", "month")
             or d.modifier is not None
             or nxt.modifier is not None
-            or not _PAIR_JOIN.fullmatch(text, d.end, nxt.start)
+            or not _COORDINATION.fullmatch(text, d.end, nxt.start)
         ):
             continue
         first, last = _writes_year(d.surface), _writes_year(nxt.surface)
@@ -1078,13 +1075,13 @@ def _shared_years(text: str, mentions: list[DateMention]) -> list[DateMention]:
 
 def _in_year(d: DateMention, year: int) -> DateMention | None:
     """A day or month mention moved to ``year`` (None for 29 February of a year without one)."""
-    month = int(d.value[5:7])
     if d.precision == "month":
+        month = int(d.value[5:7])
         first, last = dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
-    elif not _valid_day(month, int(d.value[8:10]), year):
+    elif (day := _same_day(dt.date.fromisoformat(d.value), year)) is None:
         return None
     else:
-        first = last = dt.date(year, month, int(d.value[8:10]))
+        first = last = day
     return replace(d, value=f"{year:04d}{d.value[4:]}", earliest=first.isoformat(), latest=last.isoformat())
 
 
