@@ -21,6 +21,15 @@ on 10,000 articles, and its answer cannot change while the database is served.
 Row counts of table pages (a filter, a search) are kept the same way: paging through a search's results asks for the
 count of all its matches on every page.
 
+Searches on big tables: a table page's ``?_search=`` filters by ``rowid in (select rowid from <fts> where ...)``, and
+SQLite plans such an IN as if it held 25 rows, so for a common word it looks up every match and sorts them all to
+show the first 100 (72,613 paragraphs for "Bakhmut" at 10,000 articles: 40 ms). When the page is ordered by a column
+an index leads with and whose values tell the rows apart (so a walk along the index gives Datasette's order exactly),
+and the match is big enough for that walk to reach a page of matches sooner than the look-ups would end (more than
+sqrt(page rows x table rows) matches: then about 100 x rows / matches index steps, fewer than the matches), the page's
+query reads ``+rowid in (...)``: the same rows, in the same order, found by that walk (8 ms). Counts and facets keep
+Datasette's SQL: they need every match anyway.
+
 Only look-ups, counts and shared summaries are cached: queries still run on Datasette's SQL threads under its time
 limits, so a runaway query cannot block other readers (tests/test_serving.py).
 """
@@ -33,6 +42,8 @@ import datetime
 import functools
 import gc
 import json
+import math
+import re
 import urllib.parse
 
 from datasette import hookimpl
@@ -98,7 +109,7 @@ def startup(datasette):
             for name in SCHEMA_LOOKUPS:
                 if hasattr(db, name):
                     setattr(db, name, _amemo(getattr(db, name)))
-            db.execute = _counts_once(db.execute)
+            db.execute = _counts_once(_searched_in_order(db.execute))
     spelling = {}
 
     async def table_spelling(database, table):
@@ -208,6 +219,61 @@ def _counts_once(execute):
         return result
 
     wrapper.hits = 0
+    return wrapper
+
+
+# A table page's query as Datasette 0.65.5 writes it (views/table.py), and its full-text filter (filters.py).
+_TABLE_PAGE = re.compile(
+    r"select .+? from (?P<table>\[[^\]]+\]|\w+) where .+? order by (?P<order>\[[^\]]+\]|\w+)(?: desc)?(?:, [^ ]+)*"
+    r" limit (?P<limit>\d+)(?: offset \d+)?",
+    re.DOTALL,
+)
+_SEARCH_FILTER = re.compile(
+    r"(?<![+\w])rowid in \((?P<match>select rowid from (?P<fts>\[[^\]]+\]|\w+) where (?P=fts) match "
+    r"(?:escape_fts\(:search\)|:search))\)"
+)
+
+
+def _searched_in_order(execute):
+    """An immutable database's ``execute`` with a table page's big search walked along the page's order (see the
+    module's docstring); every other query, and a search too small to pay, as Datasette wrote it."""
+    ordered: dict[str, tuple[int, set[str]]] = {}  # table -> its rows, the columns an index orders it by
+    matched = _Kept()
+
+    async def first(sql: str, params=None):
+        result = await execute(sql, params)
+        return result.rows[0][0] if result.rows else None
+
+    async def order_of(table: str) -> tuple[int, set[str]]:
+        """The table's rows and the columns that an index leads with and that tell every row apart, from the
+        build's analyze (sqlite_stat1: "rows rows-per-value ..."): walking one of them gives Datasette's order,
+        ties and all (a column of equal values would leave the walk's order of ties to the index)."""
+        if table not in ordered:
+            stats = (await execute("select idx, stat from sqlite_stat1 where tbl = ?", [table])).rows
+            lead = "select name from pragma_index_info(?) where seqno = 0"
+            distinct = {await first(lead, [idx]) for idx, stat in stats if stat.split()[1:2] == ["1"]}
+            ordered[table] = (int(stats[0][1].split()[0]) if stats else 0, distinct)
+        return ordered[table]
+
+    async def walk_pays(table: str, order: str, limit: int, fts_query: str, params) -> bool:
+        rows, distinct = await order_of(table)
+        if order not in distinct:
+            return False
+        most = math.isqrt(limit * rows) + 1  # more matches than this: the walk pays
+        key = (fts_query, json.dumps(params, sort_keys=True, default=str), most)
+        if key not in matched:
+            matched.keep(key, await first(f"select count(*) from ({fts_query} limit {most})", params))
+        return matched.recall(key) >= most
+
+    async def wrapper(sql, params=None, *args, **kwargs):
+        page = _TABLE_PAGE.fullmatch(sql) if " group by " not in sql else None
+        search = _SEARCH_FILTER.search(sql) if page else None
+        if search is not None and isinstance(params, dict) and "search" in params:
+            table, order = (page[name].strip("[]") for name in ("table", "order"))
+            if await walk_pays(table, order, int(page["limit"]), search["match"], {"search": params["search"]}):
+                sql = f"{sql[: search.start()]}+{sql[search.start() :]}"
+        return await execute(sql, params, *args, **kwargs)
+
     return wrapper
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import json
+import math
 import re
 import shutil
 import subprocess
@@ -346,3 +347,64 @@ def test_a_searched_tables_count_is_computed_once_for_all_its_pages(db_path: Pat
     assert first["filtered_table_rows_count"] == after["filtered_table_rows_count"] == want > 5
     assert first["rows"] and after["rows"] and first["rows"] != after["rows"]
     assert hits_after == hits + 1  # the second page's count; not the grouped query's second run
+
+
+def test_a_big_search_is_walked_along_the_pages_order_and_gives_datasettes_rows(db_path: Path):
+    """``?_search=`` of a word in many rows, on a page ordered by a column that tells rows apart: the page's query
+    walks that column's index (``+rowid in ...``) instead of looking every match up, and every page through to the
+    last shows the rows Datasette's own SQL gives, in its order. A smaller match, or an order with ties, keeps
+    Datasette's SQL."""
+    import asyncio
+    import sqlite3
+
+    from datasette.app import Datasette
+
+    from etl.publish import PLUGINS_DIR, TEMPLATES_DIR
+
+    ds = Datasette(immutables=[str(db_path)], metadata=read_metadata(METADATA), plugins_dir=str(PLUGINS_DIR),
+                   template_dir=str(TEMPLATES_DIR))  # fmt: skip
+    sent: list[str] = []
+
+    async def pages(query: str) -> tuple[list[str], bool]:
+        """Every row id of a paged search, and whether its page queries walked an index."""
+        del sent[:]
+        ids, url = [], f"/facts/segments.json?{query}&_size=5&_shape=objects"
+        while url:
+            body = (await ds.client.get(url)).json()
+            ids += [r["id"] for r in body["rows"]]
+            url = f"/facts/segments.json?{query}&_size=5&_shape=objects&_next={body['next']}" * bool(body["next"])
+        page_queries = [s for s in sent if s.startswith("select id, ") and " match " in s and " order by " in s]
+        walked = {"+rowid in (select rowid from" in s for s in page_queries}
+        assert len(walked) == 1, page_queries  # every page alike
+        return ids, walked.pop()
+
+    async def run():
+        db = ds.databases["facts"]
+        real = db.execute
+
+        async def record(sql, params=None, *args, **kwargs):
+            sent.append(sql)
+            return await real(sql, params, *args, **kwargs)
+
+        db.execute = record  # under the plugin's wrappers, installed at startup: what reaches SQLite
+        await ds.invoke_startup()
+        return {q: await pages(q) for q in ("_search=Ukraine", "_search=Ukraine&_sort_desc=position",
+                                            "_search=Bakhmut", "_search=Ukraine&_sort=kind")}  # fmt: skip
+
+    got = asyncio.run(run())
+    with sqlite3.connect(db_path) as conn:
+        n = conn.execute("select count(*) from segments").fetchone()[0]
+        hits = "rowid in (select rowid from segments_fts where segments_fts match ?)"
+
+        def want(word: str, order: str) -> list[str]:
+            return [r[0] for r in conn.execute(f"select id from segments where {hits} order by {order}", [word])]
+
+        counts = {w: conn.execute(f"select count(*) from segments where {hits}", [w]).fetchone()[0] for w in
+                  ("Ukraine", "Bakhmut")}  # fmt: skip
+    most = math.isqrt(6 * n) + 1  # a page of 5 asks for 6 rows
+    assert counts["Ukraine"] >= most > counts["Bakhmut"] > 5  # the seeds give one word of each size
+    assert got["_search=Ukraine"] == (want("Ukraine", "position"), True)
+    assert got["_search=Ukraine&_sort_desc=position"] == (want("Ukraine", "position desc"), True)
+    assert got["_search=Bakhmut"] == (want("Bakhmut", "position"), False)
+    ids, walked = got["_search=Ukraine&_sort=kind"]
+    assert not walked and sorted(ids) == sorted(want("Ukraine", "kind"))  # kind has ties: Datasette's SQL
