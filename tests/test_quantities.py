@@ -89,6 +89,17 @@ NEWS: list[tuple[str, list[Q]]] = [
         "Kyiv sent 100 tanks and 50 went to the front.",
         [("100", 100, None, "tanks", None, None), ("50", 50, None, "count", None, None)],
     ),
+    # areas, volumes and power are measures too, normalized like lengths
+    (
+        "The plant's 6,000 megawatts (6 GW) went dark, 155 billion cubic metres of gas stopped "
+        "and 2,000 hectares burned.",
+        [
+            ("6,000", 6000, None, "MW", None, None),
+            ("6", 6, None, "GW", None, None),
+            ("155 billion", 155e9, None, "m3", None, None),
+            ("2,000", 2000, None, "ha", None, None),
+        ],
+    ),
     # money: signs, codes, scale words and letters
     ("The EU approved a €3.6 billion package for Ukraine.", [("€3.6 billion", 3.6e9, None, "EUR", None, None)]),
     (
