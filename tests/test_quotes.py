@@ -160,6 +160,17 @@ NEWS = [
         '"I don\'t know," Olena Kovalenko, 54, said, standing outside her home.\nIn 2022, 54, said "nothing."',
         [('"I don\'t know,"', "Olena Kovalenko"), ('"nothing."', None)],
     ),
+    # "he" after a sentence that opens with a person's name is that person, not the previous paragraph's speaker;
+    # a place opening the sentence is no one's name
+    (
+        '"It is absurd," said Dmitry Peskov.\nVolodymyr Zelensky, speaking in Kyiv, hit back. "We will win," he said.'
+        '\nKyiv hit back too. "Never," he said.',
+        [
+            ('"It is absurd,"', "Dmitry Peskov"),
+            ('"We will win,"', "Volodymyr Zelensky"),
+            ('"Never,"', "Volodymyr Zelensky"),
+        ],
+    ),
     # the clause's subject carries to "adding", "but added", a second quote after "X said,"
     (
         'EU foreign policy chief Josep Borrell said the bloc would "never recognise" the annexation, '

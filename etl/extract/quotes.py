@@ -635,9 +635,13 @@ def find_quotes(text: str, entities: Sequence[Entity] = ()) -> list[Quote]:
                 mine.append(quotes[q])
                 q += 1
             if not mine and not _CUE.search(folded, s, e):
+                if q < len(quotes):  # "Zelensky, speaking in Kyiv, hit back. 'Russia wants ...,' he said."
+                    reader.resolve(_opening_subject(reader, _tokens(text, s, e, [])))
                 continue
             toks = _tokens(text, s, e, mine)
             attrs = reader.attributions(toks)
+            if not mine and not attrs and q < len(quotes):
+                reader.resolve(_opening_subject(reader, toks))
             quoted = [tok for tok in toks if tok.kind == "q"]
             by_end = sorted(attrs, key=lambda a: a.end)
             ends = [a.end for a in by_end]
@@ -657,6 +661,25 @@ def find_quotes(text: str, entities: Sequence[Entity] = ()) -> list[Quote]:
                 out.append(Quote(qs, qe, text[qs:qe], text[qs + 1 : qe - 1 if closed else qe], speaker))
         carried = paragraph_speaker if quotes and not quotes[-1][2] else None
     return out
+
+
+def _opening_subject(reader: _Reader, toks: Sequence[_Tok]) -> str | None:
+    """The person a sentence opens with as its subject ("Zelensky hit back", "Zelensky, speaking in Kyiv, hit
+    back"): in a paragraph whose quote follows, whom a "he said" there names. A person's name has two words or
+    more, as written or as written earlier in the article ("Volodymyr Zelensky"): "Kyiv hit back" names no one.
+    Not a name before a preposition or a function word ("Russia on Monday rejected ...")."""
+    k = 0
+    while k < min(len(toks), 8) and (toks[k].cap or toks[k].low in _PARTICLES or _abbrev_dot(toks, k)):
+        k += 1
+    if k == 0 or not _name_like(toks[:k]) or toks[0].low in _BREAKERS:
+        return None
+    j = k
+    if j < len(toks) and toks[j].text == ",":  # an apposition between the name and its verb
+        j = next((m + 1 for m in range(j + 1, min(len(toks), j + 16)) if toks[m].text == ","), len(toks))
+    if j < len(toks) and toks[j].kind == "w" and not toks[j].cap and toks[j].low not in _STOP:
+        who = reader.speaker_of(toks[:k])
+        return who if isinstance(who, str) and len(who.split()) >= 2 else None
+    return None
 
 
 def _nearest(text: str, attrs: list[_Attribution], quotes: list[_Tok]) -> list[str | None]:
