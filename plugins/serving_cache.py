@@ -44,6 +44,7 @@ import gc
 import json
 import math
 import re
+import sqlite3
 import urllib.parse
 
 from datasette import hookimpl
@@ -249,7 +250,10 @@ def _searched_in_order(execute):
         build's analyze (sqlite_stat1: "rows rows-per-value ..."): walking one of them gives Datasette's order,
         ties and all (a column of equal values would leave the walk's order of ties to the index)."""
         if table not in ordered:
-            stats = (await execute("select idx, stat from sqlite_stat1 where tbl = ?", [table])).rows
+            try:
+                stats = (await execute("select idx, stat from sqlite_stat1 where tbl = ?", [table])).rows
+            except sqlite3.OperationalError:  # a database never analyzed: no statistics, Datasette's SQL
+                stats = []
             lead = "select name from pragma_index_info(?) where seqno = 0"
             distinct = {await first(lead, [idx]) for idx, stat in stats if stat.split()[1:2] == ["1"]}
             ordered[table] = (int(stats[0][1].split()[0]) if stats else 0, distinct)
