@@ -270,9 +270,9 @@ def _searched_in_order(execute):
         return matched.recall(key) >= most
 
     async def wrapper(sql, params=None, *args, **kwargs):
-        page = _TABLE_PAGE.fullmatch(sql) if " group by " not in sql else None
-        search = _SEARCH_FILTER.search(sql) if page else None
-        if search is not None and isinstance(params, dict) and "search" in params:
+        search = _SEARCH_FILTER.search(sql) if "rowid in (select rowid from " in sql else None
+        page = _TABLE_PAGE.fullmatch(sql) if search and " group by " not in sql else None
+        if page is not None and isinstance(params, dict) and "search" in params:
             table, order = (page[name].strip("[]") for name in ("table", "order"))
             if await walk_pays(table, order, int(page["limit"]), search["match"], {"search": params["search"]}):
                 sql = f"{sql[: search.start()]}+{sql[search.start() :]}"
