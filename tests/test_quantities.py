@@ -332,6 +332,18 @@ NEWS: list[tuple[str, list[Q]]] = [
             ("9", 9, None, "areas", None, None),
         ],
     ),
+    # a fraction with no noun after it is a share too; before a noun or in a compound it is an ordinal or nothing
+    (
+        "Exports rose by a fifth and imports by a quarter; output fell by two-thirds last year, a quarter of the "
+        "city is dark, and he won a fifth term with a fifth-generation jet a quarter-century ago.",
+        [
+            ("a fifth", 0.2, None, "times", None, None),
+            ("a quarter", 0.25, None, "times", None, None),
+            ("two-thirds", 2 / 3, None, "times", None, None),
+            ("a quarter", 0.25, None, "times", None, None),
+            ("fifth", 5, None, "ordinal", None, None),
+        ],
+    ),
     # a whole amount and its hundredths are one figure; an implied rate carries through a parallel phrase
     ("The fare is 2 dollars and 75 cents each way.", [("2 dollars and 75 cents", 2.75, None, "USD", None, None)]),
     ("A loaf costs £1 and 40p now.", [("£1 and 40p", 1.4, None, "GBP", None, None)]),

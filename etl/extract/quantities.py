@@ -161,7 +161,8 @@ _AUNITS = (
 # (number words, word ordinals, the unit of "nearly a year"), then a tail for "two hundred and five".
 # "fourfold", "tenfold": a multiple (unit ``times``)
 _FOLDS = {f"{w}fold": v for w, v in [*SMALL.items(), *TENS.items(), ("hundred", 100)] if v >= 2}
-_STARTS = {*SMALL, *TENS, "hundred", *BIG, "dozen", *ORDINALS, *_AUNITS, *MAGNITUDES, "tens", "half", *_FOLDS}
+_STARTS = {*SMALL, *TENS, "hundred", *BIG, "dozen", *ORDINALS, *_AUNITS, *MAGNITUDES, "tens", *_FOLDS}
+_STARTS |= {"half", "quarter"}
 _WORD_START = re.compile(  # a fast scan: first_char_first
     rf"{first_char_first(rf'(?<![a-z]){re.escape(w)}' for w in sorted(_STARTS, key=lambda w: (-len(w), w)))}\b"
 )
@@ -399,6 +400,8 @@ def _word_candidate(text: str, low: str, s: int, e: int) -> tuple[list[_Atom], i
         return [_Atom(s, e, Decimal(_FOLDS[w]), "aunit", unit="times", after=e, chain=False)], e
     if w == "half":
         return _half(text, s, e), s  # s: "half a million" is read from its scale word
+    if w == "quarter":
+        return _quarter(text, s, e), e
     if w in MAGNITUDES or w == "tens":
         return _magnitude(text, low, s, e, w)
     if w in UNIT_WORDS:
@@ -456,10 +459,10 @@ def _ordinal_word(text: str, s: int, e: int, value: int) -> _Atom:
     """'the first anniversary': a word ordinal after a determiner; not 'at first', 'First,' or 'first-ever'."""
     prev = _prev_word(text, s)
     det = prev[0].lower() if prev else ""
-    if det in ("a", "one") and text[s:e] in FRACTIONS and _OF_AFTER.match(text, e, e + 8):
+    if det in ("a", "one") and text[s:e] in FRACTIONS and _is_share(text, e):
         if _OF_SCALE.match(text, e, e + 20):
             return _Atom(s, e, Decimal(value), "ordinal", reject=True, chain=False)  # "a third of a million"
-        share = Decimal(1) / Decimal(value)  # "a third of the daily amount": a share
+        share = Decimal(1) / Decimal(value)  # "a third of the daily amount", "cut by a third": a share
         return _Atom(prev[1], e, share, "aunit", unit="times", after=e, chain=False)
     ok = (
         text[s:e].islower()
@@ -467,9 +470,38 @@ def _ordinal_word(text: str, s: int, e: int, value: int) -> _Atom:
         and not text.startswith("-", e)
         and not _MONTH_AFTER.match(text, e, e + 24)
         and not _CARDINAL_AFTER.match(text, e, e + 30)  # "the first eight packages": a selection
-        and not (det in ("a", "an") and text[s:e] in FRACTIONS and _OF_AFTER.match(text, e, e + 8))  # "a third of"
+        and not (det in ("a", "an") and text[s:e] in FRACTIONS and _is_share(text, e))  # "a third of"
     )
     return _Atom(s, e, Decimal(value), "ordinal", unit="ordinal", after=e, reject=not ok, chain=False)
+
+
+def _is_share(text: str, end: int) -> bool:
+    """After a fraction word ("a third", "two-thirds"): a share when "of" follows ("a third of the budget") or no
+    noun it could number does ("cut by a third", "by a third last year"); "a third term", "a third and final
+    round" are ordinals, "a quarter-century", "a fifth-generation jet" compounds."""
+    if text.startswith("-", end):
+        return False
+    if _OF_AFTER.match(text, end, end + 8):
+        return True
+    nxt = _NEXT_WORD.match(text, end, end + 40)
+    if nxt is None:
+        return True
+    w = nxt.group("w").lower()
+    if w in ("and", "or"):  # "by a fifth and imports by a quarter"; not "a third and final round"
+        then = _NEXT_WORD.match(text, nxt.end(), nxt.end() + 40)
+        return then is None or then.group("w").lower() not in {"final", "last", *ORDINALS}
+    return w in _FUNCTION
+
+
+def _quarter(text: str, s: int, e: int) -> list[_Atom]:
+    """'a quarter of the budget', 'fell by a quarter': a share of 0.25, as 'a third' is (not 'a quarter of a
+    million', which the scale reads, nor 'a quarter century')."""
+    prev = _prev_word(text, s)
+    if prev is None or prev[0].lower() not in ("a", "one") or not _is_share(text, e):
+        return []
+    if _OF_SCALE.match(text, e, e + 20):
+        return []
+    return [_Atom(prev[1], e, Decimal("0.25"), "aunit", unit="times", after=e, chain=False)]
 
 
 def _number_words(text: str, start: int, end: int) -> list[_Atom]:
@@ -587,9 +619,9 @@ def _word_atom(text: str, s: int, e: int, value: Decimal, is_one: bool) -> _Atom
 
 
 def _share(text: str, atom: _Atom, fraction: str, end: int) -> bool:
-    """Turn ``atom`` into the share "two-thirds of" / "three quarters of" names (unit ``times``), when
-    "of" follows; "two thirds of a million" is left to the scale."""
-    if fraction not in DENOMINATORS or not _OF_AFTER.match(text, end, end + 8) or _OF_SCALE.match(text, end, end + 20):
+    """Turn ``atom`` into the share "two-thirds of" / "three quarters of" / "fell by two-thirds" names (unit
+    ``times``, ``_is_share``); "two thirds of a million" is left to the scale."""
+    if fraction not in DENOMINATORS or not _is_share(text, end) or _OF_SCALE.match(text, end, end + 20):
         return False
     atom.value, atom.kind, atom.unit, atom.end, atom.after = (
         atom.value / DENOMINATORS[fraction],
