@@ -344,6 +344,10 @@ NEWS: list[tuple[str, list[Q]]] = [
             ("fifth", 5, None, "ordinal", None, None),
         ],
     ),
+    (
+        "Prices fell by half and the army was cut in half last year; half-time came.",
+        [("half", 0.5, None, "times", None, None), ("half", 0.5, None, "times", None, None)],
+    ),
     # a whole amount and its hundredths are one figure; an implied rate carries through a parallel phrase
     ("The fare is 2 dollars and 75 cents each way.", [("2 dollars and 75 cents", 2.75, None, "USD", None, None)]),
     ("A loaf costs £1 and 40p now.", [("£1 and 40p", 1.4, None, "GBP", None, None)]),

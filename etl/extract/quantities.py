@@ -434,14 +434,15 @@ def _magnitude(text: str, low: str, s: int, e: int, word: str) -> tuple[list[_At
 
 
 def _half(text: str, s: int, e: int) -> list[_Atom]:
-    """'half of which', 'around half the troops': a share (unit ``times``), approximate only after a qualifier;
-    'half a year' is 0.5 years."""
+    """'half of which', 'around half the troops', 'fell by half', 'cut in half': a share (unit ``times``),
+    approximate only after a qualifier; 'half a year' is 0.5 years."""
     unit = _HALF_UNIT.match(text, e, e + 20)
     if unit:
         return [_Atom(s, unit.end(), Decimal("0.5"), "aunit", unit=UNIT_WORDS[unit.group("u")][1], chain=False)]
-    if not _SHARE_AFTER.match(text, e, e + 8) or (text[s].isupper() and not _sentence_start(text, s)):
-        return []
     prev = _prev_word(text, s)
+    by_half = prev is not None and prev[0].lower() in ("by", "in") and _is_share(text, e)  # "fell by half"
+    if not (by_half or _SHARE_AFTER.match(text, e, e + 8)) or (text[s].isupper() and not _sentence_start(text, s)):
+        return []
     if prev and (prev[0].lower() in DETERMINERS or prev[0].lower() in ORDINALS):
         return []  # "the second half of the year": a period, not a share
     return [_Atom(s, e, Decimal("0.5"), "aunit", unit="times", after=e, chain=False)]
