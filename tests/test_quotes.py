@@ -155,6 +155,11 @@ NEWS = [
         'Ukraine\'s ambassador to Germany, Oleksii Makeiev, said Berlin should "act faster."',
         [('"act faster."', "Oleksii Makeiev")],
     ),
+    # a participle phrase between the name and the verb is an apposition too
+    (
+        'Peskov, asked about the report, said: "We do not comment." Kallas, pressed by reporters, added: "No."',
+        [('"We do not comment."', "Peskov"), ('"No."', "Kaja Kallas")],  # Kallas: an entity's full name
+    ),
     # an age after the name is an apposition too; a number after a date is not a name
     (
         '"I don\'t know," Olena Kovalenko, 54, said, standing outside her home.\nIn 2022, 54, said "nothing."',

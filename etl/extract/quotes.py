@@ -28,9 +28,9 @@ Decisions where the page is silent or ambiguous:
 - Verbs of saying beyond the page's list: told, stressed, insisted, urged, explained, asked, replied,
   confirmed, argued, vowed, wrote, called, described, accused, denied, spoke… in any tense. Forms that are
   as often nouns (``calls``, ``claims``, ``reports``) attribute only after a name or pronoun; ``states`` never
-  (United States). ``X, <apposition>, said`` (an age too: ``Kovalenko, 54, said``) and ``said X, <title>``
-  take X; ``the governor, Pavlo Kyrylenko, said`` takes the name. ``…, adding`` and ``but added`` share the
-  sentence's subject.
+  (United States). ``X, <apposition>, said`` (an age or a participle too: ``Kovalenko, 54, said``, ``Peskov,
+  asked about it, said``) and ``said X, <title>`` take X; ``the governor, Pavlo Kyrylenko, said`` takes the name.
+  ``…, adding`` and ``but added`` share the sentence's subject.
 - Heading credits: ``Name: ‘…’`` as the page says, and also ``“…” – Name`` (quote, dash, name).
 - Subjects of passives (``was told``) and possessives (``Russia's stated aim``) are not speakers.
 - A paragraph that opens with a quote right after a paragraph whose quote ran
@@ -556,7 +556,8 @@ def _appositive(toks: Sequence[_Tok], j: int) -> tuple[int, int] | None:
     first = inner[0]
     # "Olena Kovalenko, 54, said": a person's age after their name
     age = len(inner) == 1 and first.text.isdigit() and len(first.text) <= 3 and toks[k - 1].cap
-    if not (age or first.cap or first.low in _APPOSITION_OPENERS or _is_title(first) or first.low.endswith("ing")):
+    participle = first.low.endswith(("ing", "ed"))  # "Peskov, speaking ..., said", "Peskov, asked about ..., said"
+    if not (age or participle or first.cap or first.low in _APPOSITION_OPENERS or _is_title(first)):
         return None
     if all(t.cap or t.low in _PARTICLES or _abbrev_dot(inner, n) for n, t in enumerate(inner)):
         return k + 1, j  # "the governor, Pavlo Kyrylenko, said"
