@@ -663,6 +663,18 @@ def test_a_pair_of_months_or_days_shares_the_year_written_once(text, want):
     assert [(d.surface, d.value, d.latest) for d in find_dates(text, dt.date(2023, 2, 3))] == want
 
 
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Between 2019 and 2021 prices doubled.", [("2019", "2019", "2019-12-31"), ("2021", "2021", "2021-12-31")]),
+        ("From 2014 to 2022 troops died.", [("2014", "2014", "2014-12-31"), ("2022", "2022", "2022-12-31")]),
+        ("between 2000 and 3000 troops", []),  # a range of counts (tests/test_quantities.py)
+    ],
+)
+def test_a_span_of_years_is_read_as_one(text, want):
+    assert [(d.surface, d.value, d.latest) for d in find_dates(text, dt.date(2023, 2, 3))] == want
+
+
 def test_a_quotation_counts_its_relative_dates_from_the_day_its_lead_in_names():
     text = 'In a statement on Jan. 28, the mayor said: "Yesterday the power came back." Today it failed again.'
     assert [(d.surface, d.value) for d in find_dates(text, dt.date(2023, 2, 3))] == [

@@ -348,6 +348,11 @@ NEWS: list[tuple[str, list[Q]]] = [
         "Prices fell by half and the army was cut in half last year; half-time came.",
         [("half", 0.5, None, "times", None, None), ("half", 0.5, None, "times", None, None)],
     ),
+    # a span of years is no figure; a span whose end cannot be a later year is a range of counts
+    (
+        "Between 2019 and 2021 prices doubled, and between 2000 and 3000 troops left.",
+        [("2000 and 3000", 2000, 3000, "troops", None, None)],
+    ),
     # a whole amount and its hundredths are one figure; an implied rate carries through a parallel phrase
     ("The fare is 2 dollars and 75 cents each way.", [("2 dollars and 75 cents", 2.75, None, "USD", None, None)]),
     ("A loaf costs £1 and 40p now.", [("£1 and 40p", 1.4, None, "GBP", None, None)]),

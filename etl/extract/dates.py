@@ -168,6 +168,11 @@ _ANCHOR = re.compile(
 _EDGE_OF = re.compile(r"\b(?:end|close|beginning|start)[^\S\n]+of\b", re.IGNORECASE)
 _TRAILING_YEAR = re.compile(rf"{_YEAR_SEP}(?:of{_SP})?(this|last|next){_SP}year\b", re.IGNORECASE)
 _COORDINATION = re.compile(r"[^\S\n]*(?:and|or|to|through|till|until|-|–|—)[^\S\n]*", re.IGNORECASE)
+# The two ends of a span of years or of counts: "between 2019 and 2021", "from 2000 to 3000 troops".
+_YEAR_SPAN_BEFORE = re.compile(
+    r"\b(?:between|from)[^\S\n]+(?P<y>[12][0-9]{3})[^\S\n]*(?:and|to|through|until|-|–)[^\S\n]*\Z", re.IGNORECASE
+)
+_SPAN_END_AFTER = re.compile(r"[^\S\n]*(?:and|to|through|until|-|–)[^\S\n]*(?P<n>[0-9][0-9,.]*[0-9]|[0-9])\b")
 _NO_BEFORE = re.compile(r"(?:\bNo|\bNos|#)\.?[^\S\n]*$", re.IGNORECASE)
 
 # Words before a bare capitalised month that make it a date (the page's list, plus a few
@@ -621,6 +626,13 @@ def _year_kind(text: str, core: _Core, left: _Left, floor: int) -> str | None:
         return "count"
     if prev and prev_word == "to" and (_prev_word(text, prev[0], floor) or (0, ""))[1].lower() in ("up", "close"):
         return "count"
+    span = _YEAR_SPAN_BEFORE.search(text, max(0, s - 32), s)  # past ``floor``: the span's start is a mention
+    if span and int(span["y"]) < core.year <= int(span["y"]) + 100:
+        return "year"  # "between 2019 and 2021 prices doubled": the span's end is a year as its start is
+    if prev_word in ("between", "from") and (after := _SPAN_END_AFTER.match(text, e)):
+        later = after["n"]
+        if not (len(later) == 4 and later.isdigit() and core.year < int(later) <= min(core.year + 100, 2099)):
+            return "count"  # "between 2000 and 3000 troops": a range of counts
     end, nxt = _next_word(text, e)
     if nxt in _TIME_ZONES or (nxt.lower() == "local" and _next_word(text, end)[1].lower() == "time"):
         return "time"  # "1930 GMT", "at 1930 local time"
