@@ -348,6 +348,16 @@ NEWS: list[tuple[str, list[Q]]] = [
         "Prices fell by half and the army was cut in half last year; half-time came.",
         [("half", 0.5, None, "times", None, None), ("half", 0.5, None, "times", None, None)],
     ),
+    # "more", "fewer", "other" between a number and its noun: the noun still counts it
+    (
+        "Kyiv wants 2,000 more drones, 10 fewer tanks and 20 other systems; it needs 5 more than that.",
+        [
+            ("2,000", 2000, None, "drones", None, None),
+            ("10", 10, None, "tanks", None, None),
+            ("20", 20, None, "systems", None, None),
+            ("5", 5, None, "count", None, None),
+        ],
+    ),
     # a span of years is no figure; a span whose end cannot be a later year is a range of counts
     (
         "Between 2019 and 2021 prices doubled, and between 2000 and 3000 troops left.",

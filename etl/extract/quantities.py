@@ -224,6 +224,7 @@ _TO_GAP = re.compile(rf"{_S}{{1,2}}to{_S}{{1,2}}(?:(?i:{alt(QUALIFIERS, spaced=T
 _RANGE_GAP = re.compile(rf"{_S}{{0,2}}[-–—]{_S}{{0,2}}|-?{_S}{{1,2}}to{_S}{{1,2}}")
 _AND_GAP = re.compile(rf"{_S}{{1,2}}and{_S}{{1,2}}")
 # "one in five Ukrainians", "one out of 10": "one" is a figure of the share (each number is one)
+_MORE_OR_FEWER = frozenset({"more", "fewer", "less", "other"})
 _ONE_SHARE = re.compile(
     rf"{_S}{{1,2}}(?:in|out{_S}{{1,2}}of){_S}{{1,2}}(?:every{_S}{{1,2}})?(?:[0-9]|(?i:{alt([*SMALL, *TENS])})\b)"
 )
@@ -842,14 +843,18 @@ def _qualifier(text: str, pos: int) -> str | None:
 
 
 def _counted_noun(text: str, pos: int) -> tuple[str | None, int]:
-    """The first plural-looking noun within four words, before punctuation or a function word."""
+    """The first plural-looking noun within four words, before punctuation or a function word ("more" or "fewer"
+    right after the number is no stop: "2,000 more drones")."""
     p, found = pos, None
-    for _ in range(4):
+    for i in range(4):
         m = _NOUN_TOKEN.match(text, p, p + 60)
         if not m or m.group("w").isdigit():
             break
         w = m.group("w").rstrip("-")
         low = w.lower()
+        if i == 0 and low in _MORE_OR_FEWER:
+            p = m.end()
+            continue
         if low in _FUNCTION or low in SMALL or low in TENS or low in SCALES:
             break
         if found is not None:  # a capitalised name that looks plural ("Abrams") yields to "tanks" after it
