@@ -334,11 +334,11 @@ NEWS: list[tuple[str, list[Q]]] = [
     ),
     # a fraction with no noun after it is a share too; before a noun or in a compound it is an ordinal or nothing
     (
-        "Exports rose by a fifth and imports by a quarter; output fell by two-thirds last year, a quarter of the "
+        "Exports rose by a fifth and imports by an eighth; output fell by two-thirds last year, a quarter of the "
         "city is dark, and he won a fifth term with a fifth-generation jet a quarter-century ago.",
         [
             ("a fifth", 0.2, None, "times", None, None),
-            ("a quarter", 0.25, None, "times", None, None),
+            ("an eighth", 0.125, None, "times", None, None),
             ("two-thirds", 2 / 3, None, "times", None, None),
             ("a quarter", 0.25, None, "times", None, None),
             ("fifth", 5, None, "ordinal", None, None),

@@ -461,7 +461,7 @@ def _ordinal_word(text: str, s: int, e: int, value: int) -> _Atom:
     """'the first anniversary': a word ordinal after a determiner; not 'at first', 'First,' or 'first-ever'."""
     prev = _prev_word(text, s)
     det = prev[0].lower() if prev else ""
-    if det in ("a", "one") and text[s:e] in FRACTIONS and _is_share(text, e):
+    if det in ("a", "an", "one") and text[s:e] in FRACTIONS and _is_share(text, e):
         if _OF_SCALE.match(text, e, e + 20):
             return _Atom(s, e, Decimal(value), "ordinal", reject=True, chain=False)  # "a third of a million"
         share = Decimal(1) / Decimal(value)  # "a third of the daily amount", "cut by a third": a share
