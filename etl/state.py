@@ -136,7 +136,7 @@ def curated(facts_path: Path, sources: Sequence[Source], cache: Path | None) -> 
     """facts.yml read and checked against the sources, or its checked contents from ``cache`` when neither the
     file, the code nor the sources' ids and dates changed since. The cache is put in place only by a build that
     succeeded (``save_curated``)."""
-    with facts_path.open("rb") as f:  # in pieces, as it is parsed: the file is not held whole
+    with facts_path.open("rb") as f:  # hashed in pieces: the file is not held whole (the parser reads it so too)
         sha256 = hashlib.file_digest(f, "sha256").hexdigest()
     key = hashlib.sha256(f"{code_fingerprint()}:{sha256}".encode())
     key.update(json.dumps([(s.id, s.published.isoformat()) for s in sources]).encode())

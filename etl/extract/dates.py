@@ -169,10 +169,9 @@ _EDGE_OF = re.compile(r"\b(?:end|close|beginning|start)[^\S\n]+of\b", re.IGNOREC
 _TRAILING_YEAR = re.compile(rf"{_YEAR_SEP}(?:of{_SP})?(this|last|next){_SP}year\b", re.IGNORECASE)
 _COORDINATION = re.compile(r"[^\S\n]*(?:and|or|to|through|till|until|-|–|—)[^\S\n]*", re.IGNORECASE)
 # The two ends of a span of years or of counts: "between 2019 and 2021", "from 2000 to 3000 troops".
-_YEAR_SPAN_BEFORE = re.compile(
-    r"\b(?:between|from)[^\S\n]+(?P<y>[12][0-9]{3})[^\S\n]*(?:and|to|through|until|-|–)[^\S\n]*\Z", re.IGNORECASE
-)
-_SPAN_END_AFTER = re.compile(r"[^\S\n]*(?:and|to|through|until|-|–)[^\S\n]*(?P<n>[0-9][0-9,.]*[0-9]|[0-9])\b")
+_SPAN_JOIN = r"[^\S\n]*(?:and|to|through|until|-|–)[^\S\n]*"
+_YEAR_SPAN_BEFORE = re.compile(rf"\b(?:between|from)[^\S\n]+(?P<y>[12][0-9]{{3}}){_SPAN_JOIN}\Z", re.IGNORECASE)
+_SPAN_END_AFTER = re.compile(rf"{_SPAN_JOIN}(?P<n>[0-9][0-9,.]*[0-9]|[0-9])\b")
 _NO_BEFORE = re.compile(r"(?:\bNo|\bNos|#)\.?[^\S\n]*$", re.IGNORECASE)
 
 # Words before a bare capitalised month that make it a date (the page's list, plus a few

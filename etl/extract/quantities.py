@@ -217,7 +217,8 @@ _OF_SCALE = re.compile(rf"{_S}{{1,2}}of{_S}{{1,2}}an?{_S}{{1,2}}(?i:{alt(BIG)})\
 _CONVERSION_GAP = re.compile(rf"{_S}{{0,2}}\({_S}{{0,2}}(?:(?i:or|about|around|roughly|some){_S}{{1,2}})?")
 _HALF_UNIT = re.compile(rf"{_S}{{1,2}}an?{_S}{{1,2}}(?P<u>{alt(_AUNITS)})\b")
 _SHARE_AFTER = re.compile(rf"{_S}{{1,2}}(?:of|the)\b")
-_CARDINAL_AFTER = re.compile(rf"{_S}{{1,2}}(?:[0-9]|(?i:{alt([*SMALL, *TENS])})\b)")
+_CARDINAL = rf"(?:[0-9]|(?i:{alt([*SMALL, *TENS])})\b)"  # where a cardinal number starts: a digit or a number word
+_CARDINAL_AFTER = re.compile(rf"{_S}{{1,2}}{_CARDINAL}")
 _DOT_DIGIT = re.compile(r"\.[0-9]")
 _FRACTION_AFTER = re.compile(r"[ \t][0-9]{1,2}/[0-9]{1,2}(?![0-9])")
 _TO_GAP = re.compile(rf"{_S}{{1,2}}to{_S}{{1,2}}(?:(?i:{alt(QUALIFIERS, spaced=True)}){_S}{{1,3}})?")
@@ -225,9 +226,7 @@ _RANGE_GAP = re.compile(rf"{_S}{{0,2}}[-–—]{_S}{{0,2}}|-?{_S}{{1,2}}to{_S}{{
 _AND_GAP = re.compile(rf"{_S}{{1,2}}and{_S}{{1,2}}")
 # "one in five Ukrainians", "one out of 10": "one" is a figure of the share (each number is one)
 _MORE_OR_FEWER = frozenset({"more", "fewer", "less", "other"})
-_ONE_SHARE = re.compile(
-    rf"{_S}{{1,2}}(?:in|out{_S}{{1,2}}of){_S}{{1,2}}(?:every{_S}{{1,2}})?(?:[0-9]|(?i:{alt([*SMALL, *TENS])})\b)"
-)
+_ONE_SHARE = re.compile(rf"{_S}{{1,2}}(?:in|out{_S}{{1,2}}of){_S}{{1,2}}(?:every{_S}{{1,2}})?{_CARDINAL}")
 _PART_OF_GAP = re.compile(rf"{_S}{{1,2}}of{_S}{{1,2}}(?:{alt(DETERMINERS | {'all', 'some'})}){_S}{{1,2}}")
 _WORD_AFTER = re.compile(rf"{_S}{{1,2}}([A-Za-z]+)\b")
 # A comparison that keeps the rate: "..., up from $3", "... to $5", "compared with $3", "against $3".
@@ -401,8 +400,9 @@ def _word_candidate(text: str, low: str, s: int, e: int) -> tuple[list[_Atom], i
         return [_Atom(s, e, Decimal(_FOLDS[w]), "aunit", unit="times", after=e, chain=False)], e
     if w == "half":
         return _half(text, s, e), s  # s: "half a million" is read from its scale word
-    if w == "quarter":
-        return _quarter(text, s, e), e
+    if w == "quarter":  # not "a quarter century": _is_share
+        share = _fraction_share(text, s, e, DENOMINATORS[w])
+        return [share] if share else [], e
     if w in MAGNITUDES or w == "tens":
         return _magnitude(text, low, s, e, w)
     if w in UNIT_WORDS:
@@ -461,11 +461,8 @@ def _ordinal_word(text: str, s: int, e: int, value: int) -> _Atom:
     """'the first anniversary': a word ordinal after a determiner; not 'at first', 'First,' or 'first-ever'."""
     prev = _prev_word(text, s)
     det = prev[0].lower() if prev else ""
-    if det in ("a", "an", "one") and text[s:e] in FRACTIONS and _is_share(text, e):
-        if _OF_SCALE.match(text, e, e + 20):
-            return _Atom(s, e, Decimal(value), "ordinal", reject=True, chain=False)  # "a third of a million"
-        share = Decimal(1) / Decimal(value)  # "a third of the daily amount", "cut by a third": a share
-        return _Atom(prev[1], e, share, "aunit", unit="times", after=e, chain=False)
+    if text[s:e] in FRACTIONS and (share := _fraction_share(text, s, e, value)):
+        return share  # "a third of the daily amount", "cut by a third"; "a third of a million" is refused below
     ok = (
         text[s:e].islower()
         and (det in DETERMINERS or det.endswith(("'s", "’s")))
@@ -495,15 +492,16 @@ def _is_share(text: str, end: int) -> bool:
     return w in _FUNCTION
 
 
-def _quarter(text: str, s: int, e: int) -> list[_Atom]:
-    """'a quarter of the budget', 'fell by a quarter': a share of 0.25, as 'a third' is (not 'a quarter of a
-    million', which the scale reads, nor 'a quarter century')."""
+def _fraction_share(text: str, s: int, e: int, denominator: int) -> _Atom | None:
+    """The share a fraction word at text[s:e] names after "a", "an" or "one" ('a third of the budget', 'fell by
+    a quarter': 1/denominator, unit ``times``, spanning the article), when ``_is_share``; None otherwise, and
+    before a scale ('a quarter of a million', which the scale word reads)."""
     prev = _prev_word(text, s)
-    if prev is None or prev[0].lower() not in ("a", "one") or not _is_share(text, e):
-        return []
+    if prev is None or prev[0].lower() not in ("a", "an", "one") or not _is_share(text, e):
+        return None
     if _OF_SCALE.match(text, e, e + 20):
-        return []
-    return [_Atom(prev[1], e, Decimal("0.25"), "aunit", unit="times", after=e, chain=False)]
+        return None
+    return _Atom(prev[1], e, Decimal(1) / Decimal(denominator), "aunit", unit="times", after=e, chain=False)
 
 
 def _number_words(text: str, start: int, end: int) -> list[_Atom]:

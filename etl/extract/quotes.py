@@ -486,14 +486,20 @@ class _Reader:
         else the name or pronoun opening the sentence (``Czech President Petr Pavel praised … but added``)."""
         if previous is not None:
             return previous
-        k = 0
-        while k < min(len(toks), 12) and (
-            toks[k].cap or toks[k].low in _PARTICLES or toks[k].low in _DETERMINERS or _abbrev_dot(toks, k)
-        ):
-            k += 1
+        k = _name_run(toks, 12, _DETERMINERS)
         if 0 < k < len(toks) and toks[k].kind == "w" and not toks[k].cap and _name_like(toks[:k]):
             return self.speaker_of(toks[:k])
         return None
+
+
+def _name_run(toks: Sequence[_Tok], most: int, also: frozenset[str] = frozenset()) -> int:
+    """How many of the first ``most`` tokens make a run of capitalised words, name particles, abbreviations and the
+    words in ``also``: where a sentence's opening name ends."""
+    k = 0
+    while k < min(len(toks), most) and (toks[k].cap or toks[k].low in _PARTICLES or toks[k].low in also
+                                        or _abbrev_dot(toks, k)):  # fmt: skip
+        k += 1
+    return k
 
 
 def _name_like(np: Sequence[_Tok]) -> bool:
@@ -669,9 +675,7 @@ def _opening_subject(reader: _Reader, toks: Sequence[_Tok]) -> str | None:
     back"): in a paragraph whose quote follows, whom a "he said" there names. A person's name has two words or
     more, as written or as written earlier in the article ("Volodymyr Zelensky"): "Kyiv hit back" names no one.
     Not a name before a preposition or a function word ("Russia on Monday rejected ...")."""
-    k = 0
-    while k < min(len(toks), 8) and (toks[k].cap or toks[k].low in _PARTICLES or _abbrev_dot(toks, k)):
-        k += 1
+    k = _name_run(toks, 8)
     if k == 0 or not _name_like(toks[:k]) or toks[0].low in _BREAKERS:
         return None
     j = k
