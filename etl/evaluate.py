@@ -31,13 +31,16 @@ NEWS = ROOT.parent / "shared" / "dev-eval" / "news"
 # Targets on news the project has not seen (issue 13): F1 per class, and no number inside a name reported.
 TARGETS = {"quantities": 0.97, "dates": 0.92, "quotes+speaker": 0.92}
 
-# quantulum unit names -> ours, for the kinds in our scope (money, counts, percentages, distances, durations)
+# quantulum unit names -> ours, for the kinds in our scope (money, counts, percentages, the measures news reports:
+# lengths, areas, weights, volumes, energy, temperature, speed, durations)
 QUANTULUM_UNITS = {
     "dollar": "USD", "euro": "EUR", "pound sterling": "GBP", "percentage": "percent", "kilometre": "km",
-    "metre": "m", "mile": "mi", "year": "years", "month": "months", "week": "weeks", "day": "days", "hour": "hours",
-    "dimensionless": "count", "dozen": "count",
+    "metre": "m", "mile": "mi", "inch": "in", "square kilometre": "km2", "square mile": "mi2", "litre": "L",
+    "tonne": "tonnes", "megawatt hour": "MWh", "degree Celsius": "°C", "degree fahrenheit": "°F",
+    "kilometre per hour": "km/h", "year": "years", "month": "months", "week": "weeks", "day": "days",
+    "hour": "hours", "dimensionless": "count", "dozen": "count",
 }  # fmt: skip
-MEASURES = {"USD", "EUR", "GBP", "percent", "km", "m", "mi", "years", "months", "weeks", "days", "hours"}
+MEASURES = set(QUANTULUM_UNITS.values()) - {"count"}
 
 
 @dataclass
@@ -211,12 +214,12 @@ def dev_eval_report(path: Path = DEV_EVAL) -> list[str]:
     n = sum(1 for c in cases for r in c["res"] if QUANTULUM_UNITS.get(r["unit"]))
     lines = [f"dev-eval (quantulum3 test sentences: {len(cases)} sentences, {n} quantities in our scope):"]
     lines.append(ours_all.row("ours value (any unit)"))
-    lines.append(ours_units.row("ours value+unit (money, %, distance, time)"))
+    lines.append(ours_units.row("ours value+unit (money, %, measures, time)"))
     if peer_missing:
         lines.append("  (quantulum3 not installed: pip install -e .[eval])")
     else:
         lines.append(peer_all.row("quantulum3 value (any unit)"))
-        lines.append(peer_units.row("quantulum3 value+unit (money, %, distance, time)"))
+        lines.append(peer_units.row("quantulum3 value+unit (money, %, measures, time)"))
     return lines
 
 

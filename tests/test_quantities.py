@@ -100,6 +100,44 @@ NEWS: list[tuple[str, list[Q]]] = [
             ("2,000", 2000, None, "ha", None, None),
         ],
     ),
+    # lengths, weights, volumes and energy in news units: spelled out or abbreviated, glued or spaced
+    (
+        "The storm dumped up to 30 cm of snow, 12 nautical miles offshore; the wall is 3 feet thick and 10 ft high, "
+        "the tank holds 50 litres and the plant made 120 terawatt-hours (120 TWh); police seized 500g of cocaine "
+        "and a 12 lb fish.",
+        [
+            ("30", 30, None, "cm", None, "up to"),
+            ("12", 12, None, "nmi", None, None),
+            ("3", 3, None, "ft", None, None),
+            ("10", 10, None, "ft", None, None),
+            ("50", 50, None, "L", None, None),
+            ("120", 120, None, "TWh", None, None),
+            ("120", 120, None, "TWh", None, None),
+            ("500", 500, None, "g", None, None),
+            ("12", 12, None, "lb", None, None),
+        ],
+    ),
+    # a calibre names a weapon, it is not a length: hyphen-joined, or before a weapon or its ammunition
+    (
+        "Kyiv needs 155 mm calibre ammunition, 155mm shells and 152-mm howitzers; up to 150 mm of rain fell and "
+        "the blade was 20 cm long.",
+        [("150", 150, None, "mm", None, "up to"), ("20", 20, None, "cm", None, None)],
+    ),
+    # temperatures: degrees Celsius or Fahrenheit written out, with the sign, or a C or F glued to the figure; a
+    # letter glued to a number after a capitalised label is a name ("Seat 4C")
+    (
+        "Warming must be held to 1.5C; it was 104F in Phoenix, -5°C at dawn, 23 °F later, 40 degrees Celsius "
+        "on Monday and minus 12C overnight. The dome turned 40°. She sat in Seat 4C.",
+        [
+            ("1.5", 1.5, None, "°C", None, None),
+            ("104", 104, None, "°F", None, None),
+            ("-5", -5, None, "°C", None, None),
+            ("23", 23, None, "°F", None, None),
+            ("40", 40, None, "°C", None, None),
+            ("minus 12", -12, None, "°C", None, None),
+            ("40", 40, None, "degrees", None, None),
+        ],
+    ),
     # money: signs, codes, scale words and letters
     ("The EU approved a €3.6 billion package for Ukraine.", [("€3.6 billion", 3.6e9, None, "EUR", None, None)]),
     (

@@ -33,7 +33,9 @@ Decisions where the spec is silent or ambiguous:
   "€10B"); a bare "8m" is a million before a plural noun ("8m refugees", "20m tonnes"), else metres.
 - "pounds" is GBP only with a scale ("5 million pounds") or "sterling"; otherwise a counted noun.
 - Thousands may be grouped with a single (no-break) space: "10 000".
-- Area and speed get their own units: km2, mi2, m2, km/h, mph ("square kilometres", "sq km").
+- Area, speed, energy and temperature get their own units: km2, mi2, m2, km/h, mph ("square kilometres", "sq km"),
+  kWh-TWh, °C and °F ("40C", "-5°C", "40 degrees Celsius"). Millimetres and centimetres naming a weapon
+  ("155mm shells", "152-mm") are a calibre, which is not reported.
 - ``per`` is only day/week/month/year/barrel/person, as listed (not "per hour", "per kg"); hyphenated
   forms count ("a $60-a-barrel cap").
 - In a change "X troops to (up to) Y" a Y without a unit of its own takes X's unit; in "from X to
@@ -208,7 +210,18 @@ _UNIT_AFTER = re.compile(
 _NEXT_WORD = re.compile(rf"{_S}{{1,3}}(?P<w>[A-Za-z][A-Za-z0-9'’-]*)")
 _NOUN_TOKEN = re.compile(rf"{_S}{{1,3}}(?P<w>[A-Za-z0-9][A-Za-z0-9'’-]*)")  # model codes ("2A6") may sit in between
 _OF_AFTER = re.compile(rf"{_S}{{1,2}}of\b")
-_CALIBRE = re.compile(rf"(?:{_S}|-)?(?:mm|cm)\b")
+# A calibre, not a length: millimetres or centimetres hyphen-joined ("152-mm") or naming a weapon or its ammunition
+# ("155mm shells", "155 mm calibre ammunition", "a 120mm mortar round"); "30 cm of snow" is a length.
+_ARMAMENT = (
+    "calibre caliber shell shells round rounds ammunition munition munitions artillery gun guns howitzer howitzers "
+    "cannon cannons mortar mortars rifle rifles rocket rockets projectile projectiles grenade grenades bullet bullets "
+    "cartridge cartridges machine-gun machine-guns"
+).split()
+_CALIBRE = re.compile(
+    rf"-(?:mm|cm)\b|{_S}?(?:mm|cm)(?:{_S}{{1,2}}[A-Za-z-]+){{0,2}}?{_S}{{1,2}}(?i:{alt(_ARMAMENT)})\b"
+)
+# Degrees of temperature right after the figure: "40°C", "-5 °C", "104ºF" ("40°" alone: degrees).
+_DEGREE_SIGN = re.compile(r"[ \t]?[°º](?:[ \t]?(?P<scale>[CF])(?![A-Za-z]))?")
 _PER = PER_AFTER
 _AGO = re.compile(rf"{_S}{{1,2}}ago\b")
 _MONTH_AFTER = re.compile(rf"(?:{_S}{{1,2}}|-)(?:of{_S}{{1,2}})?(?:{alt(_MONTHS)})\b")
@@ -673,8 +686,8 @@ def _digits(text: str, ns: int, ne: int) -> _Atom:
         or (year_like and _is_year(text, ns, ne))
     ):
         atom.reject = True
-    elif bare and _CALIBRE.match(text, atom.end, atom.end + 4):
-        atom.reject = True  # calibres: "155 mm", "152-mm"
+    elif (bare or atom.unit in ("mm", "cm")) and _CALIBRE.match(text, ne, ne + 60):
+        atom.reject = True  # calibres: "155 mm shells", "152-mm"
     elif bare and text.startswith("-", atom.end):
         hyph = _LETTERS.match(text, atom.end + 1, atom.end + 40)
         if hyph and hyph.group().lower() not in UNIT_WORDS:
@@ -715,6 +728,8 @@ def _attached(text: str, atom: _Atom, suffix: re.Match[str]) -> None:
         _scale(atom, SCALES[low], end)
     elif suf == "p" and not atom.currency and atom.scale == 1:  # "20p": pence
         atom.value, atom.currency, atom.end, atom.after = atom.value / 100, SUBUNITS["p"], end, end
+    elif suf in ("C", "F") and not atom.currency and atom.scale == 1 and not _labelled(text, atom.start):
+        atom.unit, atom.after = "°" + suf, end  # "40C", "104F"; not "Seat 4C"
     elif suf == "m" and _plural_follows(text, end):
         _scale(atom, 10**6, end)  # "8m refugees", "20m tonnes"
     elif suf in UNIT_ABBR and not (atom.currency and UNIT_ABBR[suf][0] == MONEY):
@@ -747,6 +762,14 @@ def _scale_and_signs(text: str, atom: _Atom) -> None:
     elif sign and not atom.currency:
         atom.currency = CURRENCY_SIGNS[sign.group("s")]
         atom.end = atom.after = sign.end()
+    elif not atom.currency and (deg := _DEGREE_SIGN.match(text, atom.end, atom.end + 4)):
+        atom.unit, atom.after = {"C": "°C", "F": "°F"}.get(deg.group("scale") or "", "degrees"), deg.end()
+
+
+def _labelled(text: str, pos: int) -> bool:
+    """A capitalised word before the figure, not opening the sentence: a label ("Seat 4C", "Block 9F")."""
+    prev = _prev_word(text, pos)
+    return prev is not None and prev[0][:1].isupper() and not _sentence_start(text, prev[1])
 
 
 def _plural_follows(text: str, pos: int) -> bool:
