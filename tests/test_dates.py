@@ -623,6 +623,13 @@ def test_intervals_are_edtf_values_with_bounds():
         ("Strikes hit the port from Jan. 20 to 27", [("Jan. 20 to 27", "2023-01-20/2023-01-27")]),
         ("Inspectors visited between June 2 and 6, 2019", [("June 2 and 6, 2019", "2019-06-02/2019-06-06")]),
         ("Talks resume on March 7 and 8", [("March 7", "2023-03-07"), ("8", "2023-03-08")]),
+        # a range of weekdays is under a week: a past end fixes the start, else the start fixes the end (P: Friday)
+        ("From Wednesday to Sunday, Russia shelled the city", [("Wednesday to Sunday", "2023-01-25/2023-01-29")]),
+        ("The fair ran from Monday until Thursday", [("Monday until Thursday", "2023-01-30/2023-02-02")]),
+        ("Talks will run from Wednesday to Sunday", [("Wednesday to Sunday", "2023-02-08/2023-02-12")]),
+        # a present tense puts a weekday ahead: "runs from Saturday" is tomorrow, not last Saturday
+        ("The festival runs from Saturday until Monday", [("Saturday until Monday", "2023-02-04/2023-02-06")]),
+        ("The vote is on Sunday", [("Sunday", "2023-02-05")]),
     ],
 )
 def test_a_range_of_days_is_one_interval(text, want):
@@ -657,6 +664,13 @@ def test_a_range_of_days_is_one_interval(text, want):
             [("March", "2022-03", "2022-03-31"), ("May 2021", "2021-05", "2021-05-31")],
         ),
         ("between March and May", [("March", "2023-03", "2023-03-31"), ("May", "2023-05", "2023-05-31")]),
+        # no year written: the start decides, as in a range of days (the past tense alone puts March in 2022)
+        (
+            "From January to March, the army advanced",
+            [("January", "2023-01", "2023-01-31"), ("March", "2023-03", "2023-03-31")],
+        ),
+        # a month after "to" closes a period: "the three months to December"
+        ("Wages grew 4% in the three months to December", [("December", "2022-12", "2022-12-31")]),
     ],
 )
 def test_a_pair_of_months_or_days_shares_the_year_written_once(text, want):
@@ -731,6 +745,7 @@ def test_tense_cues_skip_only_tokens_that_cannot_have_one() -> None:
         ("Leaders will meet this weekend.", [("this weekend", "2023-02-04/2023-02-05")]),
         ("It happened last weekend.", [("last weekend", "2023-01-28/2023-01-29")]),
         ("They planned a weekend of talks and weekend shifts.", []),
+        ("Temperatures are forecast to peak at the weekend.", [("weekend", "2023-02-04/2023-02-05")]),  # ahead
     ],
 )
 def test_ordinal_days_weeks_of_a_day_and_weekends(text, want):

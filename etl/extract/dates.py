@@ -69,7 +69,7 @@ from etl.extract.english import (
     sentences,
 )
 from etl.extract.numbers import COUNT_WORDS, DAY_ORDINALS, small_count
-from etl.extract.tense import AIMED, FUTURE, PAST, PERFECT, Tenses
+from etl.extract.tense import AIMED, FUTURE, PAST, PERFECT, PRESENT, Tenses
 
 __all__ = ["find_dates", "year_reading"]
 
@@ -177,7 +177,7 @@ _NO_BEFORE = re.compile(r"(?:\bNo|\bNos|#)\.?[^\S\n]*$", re.IGNORECASE)
 # Words before a bare capitalised month that make it a date (the page's list, plus a few
 # prepositions that work the same way).
 _MONTH_CUES = frozenset(
-    "in on by since until till from before after of late early mid last this next"
+    "in on by since until till to from before after of late early mid last this next"
     " for during through throughout between into".split()
 )
 _SEASON_CUES = frozenset(
@@ -452,6 +452,7 @@ class _Tense(NamedTuple):
 
     past: bool = False
     future: bool = False
+    present: bool = False  # "the festival runs from Friday", "the vote is on Sunday": a weekday ahead
 
 
 def _resolve_year(core: _Core, narrow: str | None, tense: _Tense, p: dt.date) -> int:
@@ -469,7 +470,7 @@ def _resolve_year(core: _Core, narrow: str | None, tense: _Tense, p: dt.date) ->
 
 def _resolve_weekday(weekday: int, det: str | None, tense: _Tense, p: dt.date) -> dt.date:
     """Nearest such day before P (past or no cue) or after P (future), P itself on its own weekday."""
-    if det == "next" or (det is None and tense.future):
+    if det == "next" or (det is None and (tense.future or tense.present)):
         ahead = (weekday - p.weekday()) % 7
         return p + dt.timedelta(days=ahead or (7 if det else 0))
     back = (p.weekday() - weekday) % 7
@@ -728,7 +729,7 @@ def _tense_for(core: _Core, left: _Left, tenses: Tenses) -> _Tense:
     ended = cue == PAST and governs and left.prep in ("until", "till", "before")
     if cue == PERFECT or ended:
         return _Tense(past=True)
-    return _Tense(past=cue in (PAST, AIMED), future=cue == FUTURE or target)
+    return _Tense(past=cue in (PAST, AIMED), future=cue == FUTURE or target, present=cue == PRESENT)
 
 
 def _trailing_year(text: str, core: _Core, p: dt.date) -> tuple[int, int] | None:
@@ -928,7 +929,7 @@ def find_dates(text: str, published: dt.date, day_first: bool = True) -> list[Da
         mentions.append(mention)
         prev_end = mention.end
     mentions = _weekday_from_date(text, mentions, weekdays) if weekdays else mentions
-    return _weeks_of(text, _ranges(text, _shared_years(text, _tied_days(text, mentions, p))))
+    return _weeks_of(text, _ranges(text, _shared_years(text, _tied_days(text, mentions, p)), p))
 
 
 # What a quotation's lead-in dates: 'In a post on Jan. 30, the governor wrote: "Yesterday ..."' — the words inside
@@ -1033,7 +1034,7 @@ _BARE_FIRST_DAY = re.compile(
 )
 
 
-def _ranges(text: str, mentions: list[DateMention]) -> list[DateMention]:
+def _ranges(text: str, mentions: list[DateMention], p: dt.date) -> list[DateMention]:
     out: list[DateMention] = []
     i = 0
     while i < len(mentions):
@@ -1043,9 +1044,9 @@ def _ranges(text: str, mentions: list[DateMention]) -> list[DateMention]:
         if d.precision == "day" and d.modifier is None:
             if nxt is not None and nxt.precision == "day" and nxt.modifier is None:
                 gap = _RANGE_JOIN.fullmatch(text, d.end, nxt.start)
-                last = _range_end(d, nxt)
-                if gap and last and _RANGE_OPEN.search(text, max(0, d.start - 12), d.start):
-                    joined, i = [_interval(text, d.start, nxt.end, d.earliest, last)], i + 1
+                ends = _range_ends(d, nxt, p)
+                if gap and ends and _RANGE_OPEN.search(text, max(0, d.start - 12), d.start):
+                    joined, i = [_interval(text, d.start, nxt.end, *ends)], i + 1
             if not joined and (m := _BARE_FIRST_DAY.search(text, max(0, d.start - 24), d.start)):
                 joined = _from_bare_day(text, d, m)
             if not joined and (m := _LISTED_DAY.search(text, max(0, d.start - 12), d.start)):
@@ -1063,7 +1064,9 @@ def _shared_years(text: str, mentions: list[DateMention]) -> list[DateMention]:
     """Two months (or days) joined as a pair or a range share the year written once: "from March to May 2022",
     "between June and August 2022", "in March or April of 2022" (the first takes the second's year, the one before
     where it would fall after it: "from December to February 2023"); "from October 2022 to February" (the second
-    takes the first's, the next where it would fall before it)."""
+    takes the first's, the next where it would fall before it). In a range of months with no year written, the start
+    decides, as in a range of days (``_range_ends``): "from March to May" in April is March to May of this year,
+    where the past tense alone would have put May in the last one."""
     out = list(mentions)
     for i, (d, nxt) in enumerate(pairwise(mentions)):
         if (
@@ -1078,10 +1081,22 @@ def _shared_years(text: str, mentions: list[DateMention]) -> list[DateMention]:
         if last and not first and d.value[5:] != nxt.value[5:]:
             year = int(nxt.value[:4]) - (d.value[5:] > nxt.value[5:])
             out[i] = _in_year(d, year) or d
-        elif first and not last and d.value[5:] != nxt.value[5:]:
+        elif (
+            d.value[5:] != nxt.value[5:]
+            and not last
+            and (first or (d.precision == "month" and nxt.earliest < d.earliest and _spans(text, d, nxt)))
+        ):
             year = int(d.value[:4]) + (nxt.value[5:] < d.value[5:])
             out[i + 1] = _in_year(nxt, year) or nxt
     return out
+
+
+def _spans(text: str, d: DateMention, nxt: DateMention) -> bool:
+    """``d`` and ``nxt`` are a range's two ends: "from March to May", "March-May", "between March and May"."""
+    gap = _RANGE_JOIN.fullmatch(text, d.end, nxt.start)
+    if gap is None:
+        return False
+    return gap.group().strip().lower() != "and" or bool(_RANGE_OPEN.search(text, max(0, d.start - 12), d.start))
 
 
 def _in_year(d: DateMention, year: int) -> DateMention | None:
@@ -1148,8 +1163,21 @@ def _listed_day(text: str, d: DateMention, m: re.Match[str]) -> list[DateMention
     return [_day(text, s, e, day)]
 
 
-def _range_end(d: DateMention, nxt: DateMention) -> str | None:
+def _range_ends(d: DateMention, nxt: DateMention, p: dt.date) -> tuple[str, str] | None:
+    """The first and last day of the range from ``d`` to ``nxt``, if it is one. Ending on a weekday ("from Friday
+    until Sunday"), the range is under a week: a past end (on or before P) fixes the start, else the start fixes
+    the end, where the two weekdays alone came out turned around or a week apart."""
     first, last = dt.date.fromisoformat(d.earliest), dt.date.fromisoformat(nxt.earliest)
+    if nxt.surface.lower() in _WEEKDAYS:
+        days = dt.timedelta(days=(last.weekday() - first.weekday()) % 7 or 7)
+        past_end = last < p or (last == p and first <= p)  # P itself ends a past range, not one that starts later
+        first, last = (last - days, last) if past_end else (first, first + days)
+        return first.isoformat(), last.isoformat()
+    end = _range_end(first, last, nxt)
+    return (d.earliest, end) if end else None
+
+
+def _range_end(first: dt.date, last: dt.date, nxt: DateMention) -> str | None:
     if not _writes_year(nxt.surface):  # its year was resolved alone: the range's start decides it
         try:
             last = last.replace(year=first.year)

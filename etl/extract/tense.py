@@ -45,7 +45,7 @@ _TO_FUTURE = frozenset(
     """plan plans planned planning aim aims aimed aiming intend intends intended intending expect expects expected
     expecting set going due about hope hopes hoped hoping seek seeks seeking want wants wanted is are was were
     poised likely ready prepared preparing pledged pledge pledges promised promise promises vowed vow vows
-    decided agreed threatened threatens""".split()
+    decided agreed threatened threatens forecast forecasts predicted projected""".split()
 )
 _PAST_WORDS = frozenset("was were did didn't didn’t wasn't wasn’t weren't weren’t".split())
 # "talks were unlikely before the summer": a copula with an adjective of likelihood or readiness points ahead
