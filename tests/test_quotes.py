@@ -298,8 +298,22 @@ def test_curly_single_quotes_and_apostrophes() -> None:
     assert [q.text for q in find_quotes(text)] == ["Ukraine’s victory isn’t far", "referendums"]
 
 
-def test_straight_single_quotes_are_apostrophes() -> None:
-    assert find_quotes("Russia's 'special military operation' isn't over, officials said.") == []
+def test_straight_single_quotes_quote_like_curly_ones_but_apostrophes_stay_apostrophes() -> None:
+    """British copy without curly marks: 'X,' he said. A one-word, unclosed or in-word mark is an apostrophe."""
+    text = "Russia's 'special military operation' isn't over, officials said."
+    assert [(q.surface, q.text, q.speaker) for q in find_quotes(text)] == [
+        ("'special military operation'", "special military operation", "officials")
+    ]
+    curly = "Russia’s ‘special military operation’ isn’t over, officials said."
+    assert [(q.text, q.speaker) for q in find_quotes(curly)] == [("special military operation", "officials")]
+    text = "'It's a disaster,' said John Smith, the mayor. 'We've lost everything.'"
+    assert [(q.text, q.speaker) for q in find_quotes(text)] == [
+        ("It's a disaster,", "John Smith"),
+        ("We've lost everything.", "John Smith"),
+    ]
+    for text in ["Rock 'n' roll fans said it was the band's best.", "They danced 'til dawn, she said.",
+                 "It was 'terrorism', he said.", "The Ukrainians' rights, the officials' said."]:  # fmt: skip
+        assert find_quotes(text) == [], text
 
 
 def test_nested_quotes_stay_inside_the_outer_one() -> None:

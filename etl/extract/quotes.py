@@ -13,7 +13,8 @@ Decisions where the page is silent or ambiguous:
 - A straight ``"`` inside an open double quote opens a nested quote only where an
   opener can stand (after a space, bracket or dash) and a word follows; otherwise it closes.
   A ``‘`` opens only before a letter (``‘90s`` is an elision). A closing double mark also
-  closes single quotes left open inside it.
+  closes single quotes left open inside it. A straight ``'`` quotes like ``‘``/``’`` (British copy), but only
+  words closed in their paragraph with a space inside: ``rock 'n' roll`` and ``'til dawn`` are not quotes.
 - Titles are stripped before looking for a known alias, so a name wins over an
   organisation in its title: ``Kremlin spokesman Dmitry Peskov`` → ``Dmitry Peskov``,
   ``European Commission President Ursula von der Leyen`` → the von der Leyen entity.
@@ -58,7 +59,7 @@ __all__ = ["find_quotes"]
 # --- quote marks -------------------------------------------------------------------------------------------------
 
 _ADJACENT = re.compile(r"[\s,;:—–-]*")  # what may stand between a quote and an attribution that follows it
-_MARK = re.compile('["“”‘’]')
+_MARK = re.compile("[\"“”‘’']")
 _OPENER_AFTER = frozenset("([{-–—“‘")
 # A quotation mark after these words opens a title ("a report titled “The Meat Grinder”"): not a quote.
 _TITLE_BEFORE = re.compile(r"\b(?:titled|entitled|headlined)[,:]?[ \t]*$", re.IGNORECASE)
@@ -67,7 +68,7 @@ _TITLE_BEFORE = re.compile(r"\b(?:titled|entitled|headlined)[,:]?[ \t]*$", re.IG
 def _scan(text: str, ps: int, pe: int) -> list[tuple[int, int, bool]]:
     """(start, end, closed) of each outermost quote in the paragraph text[ps:pe], one pass over its marks."""
     out: list[tuple[int, int, bool]] = []
-    stack: list[str] = []  # "d" double, "s" single
+    stack: list[str] = []  # "d" double, "s" single, "q" straight single
     doubles = 0
     outer = -1
     for m in _MARK.finditer(text, ps, pe):
@@ -80,6 +81,16 @@ def _scan(text: str, ps: int, pe: int) -> list[tuple[int, int, bool]]:
             if nxt.isalpha() or not stack or stack[-1] != "s":  # an apostrophe, or nothing to close
                 continue
             stack.pop()
+        elif c == "'":  # as ‘ and ’, but a quote of more than one word, closed in its paragraph
+            if stack and stack[-1] == "q" and not nxt.isalpha():
+                stack.pop()
+                if not stack and " " not in text[outer:i]:
+                    outer = -1  # "rock 'n' roll", a one-word 'scare quote': not reported
+                    continue
+            elif can_open and nxt.isalpha() and "q" not in stack:
+                stack.append("q")
+            else:
+                continue
         elif c == "‘":
             if not (can_open and nxt.isalpha()):
                 continue
@@ -98,7 +109,7 @@ def _scan(text: str, ps: int, pe: int) -> list[tuple[int, int, bool]]:
             outer = -1
         elif outer < 0:
             outer = i
-    if stack:
+    if stack and stack[0] != "q":  # a straight single left open is an apostrophe ("'til dawn"), not a quote
         out.append((outer, pe, False))
     return out
 
