@@ -117,6 +117,32 @@ NEWS: list[tuple[str, list[Q]]] = [
             ("12", 12, None, "lb", None, None),
         ],
     ),
+    # after a verb of change, "X to Y" with units of its own is the change and the level it reached, not a range
+    (
+        "Brent fell $2 to $81 a barrel, inflation rose by 0.5% to 3.2% and prices rose 10 to 15 percent; growth is "
+        "forecast at 2% to 3%.",
+        [
+            ("$2", 2, None, "USD", None, None),
+            ("$81", 81, None, "USD", "barrel", None),
+            ("0.5%", 0.5, None, "percent", None, None),
+            ("3.2%", 3.2, None, "percent", None, None),
+            ("10 to 15", 10, 15, "percent", None, None),
+            ("2% to 3%", 2, 3, "percent", None, None),
+        ],
+    ),
+    # a fraction of a unit is that much of the unit; basis points are a unit of their own
+    (
+        "Rates rose by half a percentage point, then a quarter of a percentage point, or 25bp (25 basis points); "
+        "the town is three-quarters of a mile away and two-thirds of a billion dollars went missing.",
+        [
+            ("half a percentage point", 0.5, None, "percentage points", None, None),
+            ("a quarter of a percentage point", 0.25, None, "percentage points", None, None),
+            ("25", 25, None, "basis points", None, None),
+            ("25", 25, None, "basis points", None, None),
+            ("three-quarters of a mile", 0.75, None, "mi", None, None),
+            ("two-thirds of a billion", 2e9 / 3, None, "USD", None, None),
+        ],
+    ),
     # a calibre names a weapon, it is not a length: hyphen-joined, or before a weapon or its ammunition
     (
         "Kyiv needs 155 mm calibre ammunition, 155mm shells and 152-mm howitzers; up to 150 mm of rain fell and "

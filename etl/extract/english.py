@@ -47,6 +47,17 @@ SUBORDINATORS = words("because if unless when whenever where while whereas altho
 CONJUNCTIONS = COORDINATORS | SUBORDINATORS | words("wherever lest once")
 BE = words("is are am was were be been being")
 MODALS = words("will would can could may might must shall should")
+# Verbs of a figure's change ("fell $2 to $81", "rose 0.5% to 3.2%"): after one, "X to Y" is the change and the
+# level it reached, not a range.
+CHANGE_VERBS = words(
+    "rise rises rising rose risen fall falls falling fell fallen jump jumps jumping jumped drop drops dropping",
+    "dropped climb climbs climbing climbed gain gains gaining gained lose loses losing lost slip slips slipping",
+    "slipped slide slides sliding slid decline declines declining declined increase increases increasing increased",
+    "decrease decreases decreasing decreased grow grows growing grew grown surge surges surging surged soar soars",
+    "soaring soared plunge plunges plunging plunged tumble tumbles tumbling tumbled sink sinks sinking sank sunk",
+    "shed sheds shedding add adds adding added advance advances advancing advanced retreat retreats retreating",
+    "retreated slump slumps slumping slumped rally rallies rallying rallied",
+)
 AUXILIARIES = BE | MODALS | words("has have had having do does did ought")
 # Adverb particles and discourse adverbs that never carry content.
 PARTICLES = words(

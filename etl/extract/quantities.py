@@ -59,6 +59,7 @@ from etl.extract.base import Quantity
 from etl.extract.dates import year_reading
 from etl.extract.english import (
     BE,
+    CHANGE_VERBS,
     CLOSED_CLASS,
     DETERMINERS,
     MODALS,
@@ -228,7 +229,10 @@ _MONTH_AFTER = re.compile(rf"(?:{_S}{{1,2}}|-)(?:of{_S}{{1,2}})?(?:{alt(_MONTHS)
 _DOTTED_AFTER = re.compile(r"[./][0-9]{1,4}[./][0-9]{2,4}(?![0-9])|\.[0-9]+\.[0-9]")  # "03.02.2023", "1.2.3"
 _OF_SCALE = re.compile(rf"{_S}{{1,2}}of{_S}{{1,2}}an?{_S}{{1,2}}(?i:{alt(BIG)})\b")
 _CONVERSION_GAP = re.compile(rf"{_S}{{0,2}}\({_S}{{0,2}}(?:(?i:or|about|around|roughly|some){_S}{{1,2}})?")
-_HALF_UNIT = re.compile(rf"{_S}{{1,2}}an?{_S}{{1,2}}(?P<u>{alt(_AUNITS)})\b")
+# The unit a fraction is of: "half a year", "a quarter of a percentage point", "three-quarters of a mile".
+_FRACTION_UNITS = (*_AUNITS, "percentage point")
+_HALF_UNIT = re.compile(rf"{_S}{{1,2}}an?{_S}{{1,2}}(?P<u>{alt(_FRACTION_UNITS, spaced=True)})\b")
+_OF_A_UNIT = re.compile(rf"{_S}{{1,2}}of{_S}{{1,2}}an?{_S}{{1,2}}(?P<u>{alt(_FRACTION_UNITS, spaced=True)})\b")
 _SHARE_AFTER = re.compile(rf"{_S}{{1,2}}(?:of|the)\b")
 _CARDINAL = rf"(?:[0-9]|(?i:{alt([*SMALL, *TENS])})\b)"  # where a cardinal number starts: a digit or a number word
 _CARDINAL_AFTER = re.compile(rf"{_S}{{1,2}}{_CARDINAL}")
@@ -450,9 +454,9 @@ def _magnitude(text: str, low: str, s: int, e: int, word: str) -> tuple[list[_At
 def _half(text: str, s: int, e: int) -> list[_Atom]:
     """'half of which', 'around half the troops', 'fell by half', 'cut in half': a share (unit ``times``),
     approximate only after a qualifier; 'half a year' is 0.5 years."""
-    unit = _HALF_UNIT.match(text, e, e + 20)
+    unit = _HALF_UNIT.match(text, e, e + 30)
     if unit:
-        return [_Atom(s, unit.end(), Decimal("0.5"), "aunit", unit=UNIT_WORDS[unit.group("u")][1], chain=False)]
+        return [_Atom(s, unit.end(), Decimal("0.5"), "aunit", unit=_unit_named(unit), chain=False)]
     prev = _prev_word(text, s)
     by_half = prev is not None and prev[0].lower() in ("by", "in") and _is_share(text, e)  # "fell by half"
     if not (by_half or _SHARE_AFTER.match(text, e, e + 8)) or (text[s].isupper() and not _sentence_start(text, s)):
@@ -510,11 +514,18 @@ def _fraction_share(text: str, s: int, e: int, denominator: int) -> _Atom | None
     a quarter': 1/denominator, unit ``times``, spanning the article), when ``_is_share``; None otherwise, and
     before a scale ('a quarter of a million', which the scale word reads)."""
     prev = _prev_word(text, s)
-    if prev is None or prev[0].lower() not in ("a", "an", "one") or not _is_share(text, e):
+    if prev is None or prev[0].lower() not in ("a", "an", "one"):
         return None
-    if _OF_SCALE.match(text, e, e + 20):
+    if of := _OF_A_UNIT.match(text, e, e + 40):  # "a quarter of a percentage point": 0.25 percentage points
+        return _Atom(prev[1], of.end(), 1 / Decimal(denominator), "aunit", unit=_unit_named(of), chain=False)
+    if not _is_share(text, e) or _OF_SCALE.match(text, e, e + 20):
         return None
     return _Atom(prev[1], e, Decimal(1) / Decimal(denominator), "aunit", unit="times", after=e, chain=False)
+
+
+def _unit_named(m: re.Match[str]) -> str:
+    """The unit of a fraction's "of a ..." or "half a ..." (``_FRACTION_UNITS``)."""
+    return UNIT_WORDS[" ".join(m.group("u").split())][1]
 
 
 def _number_words(text: str, start: int, end: int) -> list[_Atom]:
@@ -553,13 +564,16 @@ def _part_of(text: str, of: tuple[str, int] | None) -> tuple[int, Decimal] | Non
     if of is None or of[0].lower() != "of":
         return None
     frac = _prev_word(text, of[1])
-    if frac is None or frac[0].lower() not in FRACTIONS:
+    if frac is None:
         return None
-    count = _prev_word(text, frac[1])
+    count_word, _, word = frac[0].lower().rpartition("-")  # "two-thirds", "three-quarters"
+    if word not in FRACTIONS:
+        return None
+    count = (count_word, frac[1]) if count_word else _prev_word(text, frac[1])
     n = ({"a": 1, "an": 1} | SMALL).get(count[0].lower(), 0) if count else 0
     if n == 0:
         return of[1], Decimal(0)
-    return count[1] if count else frac[1], Decimal(n) / DENOMINATORS[frac[0].lower()]
+    return count[1] if count else frac[1], Decimal(n) / DENOMINATORS[word]
 
 
 def _parse_words(words: list[str], i: int) -> tuple[int, int, Decimal] | None:
@@ -634,12 +648,16 @@ def _word_atom(text: str, s: int, e: int, value: Decimal, is_one: bool) -> _Atom
 def _share(text: str, atom: _Atom, fraction: str, end: int) -> bool:
     """Turn ``atom`` into the share "two-thirds of" / "three quarters of" / "fell by two-thirds" names (unit
     ``times``, ``_is_share``); "two thirds of a million" is left to the scale."""
-    if fraction not in DENOMINATORS or not _is_share(text, end) or _OF_SCALE.match(text, end, end + 20):
+    if fraction not in DENOMINATORS:
         return False
+    of = _OF_A_UNIT.match(text, end, end + 40)  # "three-quarters of a mile": 0.75 mi
+    if of is None and (not _is_share(text, end) or _OF_SCALE.match(text, end, end + 20)):
+        return False
+    end = of.end() if of else end
     atom.value, atom.kind, atom.unit, atom.end, atom.after = (
         atom.value / DENOMINATORS[fraction],
         "aunit",
-        "times",
+        _unit_named(of) if of else "times",
         end,
         end,
     )
@@ -952,7 +970,16 @@ def _is_range(text: str, a: _Atom, b: _Atom) -> bool:
     low = prev[0].lower() if prev else ""
     if low == "from" or not (_RANGE_GAP.fullmatch(gap) or (low == "between" and _AND_GAP.fullmatch(gap))):
         return False
+    if (a.currency or a.percent) and _changes(text, prev):
+        return False  # "fell $2 to $81", "rose by 0.5% to 3.2%": the change and the level reached
     return (a.value * b.scale if _inherits_scale(a, b) else a.value) <= b.value
+
+
+def _changes(text: str, prev: tuple[str, int] | None) -> bool:
+    """``prev``, the word before a figure, is a verb of change ("fell", "rose"), or "by" after one."""
+    if prev is not None and prev[0].lower() == "by":
+        prev = _prev_word(text, prev[1])
+    return prev is not None and prev[0].lower() in CHANGE_VERBS
 
 
 def _one_is_number(text: str, a: _Atom) -> bool:

@@ -58,7 +58,12 @@ def _table(kind: str, spec: dict[str, str]) -> dict[str, tuple[str, str]]:
 
 UNIT_WORDS = {
     **_table(
-        PERCENT, {"percent": "percent, per cent, pct", "percentage points": "percentage point, percentage points"}
+        PERCENT,
+        {
+            "percent": "percent, per cent, pct",
+            "percentage points": "percentage point, percentage points",
+            "basis points": "basis point, basis points",
+        },
     ),
     **_table(
         MONEY,
@@ -149,6 +154,7 @@ UNIT_ABBR = {
             "MWh": "MWh",
             "GWh": "GWh",
             "TWh": "TWh",
+            "basis points": "bp, bps",
         },
     ),
     **_table(PERCENT, {"percent": "pc, pct"}),
