@@ -683,10 +683,37 @@ def test_a_pair_of_months_or_days_shares_the_year_written_once(text, want):
         ("Between 2019 and 2021 prices doubled.", [("2019", "2019", "2019-12-31"), ("2021", "2021", "2021-12-31")]),
         ("From 2014 to 2022 troops died.", [("2014", "2014", "2014-12-31"), ("2022", "2022", "2022-12-31")]),
         ("between 2000 and 3000 troops", []),  # a range of counts (tests/test_quantities.py)
+        # a span with its end cut to two digits is one interval of whole years; one that cannot end later is a year
+        ("The crisis of 2008-09 hit hard.", [("2008-09", "2008-01-01/2009-12-31", "2009-12-31")]),
+        (
+            "In 2014–22, and in the 2023/24 season",
+            [("2014–22", "2014-01-01/2022-12-31", "2022-12-31"), ("2023/24", "2023-01-01/2024-12-31", "2024-12-31")],
+        ),
+        ("The report, dated 2023-02, was late.", [("2023", "2023", "2023-12-31")]),
     ],
 )
 def test_a_span_of_years_is_read_as_one(text, want):
     assert [(d.surface, d.value, d.latest) for d in find_dates(text, dt.date(2023, 2, 3))] == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # holidays on a fixed day are that day, its year by the tense like any day without one (P = 2023-02-03)
+        ("The truce lasted until Boxing Day.", [("Boxing Day", "2022-12-26")]),
+        ("He was killed on New Year’s Eve 2021.", [("New Year’s Eve 2021", "2021-12-31")]),
+        ("Kyiv wants the jets by Christmas.", [("by Christmas", "2023-12-25")]),
+        ("Fighting eased over Christmas, officials said.", [("Christmas", "2022-12-25")]),
+        (
+            "They marked Orthodox Christmas on Saturday.",
+            [("Orthodox Christmas", "2023-01-07"), ("Saturday", "2023-01-28")],
+        ),
+        # a one-word name needs a date's preposition and is no modifier; lower case is no name
+        ("The Christmas truce collapsed; Christmas markets opened; Halloween parties; a new year's day", []),
+    ],
+)
+def test_holidays_on_a_fixed_day(text, want):
+    assert [(d.surface, d.value) for d in find_dates(text, dt.date(2023, 2, 3))] == want
 
 
 def test_a_quotation_counts_its_relative_dates_from_the_day_its_lead_in_names():

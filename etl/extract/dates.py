@@ -53,6 +53,7 @@ from etl.extract.base import DateMention
 from etl.extract.english import (
     CLOSED_CLASS,
     DETERMINERS,
+    HOLIDAYS,
     MONTH_ABBREVIATIONS,
     MONTH_NAMES,
     MONTHS,
@@ -100,6 +101,10 @@ _DAY = r"[0-3]?[0-9](?:st|nd|rd|th)?(?![0-9A-Za-z])"
 _NUM = "|".join(sorted(COUNT_WORDS, key=len, reverse=True))
 _ORDINAL_DAY = "|".join(w.replace(" ", _SP) for w in sorted(DAY_ORDINALS, key=len, reverse=True))
 
+_HOLIDAY = "|".join(
+    re.escape(h).replace(r"\ ", _SP).replace("'", "['’]") for h in sorted(HOLIDAYS, key=len, reverse=True)
+)
+
 # One alternative per date form, longest forms first. Every alternative starts with a literal
 # (word or digit) and has no nested quantifiers, so matching stays linear in the input.
 _CORE = re.compile(
@@ -134,6 +139,8 @@ _CORE = re.compile(
     | (?P<wd>\b{_WEEKDAY_WORD}\b)
     | (?P<wke>\bweekend\b)
     | (?P<rday>\b(?:today|yesterday|tomorrow)\b)
+    | (?P<hol>\b(?P<hol_n>{_HOLIDAY})\b(?:{_YEAR_SEP}(?P<hol_y>[12][0-9]{{3}})(?![0-9]))?)
+    | (?P<ys>(?<![0-9A-Za-z.,/-])(?P<ys_a>[12][0-9]{{3}})[-–/](?P<ys_b>[0-9]{{2}})(?![0-9A-Za-z]|[-–/.:][0-9]))
     | (?P<year>(?<![0-9])[12][0-9]{{3}}(?![0-9]))
     """,
     re.IGNORECASE | re.VERBOSE,
@@ -142,6 +149,7 @@ _CORE = re.compile(
 # season, weekday, today/yesterday/tomorrow, this/last/next or a number word. Cheap to scan for; the
 # full pattern is only tried at these places.
 _STARTS = [
+    *HOLIDAYS,
     *MONTHS,
     *SEASONS,
     *WEEKDAYS,
@@ -313,6 +321,18 @@ def _parse_core(m: re.Match[str], published: dt.date, day_first: bool = True) ->
         return _Core("day", s, e, day.year, day.month, day.day)
     if kind == "year":
         return _Core("year", s, e, int(g("year")))
+    if kind == "hol":  # "Christmas Day", "New Year's Eve 2022"; capitalised, as names are
+        name = " ".join(g("hol_n").lower().replace("’", "'").split())
+        if not all(w[:1].isupper() for w in g("hol_n").split() if w.lower() not in ("day", "eve")):
+            return None
+        month, day = HOLIDAYS[name]
+        year = int(g("hol_y")) if g("hol_y") else None
+        return _Core("day", s, e, year, month, day, bare=" " not in name and year is None)
+    if kind == "ys":  # "2008-09", "the 2023/24 season": a span of years, one interval; "2023-02" stays a year
+        first, last = int(g("ys_a")), int(g("ys_a")) // 100 * 100 + int(g("ys_b"))
+        if last <= first:
+            return _Core("year", s, s + 4, first)
+        return _Core("interval", s, e, first, 1, 1, last=dt.date(last, 12, 31))
     if kind == "ago":
         return _ago(s, e, g("ago_n").lower(), g("ago_u").lower(), published)
     if kind == "rel":
@@ -756,6 +776,9 @@ def _resolved(text: str, core: _Core, left: _Left, p: dt.date, tenses: Tenses) -
 def _accept(text: str, core: _Core, left: _Left, floor: int, coordinated: bool) -> bool:
     if core.bare and core.kind in ("year", "month") and core.year is not None:
         return left.narrow is not None  # "the year" is a date only as "the end of the year"
+    if core.bare and core.kind == "day":  # "by Christmas", "over Christmas"; not "a Christmas truce"
+        cue = left.narrow or left.modifier or left.prep in _SEASON_CUES or left.prep in ("on", "at") or coordinated
+        return bool(cue) and not _modifies(text, core.end)
     if core.kind == "season":
         return _season_ok(text, core, left, coordinated)
     if core.kind == "month":
@@ -765,6 +788,15 @@ def _accept(text: str, core: _Core, left: _Left, floor: int, coordinated: bool) 
     if core.kind == "year" and core.end - core.start == 4 and text[core.start : core.end].isdigit():
         return _year_ok(text, core, left, floor)
     return True
+
+
+_WORD_AFTER = re.compile(r"[^\S\n]+([a-z]+)\b")
+
+
+def _modifies(text: str, end: int) -> bool:
+    """A content word follows: the name is a modifier ("Christmas truce", "Christmas markets")."""
+    m = _WORD_AFTER.match(text, end)
+    return m is not None and m.group(1) not in CLOSED_CLASS
 
 
 def _is_relative(text: str, core: _Core) -> bool:

@@ -47,6 +47,19 @@ SUBORDINATORS = words("because if unless when whenever where while whereas altho
 CONJUNCTIONS = COORDINATORS | SUBORDINATORS | words("wherever lest once")
 BE = words("is are am was were be been being")
 MODALS = words("will would can could may might must shall should")
+# Holidays on a fixed day of the Gregorian calendar, as English news names them: (month, day). A bare "Christmas"
+# is a date only where a month could stand ("by Christmas"), not as a modifier ("a Christmas truce").
+HOLIDAYS = {
+    "christmas day": (12, 25),
+    "christmas eve": (12, 24),
+    "christmas": (12, 25),
+    "orthodox christmas": (1, 7),
+    "boxing day": (12, 26),
+    "new year's day": (1, 1),
+    "new year's eve": (12, 31),
+    "valentine's day": (2, 14),
+    "halloween": (10, 31),
+}
 # Verbs of a figure's change ("fell $2 to $81", "rose 0.5% to 3.2%"): after one, "X to Y" is the change and the
 # level it reached, not a range.
 CHANGE_VERBS = words(
