@@ -143,6 +143,19 @@ NEWS: list[tuple[str, list[Q]]] = [
             ("two-thirds of a billion", 2e9 / 3, None, "USD", None, None),
         ],
     ),
+    # South Asian scales: a lakh is 100,000, a crore 10 million, "lakh crore" both; "Rs" is rupees of a country the
+    # text does not name ("₹" is INR)
+    (
+        "The state allocated Rs 5,000 crore, the film earned ₹250 crore, the budget is ₹1.5 lakh crore and about "
+        "2 lakh people came; Mrs 5 is no money.",
+        [
+            ("Rs 5,000 crore", 5e10, None, "rupees", None, None),
+            ("₹250 crore", 2.5e9, None, "INR", None, None),
+            ("₹1.5 lakh crore", 1.5e12, None, "INR", None, None),
+            ("2 lakh", 200_000, None, "people", None, "about"),
+            ("5", 5, None, "count", None, None),
+        ],
+    ),
     # a calibre names a weapon, it is not a length: hyphen-joined, or before a weapon or its ammunition
     (
         "Kyiv needs 155 mm calibre ammunition, 155mm shells and 152-mm howitzers; up to 150 mm of rain fell and "
@@ -324,7 +337,7 @@ NEWS: list[tuple[str, list[Q]]] = [
     (
         "India pledged ₹500 crore, Sweden 300 million Swedish kronor and Kazakhstan KZT 40 billion.",
         [
-            ("₹500", 500, None, "INR", None, None),
+            ("₹500 crore", 5e9, None, "INR", None, None),  # a crore is ten million
             ("300 million", 3e8, None, "SEK", None, None),
             ("KZT 40 billion", 4e10, None, "KZT", None, None),
         ],

@@ -15,6 +15,8 @@ SMALL = {
 }
 TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
 BIG = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+# South Asian English: a lakh is a hundred thousand, a crore ten million ("Rs 5,000 crore", "2 lakh people").
+BIG |= {"lakh": 10**5, "lakhs": 10**5, "crore": 10**7, "crores": 10**7}
 # Scale words and letters after a number ("2.5 million", "$3bn", "10k"); m/b/t only after a currency sign.
 SCALES = {
     "hundred": 100,

@@ -94,6 +94,7 @@ from etl.extract.units import (
     PER_WORDS,
     PERCENT,
     QUALIFIERS,
+    RUPEE_PREFIXES,
     SUBUNITS,
     TIME_UNITS,
     UNIT_ABBR,
@@ -677,7 +678,7 @@ def _digits(text: str, ns: int, ne: int) -> _Atom:
     atom = _Atom(cur.start() if cur else start, ne, -value if neg else value, "digit", after=ne)
     if cur:
         sign = cur.group().strip()
-        atom.currency = CURRENCY_SIGNS.get(sign) or sign
+        atom.currency = CURRENCY_SIGNS.get(sign) or RUPEE_PREFIXES.get(sign) or sign
     plain = num.isdigit()
     if (plain and len(num) > 1 and num[0] == "0") or value >= _MAX_DIGITS:
         atom.reject = True  # "06", "000", "12345678901234567890": codes and ids, not figures
@@ -773,6 +774,13 @@ def _scale_and_signs(text: str, atom: _Atom) -> None:
     sc = _SCALE_AFTER.match(text, atom.end, atom.end + 20)
     if sc:
         _scale(atom, SCALES[sc.group("w").lower()], sc.end())
+        more = _SCALE_AFTER.match(text, atom.end, atom.end + 20)  # "1.5 lakh crore", "a hundred million"
+        if more and SCALES[more.group("w").lower()] > atom.scale:
+            atom.value, atom.scale = (
+                atom.value * SCALES[more.group("w").lower()],
+                atom.scale * SCALES[more.group("w").lower()],
+            )
+            atom.end = atom.after = more.end()
     sign = _SIGN_AFTER.match(text, atom.end, atom.end + 3)
     if sign and sign.group("s") == "%":
         atom.percent = True

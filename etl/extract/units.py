@@ -223,6 +223,9 @@ CURRENCY_SIGNS = {
     "₽": "RUB",
 }
 CURRENCY_SIGNS = {**_ISO_SIGNS, **CURRENCY_SIGNS}
+# "Rs 5,000 crore": rupees of India, Pakistan, Sri Lanka or Nepal, which the text alone does not tell apart; the
+# unit is "rupees", as "5,000 rupees" reads, not an ISO code ("₹" is INR).
+RUPEE_PREFIXES = {"Rs": "rupees", "Rs.": "rupees"}
 PER_WORDS = {
     "hour": "hour",
     "hourly": "hour",
@@ -268,7 +271,8 @@ SINGLE_SIGNS = "".join(sorted(sign for sign in CURRENCY_SIGNS if len(sign) == 1 
 
 # A currency sign or code right before a number ("$", "US$", "€", "EUR ").
 CURRENCY_BEFORE = re.compile(
-    rf"(?:(?<![A-Za-z])(?:{alt(DOLLAR_PREFIXES)})?\$|[{SINGLE_SIGNS}]|(?<![A-Za-z])(?:{alt(CURRENCY_CODES)}))[ \t]?$"
+    rf"(?:(?<![A-Za-z])(?:{alt(DOLLAR_PREFIXES)})?\$|[{SINGLE_SIGNS}]|(?<![A-Za-z])(?:{alt(CURRENCY_CODES)})"
+    rf"|(?<![A-Za-z])(?:{alt(RUPEE_PREFIXES)}))[ \t]?$"
 )
 # A per-phrase after a figure (or its unit): "per day", "a barrel", "-a-barrel", "daily", "/day".
 PER_AFTER = re.compile(
