@@ -75,6 +75,10 @@ _CHROME_WEAK_OPENING = re.compile(
     edit\ post$ | advertisement$ | menu$ | share(?:\ this)?(?:\ article|\ story)?$ | ©
     | (?:see\ also|read\ (?:more|also)|related|more\ on\ this|watch|listen|recommended)\s*: | follow\ us\b
     | show\ (?:more|less)$ | load\ more\b | (?:[0-9]+\ )?comments?$
+    | (?:save|print|email|bookmark|copy\ link|close|expand|tweet|like|reply|back\ to\ top)$
+    | related(?:\ topics|\ articles|\ stories|\ content|\ coverage)?$ | (?:top|more|latest)\ stories$
+    | most\ (?:read|popular|viewed|shared)$ | more\ on\ this\ (?:story|topic)$
+    | you\ (?:may|might)\ also\ (?:like|be\ interested\ in)\b
     """,
     re.VERBOSE,
 )
@@ -105,7 +109,7 @@ _PHOTO_CREDIT = re.compile(  # on fold_case(paragraph)
         [
             r"\bphoto(?:graph)?\s*(?:by|:|credit)",  # "Photograph: Reuters" (Guardian style) too
             r"\bpicture\s*(?:by|:)",
-            r"\bimage\s*(?:by|:|credit)",
+            r"\bimage\s*(?:by|:|credit|caption|source)",  # BBC: "Image caption, ...", "Image source, Getty"
             r"via\ getty\ images",
             *(rf"\b{agency}\s+(?:photo|images)\b" for agency in ("ap", "afp", "reuters", "epa", "getty")),
         ]
@@ -162,8 +166,9 @@ def _is_heading(para: str) -> bool:
 
 
 def _promo_titles(text: str, spans: list[tuple[int, int]], kinds: list[str | None]) -> None:
-    """A heading that introduces a promo box is part of the box."""
-    for i in range(len(spans) - 1):
+    """A heading that introduces a promo box is part of the box, and so is a run of them ("Related Topics", then a
+    topic's name, then "More on this story")."""
+    for i in reversed(range(len(spans) - 1)):
         if kinds[i] is None and kinds[i + 1] == "chrome" and _is_heading(text[slice(*spans[i])]):
             kinds[i] = "chrome"
 

@@ -46,3 +46,31 @@ def test_furniture_datelines_and_story() -> None:
         ("chrome", "12 comments"),
         ("chrome", "* * *"),
     ]
+
+
+def test_button_labels_bbc_captions_and_related_boxes() -> None:
+    """Lone labels of buttons are furniture; "Image caption, ..." is a caption; a run of headings above a promo
+    is the promo's box. The same words inside a story stay news."""
+    page = "\n".join(
+        [
+            "Allies pledge more shells",
+            "Share",
+            "Save",
+            "Image caption, Firefighters worked through the night",
+            "Kyiv was hit by the largest drone attack since the start of the war, officials said on Saturday, and "
+            "residents were told to save water and share shelters.",
+            "Related Topics",
+            "Russia-Ukraine war",
+            "More on this story",
+        ]
+    )
+    assert kinds(page) == [
+        ("headline", "Allies pledge more shell"),
+        ("chrome", "Share"),
+        ("chrome", "Save"),
+        ("caption", "Image caption, Firefight"),
+        ("body", "Kyiv was hit by the larg"),
+        ("chrome", "Related Topics"),
+        ("chrome", "Russia-Ukraine war"),  # a topic's name between two lines of the box
+        ("chrome", "More on this story"),
+    ]
