@@ -274,6 +274,18 @@ NEWS = [
             ('"talks stalled."', "Western diplomat"),
         ],
     ),
+    # more verbs of saying; a document's author speaks through it ("according to a statement from X")
+    (
+        '"We need help now," pleaded Olena Petrenko. "It was chaos," recalled Ivan Sirko, 60. According to a '
+        'statement from the ministry, "all targets were hit." According to the latest report by the UN, "the '
+        'situation is dire."',
+        [
+            ('"We need help now,"', "Olena Petrenko"),
+            ('"It was chaos,"', "Ivan Sirko"),
+            ('"all targets were hit."', "ministry"),
+            ('"the situation is dire."', "UN"),
+        ],
+    ),
 ]
 
 

@@ -152,6 +152,9 @@ _VERBS = _words(
     "predict predicts predicted tweeted posted commented remarked cautioned concede concedes conceded",
     "recalled suggest suggests suggested describe describes described called dubbed branded labeled labelled",
     "accuse accuses accused deny denies denied threaten threatens threatened demanded answered",
+    "plead pleads pleaded beg begs begged cried screamed whispered joked quipped sighed observes observed",
+    "lament laments lamented boasted retort retorts retorted countered",
+    "reiterate reiterates reiterated assert asserts asserted recounted recalls muttered wondered",
 )
 # Forms that are nouns as often as verbs: they attribute only after a name or a pronoun ("what Moscow calls").
 _NOUN_LIKE_VERBS = _words("calls claims reports notes posts tweets comments remarks pledges promises demands")
@@ -160,6 +163,7 @@ _PARTICIPLES = _words(
     "saying telling adding writing noting stressing insisting urging explaining declaring arguing claiming",
     "announcing stating asking replying responding confirming emphasizing emphasising acknowledging admitting",
     "vowing pledging predicting tweeting commenting conceding suggesting describing accusing denying",
+    "pleading lamenting reiterating asserting recalling",
 )
 _PARTICIPLES_AFTER_COMMA_ONLY = _words("warning calling posting promising threatening demanding hailing")
 # Any word that may attribute: sentences without one (and without a quote) need no closer look. Run on the
@@ -395,9 +399,10 @@ class _Reader:
                 continue
             low = tok.low
             if low == "according" and i + 1 < len(toks) and toks[i + 1].low == "to":
-                end = _np_forward(toks, i + 2)
+                at = _author(toks, i + 2)
+                end = _np_forward(toks, at)
                 if end is not None:
-                    speaker = self.resolve(self._subject_after(toks, i + 2, end))
+                    speaker = self.resolve(self._subject_after(toks, at, end))
                     if speaker:
                         out.append(_Attribution(tok.start, toks[end - 1].end, speaker))
                 continue
@@ -679,6 +684,22 @@ def find_quotes(text: str, entities: Sequence[Entity] = ()) -> list[Quote]:
                 out.append(Quote(qs, qe, text[qs:qe], text[qs + 1 : qe - 1 if closed else qe], speaker))
         carried = paragraph_speaker if quotes and not quotes[-1][2] else None
     return out
+
+
+# What a source puts out: "according to a statement from the ministry" is according to the ministry.
+_DOCUMENTS = _words(
+    "statement statements report reports post posts letter readout release message note document filing transcript"
+    " assessment estimate estimates analysis update briefing"
+)
+
+
+def _author(toks: Sequence[_Tok], i: int) -> int:
+    """Where the author of "according to (a statement|report ...) (from|by|of) X" starts: X, or ``i`` itself."""
+    j = i + (i < len(toks) and toks[i].low in ("a", "an", "the", "its", "their", "his", "her"))
+    j += j < len(toks) and toks[j].low in ("new", "latest", "written", "joint", "official", "recent")
+    if j + 1 < len(toks) and toks[j].low in _DOCUMENTS and toks[j + 1].low in ("from", "by", "of"):
+        return j + 2
+    return i
 
 
 def _opening_subject(reader: _Reader, toks: Sequence[_Tok]) -> str | None:
