@@ -239,7 +239,9 @@ def _check(text: str, ex: Extraction) -> None:
         if d.modifier is None:
             assert (earliest, latest) == (first, last), d
     for q in ex.quotes:
-        assert text[q.start] in '"“”‘', q  # a closing ” opens where nothing is open (mistyped copy)
+        assert text[q.start] in "\"“”‘'", q  # a closing ” opens where nothing is open (mistyped copy)
+        if text[q.start] == "'":  # a straight single quote: more than one word, closed in its paragraph
+            assert text[q.end - 1] == "'" and " " in q.text, q
         assert q.text in (text[q.start + 1 : q.end - 1], text[q.start + 1 : q.end]), q
     for m in ex.entities:
         assert m.alias in ALIASES[m.entity_id], m
