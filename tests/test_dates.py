@@ -773,6 +773,19 @@ def test_tense_cues_skip_only_tokens_that_cannot_have_one() -> None:
         ("It happened last weekend.", [("last weekend", "2023-01-28/2023-01-29")]),
         ("They planned a weekend of talks and weekend shifts.", []),
         ("Temperatures are forecast to peak at the weekend.", [("weekend", "2023-02-04/2023-02-05")]),  # ahead
+        # a weekday of a named week is one mention; across a comma they are two
+        ("The attack came on Tuesday last week.", [("Tuesday last week", "2023-01-24")]),
+        ("It happened on Wednesday of this week.", [("Wednesday of this week", "2023-02-01")]),
+        (
+            "He spoke on Monday, last week he was silent.",
+            [("Monday", "2023-01-30"), ("last week", "2023-01-23/2023-01-29")],
+        ),
+        # parts of the day: the day written, and "last night" the evening before
+        (
+            "Officials met this morning; strikes are planned for tonight.",
+            [("this morning", "2023-02-03"), ("tonight", "2023-02-03")],
+        ),
+        ("Kyiv was shelled last night.", [("last night", "2023-02-02")]),
     ],
 )
 def test_ordinal_days_weeks_of_a_day_and_weekends(text, want):

@@ -93,7 +93,8 @@ _MONTH_WORD = rf"(?:{_FULL_MONTH}\b|(?:{_words_alt(a.capitalize() for a in MONTH
 _SEASON_WORD = rf"(?:{_words_alt(SEASONS)})"
 _WEEKDAY_WORD = rf"(?:{'|'.join(WEEKDAY_NAMES)})"
 _QUARTERS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "final": 4}
-_RELATIVE_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1}
+_RELATIVE_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0, "this morning": 0, "this afternoon": 0}
+_RELATIVE_DAYS |= {"this evening": 0, "last night": -1}  # "last night": the evening before the day written
 _RELATIVE_DETS = {"this": 0, "last": -1, "next": 1}
 _SP = r"[^\S\n]+"  # whitespace inside one paragraph (blanked chrome is spaces, lines stay apart)
 _YEAR_SEP = rf"(?:,[^\S\n]*|{_SP})"
@@ -104,6 +105,8 @@ _ORDINAL_DAY = "|".join(w.replace(" ", _SP) for w in sorted(DAY_ORDINALS, key=le
 _HOLIDAY = "|".join(
     re.escape(h).replace(r"\ ", _SP).replace("'", "['’]") for h in sorted(HOLIDAYS, key=len, reverse=True)
 )
+
+_RELATIVE_DAY = "|".join(w.replace(" ", _SP) for w in sorted(_RELATIVE_DAYS, key=len, reverse=True))
 
 # One alternative per date form, longest forms first. Every alternative starts with a literal
 # (word or digit) and has no nested quantifiers, so matching stays linear in the input.
@@ -138,7 +141,7 @@ _CORE = re.compile(
     | (?P<sea>\b(?P<sea_s>{_SEASON_WORD})\b(?:(?:{_SP}of)?{_SP}(?P<sea_y>[12][0-9]{{3}})(?![0-9]))?)
     | (?P<wd>\b{_WEEKDAY_WORD}\b)
     | (?P<wke>\bweekend\b)
-    | (?P<rday>\b(?:today|yesterday|tomorrow)\b)
+    | (?P<rday>\b(?:{_RELATIVE_DAY})\b)
     | (?P<hol>\b(?P<hol_n>{_HOLIDAY})\b(?:{_YEAR_SEP}(?P<hol_y>[12][0-9]{{3}})(?![0-9]))?)
     | (?P<ys>(?<![0-9A-Za-z.,/-])(?P<ys_a>[12][0-9]{{3}})[-–/](?P<ys_b>[0-9]{{2}})(?![0-9A-Za-z]|[-–/.:][0-9]))
     | (?P<year>(?<![0-9])[12][0-9]{{3}}(?![0-9]))
@@ -175,6 +178,7 @@ _ANCHOR = re.compile(
 )
 _EDGE_OF = re.compile(r"\b(?:end|close|beginning|start)[^\S\n]+of\b", re.IGNORECASE)
 _TRAILING_YEAR = re.compile(rf"{_YEAR_SEP}(?:of{_SP})?(this|last|next){_SP}year\b", re.IGNORECASE)
+_TRAILING_WEEK = re.compile(rf"{_SP}(?:of{_SP})?(this|last|next){_SP}week\b", re.IGNORECASE)
 _COORDINATION = re.compile(r"[^\S\n]*(?:and|or|to|through|till|until|-|–|—)[^\S\n]*", re.IGNORECASE)
 # The two ends of a span of years or of counts: "between 2019 and 2021", "from 2000 to 3000 troops".
 _SPAN_JOIN = r"[^\S\n]*(?:and|to|through|until|-|–)[^\S\n]*"
@@ -316,7 +320,7 @@ def _parse_core(m: re.Match[str], published: dt.date, day_first: bool = True) ->
         start = s if det == "the" else before[0]
         return _Core("weekday", start, e, weekday=5, det=det if det in ("last", "next") else None, weekend=True)
     if kind == "rday":
-        offset = _RELATIVE_DAYS[g("rday").lower()]
+        offset = _RELATIVE_DAYS[" ".join(g("rday").lower().split())]
         day = published + dt.timedelta(days=offset)
         return _Core("day", s, e, day.year, day.month, day.day)
     if kind == "year":
@@ -762,6 +766,11 @@ def _resolved(text: str, core: _Core, left: _Left, p: dt.date, tenses: Tenses) -
     """``core`` with its year filled in, a weekday turned into a day."""
     if core.kind == "weekday":
         day = _resolve_weekday(core.weekday, core.det, _tense_for(core, left, tenses), p)
+        week = None if core.weekend or core.det else _TRAILING_WEEK.match(text, core.end)
+        if week:  # "Tuesday last week": that week's Tuesday, one mention
+            monday = p - dt.timedelta(days=p.weekday() - 7 * _RELATIVE_DETS[week.group(1).lower()])
+            day = monday + dt.timedelta(days=core.weekday)
+            return core._replace(kind="day", year=day.year, month=day.month, day=day.day, end=week.end())
         if core.weekend:
             return core._replace(kind="week", year=day.year, month=day.month, day=day.day, last=day + dt.timedelta(1))
         return core._replace(kind="day", year=day.year, month=day.month, day=day.day)
@@ -990,7 +999,7 @@ _ANNIVERSARY = re.compile(r"\banniversar(?:y|ies)\b", re.IGNORECASE)
 
 
 def _is_relative_surface(surface: str) -> bool:
-    return surface.split(None, 1)[0].lower() in ("this", "last", "next", "today", "tomorrow", "yesterday")
+    return surface.split(None, 1)[0].lower() in ("this", "last", "next", "today", "tomorrow", "yesterday", "tonight")
 
 
 def _tied_days(text: str, mentions: list[DateMention], p: dt.date) -> list[DateMention]:
