@@ -156,6 +156,19 @@ NEWS: list[tuple[str, list[Q]]] = [
             ("5", 5, None, "count", None, None),
         ],
     ),
+    # rates per commodity unit and per night
+    (
+        "Gold rose to $2,350 an ounce, wheat traded at $6.20 a bushel, power costs 34p per kWh or €120/MWh, a "
+        "room £100 a night and cocaine $50,000 a kilo.",
+        [
+            ("$2,350", 2350, None, "USD", "ounce", None),
+            ("$6.20", 6.2, None, "USD", "bushel", None),
+            ("34p", 0.34, None, "GBP", "kWh", None),
+            ("€120", 120, None, "EUR", "MWh", None),
+            ("£100", 100, None, "GBP", "night", None),
+            ("$50,000", 50000, None, "USD", "kg", None),
+        ],
+    ),
     # a calibre names a weapon, it is not a length: hyphen-joined, or before a weapon or its ammunition
     (
         "Kyiv needs 155 mm calibre ammunition, 155mm shells and 152-mm howitzers; up to 150 mm of rain fell and "

@@ -36,7 +36,7 @@ Decisions where the spec is silent or ambiguous:
 - Area, speed, energy and temperature get their own units: km2, mi2, m2, km/h, mph ("square kilometres", "sq km"),
   kWh-TWh, °C and °F ("40C", "-5°C", "40 degrees Celsius"). Millimetres and centimetres naming a weapon
   ("155mm shells", "152-mm") are a calibre, which is not reported.
-- ``per`` is only day/week/month/year/barrel/person, as listed (not "per hour", "per kg"); hyphenated
+- ``per`` is only what units.PER_WORDS lists (time, barrel, person, ounce, kg, kWh...: not "per violation"); hyphenated
   forms count ("a $60-a-barrel cap").
 - In a change "X troops to (up to) Y" a Y without a unit of its own takes X's unit; in "from X to
   Y troops" X takes Y's. That is how "from 15,000 troops to up to 30,000" reads.
@@ -225,6 +225,7 @@ _CALIBRE = re.compile(
 # Degrees of temperature right after the figure: "40°C", "-5 °C", "104ºF" ("40°" alone: degrees).
 _DEGREE_SIGN = re.compile(r"[ \t]?[°º](?:[ \t]?(?P<scale>[CF])(?![A-Za-z]))?")
 _PER = PER_AFTER
+_PER_WORDS = {w.lower(): unit for w, unit in PER_WORDS.items()}  # _PER matches in any case ("per kwh")
 _AGO = re.compile(rf"{_S}{{1,2}}ago\b")
 _MONTH_AFTER = re.compile(rf"(?:{_S}{{1,2}}|-)(?:of{_S}{{1,2}})?(?:{alt(_MONTHS)})\b")
 _DOTTED_AFTER = re.compile(r"[./][0-9]{1,4}[./][0-9]{2,4}(?![0-9])|\.[0-9]+\.[0-9]")  # "03.02.2023", "1.2.3"
@@ -1036,7 +1037,7 @@ def _resolve(text: str, a: _Atom, b: _Atom | None, value: Decimal, value_max: De
     if unit in TIME_UNITS and _AGO.match(text, tail, tail + 8):
         return None  # "two years ago" is a date
     per = _PER.match(text, tail, tail + 30)
-    per_unit = PER_WORDS[(per.group("a") or per.group("b") or per.group("c")).lower()] if per else None
+    per_unit = _PER_WORDS[(per.group("a") or per.group("b") or per.group("c")).lower()] if per else None
     qualifier = _qualifier(text, start) or ("at least" if a.vague or last.vague else None)
     if qualifier is None and text.startswith("+", end) and not text[end + 1 : end + 2].isalnum():
         qualifier = "more than"  # a headline's "100,000+"

@@ -249,6 +249,13 @@ PER_WORDS = {
     "litre": "liter",
     "ton": "ton",
     "tonne": "ton",
+    "ounce": "ounce",
+    "bushel": "bushel",
+    "kilo": "kg",
+    "kg": "kg",
+    "night": "night",
+    "kWh": "kWh",
+    "MWh": "MWh",
 }
 # Hundredths of a currency, written after the number: "50 cents" is USD 0.50, "20 pence" GBP 0.20.
 SUBUNITS = {
