@@ -156,6 +156,15 @@ NEWS: list[tuple[str, list[Q]]] = [
             ("5", 5, None, "count", None, None),
         ],
     ),
+    # abbreviations with a scale and a rate in them
+    (
+        "Europe imported 155 bcm of gas, 55 bcm a year by pipe; OPEC+ cut output by 2 million bpd.",
+        [
+            ("155", 155e9, None, "m3", None, None),
+            ("55", 55e9, None, "m3", "year", None),
+            ("2 million", 2e6, None, "barrels", "day", None),
+        ],
+    ),
     # rates per commodity unit and per night
     (
         "Gold rose to $2,350 an ounce, wheat traded at $6.20 a bushel, power costs 34p per kWh or €120/MWh, a "

@@ -95,6 +95,7 @@ from etl.extract.units import (
     PERCENT,
     QUALIFIERS,
     RUPEE_PREFIXES,
+    SCALED_UNITS,
     SUBUNITS,
     TIME_UNITS,
     UNIT_ABBR,
@@ -1016,7 +1017,7 @@ def _resolve(text: str, a: _Atom, b: _Atom | None, value: Decimal, value_max: De
         return _Item(start, end, value, None, a.unit or "count", end, None, _qualifier(text, start), False)
     if a.kind == "ordinal":
         return _Item(start, end, value, None, "ordinal", end, None, None, False)
-    tail, count_like, noun = last.after, False, None
+    tail, count_like, noun, per_unit = last.after, False, None, None
     unit = last.unit or (a.unit if b is None else None) or last.currency or a.currency
     if unit is None and (last.percent or a.percent):
         unit = "percent"
@@ -1024,9 +1025,13 @@ def _resolve(text: str, a: _Atom, b: _Atom | None, value: Decimal, value_max: De
         ph = _UNIT_AFTER.match(text, tail, tail + 40)
         found = _unit_word(ph.group("u"), last.scale) if ph else None
         sub = _subunit(ph.group("u"), last.scale) if ph else None
+        scaled = SCALED_UNITS.get(ph.group("u")) if ph else None
         if sub:  # "50 cents": hundredths of the currency
             unit, tail = sub, ph.end()
             value, value_max = value / 100, None if value_max is None else value_max / 100
+        elif scaled:  # "155 bcm": 155 billion cubic metres; "1.2 million bpd": barrels a day
+            factor, unit, per_unit = scaled
+            tail, value, value_max = ph.end(), value * factor, None if value_max is None else value_max * factor
         elif ph and found:
             unit, tail = found[1], ph.end()
         elif last.no_noun:
@@ -1036,8 +1041,9 @@ def _resolve(text: str, a: _Atom, b: _Atom | None, value: Decimal, value_max: De
             unit, count_like = noun or "count", noun is None
     if unit in TIME_UNITS and _AGO.match(text, tail, tail + 8):
         return None  # "two years ago" is a date
-    per = _PER.match(text, tail, tail + 30)
-    per_unit = _PER_WORDS[(per.group("a") or per.group("b") or per.group("c")).lower()] if per else None
+    per = None if per_unit else _PER.match(text, tail, tail + 30)
+    if per:
+        per_unit = _PER_WORDS[(per.group("a") or per.group("b") or per.group("c")).lower()]
     qualifier = _qualifier(text, start) or ("at least" if a.vague or last.vague else None)
     if qualifier is None and text.startswith("+", end) and not text[end + 1 : end + 2].isalnum():
         qualifier = "more than"  # a headline's "100,000+"

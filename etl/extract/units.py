@@ -266,6 +266,9 @@ SUBUNITS = {
     **dict.fromkeys(("kopiyka", "kopiykas", "kopiyok", "kopecks of a hryvnia"), "UAH"),
 }
 MULTIWORD_UNITS = MULTIWORD_UNITS | {w for w in SUBUNITS if " " in w}
+# Abbreviations that hold a scale and a rate, written after the number (case-sensitive): "155 bcm" of gas is
+# 155 billion cubic metres, "1.2 million bpd" of oil 1.2 million barrels a day. (factor, unit, per)
+SCALED_UNITS = {"bcm": (10**9, "m3", None), "mcm": (10**6, "m3", None), "bpd": (1, "barrels", "day")}
 
 # per-phrases: nouns after "per/a/each/every" (or a slash) and adverbs ("daily").
 PER_ADVERBS = frozenset(w for w in PER_WORDS if w.endswith("ly"))
