@@ -274,6 +274,16 @@ NEWS = [
             ('"talks stalled."', "Western diplomat"),
         ],
     ),
+    # "he" after a sentence that opens with a title set off before a name, or with a name and a copula
+    (
+        'Zelensky said "we will win." His chief of staff, Andriy Yermak, was more cautious. "It will be a long '
+        'winter," he wrote.\nOlena Kovalenko was defiant. "We stay," she said.',
+        [
+            ('"we will win."', "Volodymyr Zelensky"),
+            ('"It will be a long winter,"', "Andriy Yermak"),
+            ('"We stay,"', "Olena Kovalenko"),
+        ],
+    ),
     # more verbs of saying; a document's author speaks through it ("according to a statement from X")
     (
         '"We need help now," pleaded Olena Petrenko. "It was chaos," recalled Ivan Sirko, 60. According to a '

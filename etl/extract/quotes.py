@@ -51,7 +51,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from etl.extract.base import Entity, Mention, Quote
-from etl.extract.english import ABBREVIATIONS, TOKEN, first_char_first, fold_case, paragraphs, sentences
+from etl.extract.english import ABBREVIATIONS, BE, TOKEN, first_char_first, fold_case, paragraphs, sentences
 from etl.extract.entities import alternation, mention_finder
 
 __all__ = ["find_quotes"]
@@ -706,17 +706,43 @@ def _opening_subject(reader: _Reader, toks: Sequence[_Tok]) -> str | None:
     """The person a sentence opens with as its subject ("Zelensky hit back", "Zelensky, speaking in Kyiv, hit
     back"): in a paragraph whose quote follows, whom a "he said" there names. A person's name has two words or
     more, as written or as written earlier in the article ("Volodymyr Zelensky"): "Kyiv hit back" names no one.
-    Not a name before a preposition or a function word ("Russia on Monday rejected ...")."""
+    Not a name before a preposition or a function word ("Russia on Monday rejected ..."). A title set off before
+    the name counts too: "His chief of staff, Andriy Yermak, was more cautious" names Yermak."""
+    if toks and toks[0].low in _DETERMINERS:
+        comma = next((m for m in range(1, min(len(toks), 7)) if toks[m].text == ","), None)
+        if comma is None or any(t.kind != "w" for t in toks[1:comma]):
+            return None
+        name = toks[comma + 1 :]  # the name after the title, then its own comma before the verb
+        k = _name_run(name, 6)
+        if (
+            k < 2
+            or k + 1 >= len(name)
+            or name[k].text != ","
+            or not _verb_like(name[k + 1])
+            or not _name_like(name[:k])
+        ):
+            return None
+        who = reader.speaker_of(name[:k])
+        return who if isinstance(who, str) and len(who.split()) >= 2 else None
     k = _name_run(toks, 8)
     if k == 0 or not _name_like(toks[:k]) or toks[0].low in _BREAKERS:
         return None
     j = k
     if j < len(toks) and toks[j].text == ",":  # an apposition between the name and its verb
         j = next((m + 1 for m in range(j + 1, min(len(toks), j + 16)) if toks[m].text == ","), len(toks))
-    if j < len(toks) and toks[j].kind == "w" and not toks[j].cap and toks[j].low not in _STOP:
+    if j < len(toks) and _verb_like(toks[j]):
         who = reader.speaker_of(toks[:k])
         return who if isinstance(who, str) and len(who.split()) >= 2 else None
     return None
+
+
+_BE_HAVE = BE | _words("has have had")
+
+
+def _verb_like(tok: _Tok) -> bool:
+    """A lower-case content word or a form of be or have: where a subject's verb can stand ("hit back", "was more
+    cautious", "has warned")."""
+    return tok.kind == "w" and not tok.cap and (tok.low not in _STOP or tok.low in _BE_HAVE)
 
 
 def _nearest(text: str, attrs: list[_Attribution], quotes: list[_Tok]) -> list[str | None]:
