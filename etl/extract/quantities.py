@@ -795,9 +795,20 @@ def _scale_and_signs(text: str, atom: _Atom) -> None:
 
 
 def _labelled(text: str, pos: int) -> bool:
-    """A capitalised word before the figure, not opening the sentence: a label ("Seat 4C", "Block 9F")."""
+    """A label before the figure: a capitalised word not opening the sentence ("Seat 4C", "Block 9F") or a noun that
+    takes a code ("flat 4C", "gate 12F")."""
     prev = _prev_word(text, pos)
-    return prev is not None and prev[0][:1].isupper() and not _sentence_start(text, prev[1])
+    if prev is None:
+        return False
+    return prev[0].lower() in _LABEL_NOUNS or (prev[0][:1].isupper() and not _sentence_start(text, prev[1]))
+
+
+# Nouns written before a letter-and-number code: "flat 4C", "seat 12F", "size 8C", "grade 5F".
+_LABEL_NOUNS = frozenset(
+    "flat apartment room seat gate block unit suite floor level platform row bay terminal section size grade class"
+    " type model form box lot plot ward cell bed page figure table chapter annex article route bus line channel"
+    " court hall building house studio stand zone sector square no number".split()
+)
 
 
 def _plural_follows(text: str, pos: int) -> bool:
