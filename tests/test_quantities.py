@@ -188,7 +188,8 @@ NEWS: list[tuple[str, list[Q]]] = [
     # letter glued to a number after a capitalised label is a name ("Seat 4C")
     (
         "Warming must be held to 1.5C; it was 104F in Phoenix, -5°C at dawn, 23 °F later, 40 degrees Celsius "
-        "on Monday and minus 12C overnight. The dome turned 40°. She sat in Seat 4C; he lives in flat 4C.",
+        "on Monday and minus 12C overnight. The dome turned 40°. She sat in Seat 4C; he lives in flat 4C with an "
+        "iPhone 15.",
         [
             ("1.5", 1.5, None, "°C", None, None),
             ("104", 104, None, "°F", None, None),

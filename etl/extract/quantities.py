@@ -863,6 +863,8 @@ def _is_name_number(text: str, s: int, e: int, prev: tuple[str, int] | None) -> 
         return True
     if any(c.isdigit() for c in word) and any(c.isalpha() for c in word):
         return True  # "i7 860"
+    if word[:1].islower() and any(c.isupper() for c in word[1:]):
+        return True  # a brand in camel case: "iPhone 15", "eVTOL 2"
     if not word[0].isupper() or word.rstrip(".") in _MONTHS or word.lower() in _QUALIFIER_SET:
         return False
     if _sentence_start(text, word_start):
