@@ -630,6 +630,9 @@ def test_intervals_are_edtf_values_with_bounds():
         # a present tense puts a weekday ahead: "runs from Saturday" is tomorrow, not last Saturday
         ("The festival runs from Saturday until Monday", [("Saturday until Monday", "2023-02-04/2023-02-06")]),
         ("The vote is on Sunday", [("Sunday", "2023-02-05")]),
+        # a present of what is planned points ahead for months too: "expires in January" is next January
+        ("The permit expires in January, officials said", [("January", "2024-01")]),
+        ("She faces trial in January", [("January", "2024-01")]),
     ],
 )
 def test_a_range_of_days_is_one_interval(text, want):

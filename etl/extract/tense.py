@@ -75,11 +75,13 @@ PARTICIPLES = frozenset(
     stolen sworn torn worn hidden forgotten gotten ridden eaten beaten drawn flown thrown withdrawn overseen
     undertaken hurt""".split()
 )
-# Present tense: be, and -s verbs that put a date in the present ("expires on March 18").
+# Present tense: be, and -s verbs that put a date in the present ("runs until Sunday"; those of a scheduled event,
+# "expires on March 18", are _SCHEDULED: future).
 _PRESENT_WORDS = frozenset(
-    """is are am isn't aren't isn’t aren’t expires ends begins starts runs opens closes meets enters resumes lapses
-    concludes continues falls""".split()
+    """is are am isn't aren't isn’t aren’t ends starts runs opens closes meets enters continues falls""".split()
 )
+# Present -s forms of a scheduled event, never nouns in the plural: with a date they point ahead.
+_SCHEDULED = frozenset("expires begins resumes lapses concludes faces".split())
 _SUBJECTS = SUBJECT_PRONOUNS | RELATIVES
 _HAD = frozenset("had hadn't hadn’t".split())
 _HAVE = _HAD | frozenset("has have hasn't haven't hasn’t haven’t".split())
@@ -174,6 +176,8 @@ def _cue(raw: list[str], low: list[str], i: int) -> str | None:
         return PERFECT if had else PAST
     if w in ("is", "are", "am") and nxt.endswith("ing") and nxt.isalpha() and len(nxt) > 4:
         return FUTURE  # "are meeting on Tuesday": the present progressive of an arrangement
+    if w in _SCHEDULED:
+        return FUTURE  # "the permit expires in March", "faces trial in the autumn": a present of what is planned
     if w in _PRESENT_WORDS or (prv in _SUBJECTS and w.isalpha() and w not in CLOSED_CLASS):
         return PRESENT  # "is", "it expires", "they expect": present tense stops the search
     return None
@@ -193,6 +197,7 @@ _CUE_WORDS = (
     | PARTICIPLES
     | _IRREGULAR_PAST
     | _PRESENT_WORDS
+    | _SCHEDULED
     | {"next", "coming", "due", "is", "are", "am"}
 )
 _CUE_ENDINGS = ("'ll", "’ll", "ed")
