@@ -396,6 +396,8 @@ NEWS: list[tuple[str, list[Q]]] = [
         ],
     ),
     ("Several thousand troops and a few hundred tanks.", []),
+    # "scores of" is a vague magnitude like "dozens of" (20, at least); "scores" without "of" is no figure
+    ("Scores of people died; the scores were level.", [("Scores", 20, None, "people", None, "at least")]),
     ("No one was hurt, and one of the drones was shot down.", []),
     ("At first, officials denied it. First, the army must regroup.", []),
     ("It is the first-ever summit held in a war zone in the 21st-century.", []),

@@ -61,6 +61,7 @@ DENOMINATORS |= {"quarter": 4, "quarters": 4, "fourths": 4}
 # Vague magnitudes: the plural of a scale word is at least one of it ("thousands of rounds": 1,000).
 MAGNITUDES = {"dozens": 12, "hundreds": 100, "thousands": 10**3, "millions": 10**6, "billions": 10**9}
 MAGNITUDES["trillions"] = 10**12
+MAGNITUDES["scores"] = 20  # "scores of people"; only before "of" (the quantity extractor checks)
 
 # Small counts a relative date can take ("two years ago", "a month ago").
 COUNT_WORDS = {w: i for w, i in SMALL.items() if i} | {"twenty": 20, "a": 1, "an": 1}

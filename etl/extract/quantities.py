@@ -439,8 +439,8 @@ def _magnitude(text: str, low: str, s: int, e: int, word: str) -> tuple[list[_At
     inner = _OF_MAGNITUDE.match(low, e, e + 20)
     if inner:
         value, end = value * MAGNITUDES[inner.group("m")], inner.end()
-    elif word == "tens":
-        return [], e  # "tens" alone is no figure
+    elif word == "tens" or (word == "scores" and not _OF_UNIT.match(low, e, e + 30)):
+        return [], e  # "tens" alone is no figure, nor "scores" but as "scores of people"
     prev = _prev_word(text, s)
     if prev and (prev[0].lower() in SMALL or prev[0].lower() in TENS or prev[0][-1:].isdigit()):
         return [], end
