@@ -776,12 +776,10 @@ def _scale_and_signs(text: str, atom: _Atom) -> None:
     sc = _SCALE_AFTER.match(text, atom.end, atom.end + 20)
     if sc:
         _scale(atom, SCALES[sc.group("w").lower()], sc.end())
-        more = _SCALE_AFTER.match(text, atom.end, atom.end + 20)  # "1.5 lakh crore", "a hundred million"
-        if more and SCALES[more.group("w").lower()] > atom.scale:
-            atom.value, atom.scale = (
-                atom.value * SCALES[more.group("w").lower()],
-                atom.scale * SCALES[more.group("w").lower()],
-            )
+        more = _SCALE_AFTER.match(text, atom.end, atom.end + 20)  # "1.5 lakh crore": a larger scale multiplies
+        factor = SCALES[more.group("w").lower()] if more else 1
+        if more and factor > atom.scale:
+            atom.value, atom.scale = atom.value * factor, atom.scale * factor
             atom.end = atom.after = more.end()
     sign = _SIGN_AFTER.match(text, atom.end, atom.end + 3)
     if sign and sign.group("s") == "%":

@@ -695,7 +695,7 @@ _DOCUMENTS = _words(
 
 def _author(toks: Sequence[_Tok], i: int) -> int:
     """Where the author of "according to (a statement|report ...) (from|by|of) X" starts: X, or ``i`` itself."""
-    j = i + (i < len(toks) and toks[i].low in ("a", "an", "the", "its", "their", "his", "her"))
+    j = i + (i < len(toks) and toks[i].low in _DETERMINERS)
     j += j < len(toks) and toks[j].low in ("new", "latest", "written", "joint", "official", "recent")
     if j + 1 < len(toks) and toks[j].low in _DOCUMENTS and toks[j + 1].low in ("from", "by", "of"):
         return j + 2
