@@ -769,6 +769,11 @@ def test_tense_cues_skip_only_tokens_that_cannot_have_one() -> None:
         ("It closed on the thirty first of March, 2021.", [("thirty first of March, 2021", "2021-03-31")]),
         ("She came second of March's entrants.", []),  # a word ordinal without "the" is a rank, not a day
         ("Talks are planned for the week of Feb. 13.", [("week of Feb. 13", "2023-02-13/2023-02-19")]),
+        # the nth week of a month: its days 1-7, 8-14, ...; the last: its last seven; "the last week" alone is the
+        # past seven days
+        ("In the second week of January, talks resumed.", [("the second week of January", "2023-01-08/2023-01-14")]),
+        ("It snowed in the last week of February 2021.", [("the last week of February 2021", "2021-02-22/2021-02-28")]),
+        ("It happened on 2021/03/04.", [("2021/03/04", "2021-03-04")]),
         ("Troops rotated in the week of 9 January.", [("week of 9 January", "2023-01-09/2023-01-15")]),
         # the weekend: Saturday and Sunday, before P in a past clause (P is a Friday), after it in a future one
         ("Russia shelled the city over the weekend.", [("weekend", "2023-01-28/2023-01-29")]),

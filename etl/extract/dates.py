@@ -112,7 +112,7 @@ _RELATIVE_DAY = "|".join(w.replace(" ", _SP) for w in sorted(_RELATIVE_DAYS, key
 # (word or digit) and has no nested quantifiers, so matching stays linear in the input.
 _CORE = re.compile(
     rf"""
-      (?P<iso>(?<![0-9A-Za-z])[12][0-9]{{3}}-[01][0-9]-[0-3][0-9](?![0-9A-Za-z]))
+      (?P<iso>(?<![0-9A-Za-z])[12][0-9]{{3}}(?P<iso_s>[-/])[01][0-9](?P=iso_s)[0-3][0-9](?![0-9A-Za-z]))
     | (?P<nd>(?<![0-9.,/])(?P<nd_a>[0-3]?[0-9])(?P<nd_s>[./])(?P<nd_b>[0-3]?[0-9])(?P=nd_s)
         (?P<nd_y>[12][0-9]{{3}}|[0-9]{{2}})(?![0-9]|[.,/][0-9]))
     | (?P<span>\bthe{_SP}(?P<span_det>next|last|past|coming){_SP}(?P<span_u>year|month|week)\b)
@@ -262,7 +262,7 @@ def _parse_core(m: re.Match[str], published: dt.date, day_first: bool = True) ->
     s, e = m.span()
     g = m.group
     if kind == "iso":
-        y, mo, d = (int(x) for x in g("iso").split("-"))
+        y, mo, d = (int(x) for x in g("iso").split(g("iso_s")))
         ok = 1 <= mo <= 12 and _valid_day(mo, d, y)
         return _Core("day", s, e, y, mo, d) if ok else None
     if kind == "nd":
@@ -1230,12 +1230,25 @@ def _range_end(first: dt.date, last: dt.date, nxt: DateMention) -> str | None:
 
 
 _WEEK_OF = re.compile(rf"\bweek{_SP}of{_SP}\Z", re.IGNORECASE)
+_NTH_WEEK_OF = re.compile(rf"\bthe{_SP}(first|second|third|fourth|last|final){_SP}week{_SP}of{_SP}\Z", re.IGNORECASE)
+_NTH_WEEK = {"first": 0, "second": 1, "third": 2, "fourth": 3}
 
 
 def _weeks_of(text: str, mentions: list[DateMention]) -> list[DateMention]:
-    """ "the week of Jan. 9": the week (Monday to Sunday) that holds the day, one mention from "week"."""
+    """ "the week of Jan. 9": the week (Monday to Sunday) that holds the day, one mention from "week"; "the first
+    week of March": its first seven days (the last: its last seven), one mention from "the"."""
     out = []
     for d in mentions:
+        nth = _NTH_WEEK_OF.search(text, max(0, d.start - 24), d.start) if d.precision == "month" else None
+        if nth and out and out[-1].start >= nth.start():
+            out.pop()  # "the last week" read alone: part of "the last week of February"
+        if nth and not d.modifier and (not out or out[-1].end <= nth.start()):
+            first = dt.date.fromisoformat(d.earliest)
+            last_day = dt.date.fromisoformat(d.latest)
+            k = _NTH_WEEK.get(nth.group(1).lower())
+            start = first + dt.timedelta(days=7 * k) if k is not None else last_day - dt.timedelta(days=6)
+            out.append(_interval(text, nth.start(), d.end, start.isoformat(), (start + dt.timedelta(6)).isoformat()))
+            continue
         week = _WEEK_OF.search(text, max(0, d.start - 16), d.start) if d.precision == "day" and not d.modifier else None
         if week and (not out or out[-1].end <= week.start()):  # not inside "last week of ..."
             monday = dt.date.fromisoformat(d.value) - dt.timedelta(days=dt.date.fromisoformat(d.value).weekday())
