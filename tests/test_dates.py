@@ -774,6 +774,7 @@ def test_tense_cues_skip_only_tokens_that_cannot_have_one() -> None:
         ("In the second week of January, talks resumed.", [("the second week of January", "2023-01-08/2023-01-14")]),
         ("It snowed in the last week of February 2021.", [("the last week of February 2021", "2021-02-22/2021-02-28")]),
         ("It happened on 2021/03/04.", [("2021/03/04", "2021-03-04")]),
+        ("He announced it two weeks ago.", [("two weeks ago", "2023-01-16/2023-01-22")]),  # that week, as "last week"
         ("Troops rotated in the week of 9 January.", [("week of 9 January", "2023-01-09/2023-01-15")]),
         # the weekend: Saturday and Sunday, before P in a past clause (P is a Friday), after it in a future one
         ("Russia shelled the city over the weekend.", [("weekend", "2023-01-28/2023-01-29")]),

@@ -128,7 +128,7 @@ _CORE = re.compile(
     | (?P<prev>\b(?:the{_SP}previous{_SP}year|the{_SP}year{_SP}before|a{_SP}year{_SP}earlier)\b)
     | (?P<the>\bthe{_SP}(?P<the_u>year|month)\b)
     | (?P<ye>\byear-end\b)
-    | (?P<ago>\b(?P<ago_n>[0-9]{{1,2}}|{_NUM}){_SP}(?P<ago_u>year|month|day|decade)s?{_SP}ago\b)
+    | (?P<ago>\b(?P<ago_n>[0-9]{{1,2}}|{_NUM}){_SP}(?P<ago_u>year|month|week|day|decade)s?{_SP}ago\b)
     | (?P<dm>(?<![\w.,:/])(?P<dm_d>{_DAY})(?:{_SP}of)?{_SP}(?P<dm_m>{_MONTH_WORD})
         (?:{_YEAR_SEP}(?P<dm_y>[12][0-9]{{3}})(?![0-9]))?)
     | (?P<od>(?<![\w.,:/-])(?P<od_d>{_DAY}|(?:{_ORDINAL_DAY})\b){_SP}of{_SP}
@@ -379,8 +379,8 @@ def _span(s: int, e: int, det: str, unit: str, p: dt.date) -> _Core:
 
 
 def _ago(s: int, e: int, num: str, unit: str, p: dt.date) -> _Core | None:
-    """Resolve "two years ago" to a year, "three months ago" -> a month, "five days ago" -> a day, "a decade ago"
-    -> the year ten years back."""
+    """Resolve "two years ago" to a year, "three months ago" -> a month, "two weeks ago" -> that week (Monday to
+    Sunday, as "last week"), "five days ago" -> a day, "a decade ago" -> the year ten years back."""
     n = small_count(num)
     if not n:
         return None
@@ -389,6 +389,8 @@ def _ago(s: int, e: int, num: str, unit: str, p: dt.date) -> _Core | None:
     if unit == "month":
         y, mo = divmod(p.year * 12 + p.month - 1 - n, 12)
         return _Core("month", s, e, y, mo + 1)
+    if unit == "week":
+        return _relative(s, e, "this", "week", p - dt.timedelta(weeks=n))
     day = p - dt.timedelta(days=n)
     return _Core("day", s, e, day.year, day.month, day.day)
 
