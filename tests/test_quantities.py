@@ -396,6 +396,11 @@ NEWS: list[tuple[str, list[Q]]] = [
         ],
     ),
     ("Several thousand troops and a few hundred tanks.", []),
+    # a street address is a name; a headline's "500 Street Vendors" is not one
+    (
+        "He lives at 10 Downing Street, not 1600 Pennsylvania Avenue. Police Arrest 500 Street Vendors",
+        [("500", 500, None, "vendors", None, None)],
+    ),
     # "scores of" is a vague magnitude like "dozens of" (20, at least); "scores" without "of" is no figure
     ("Scores of people died; the scores were level.", [("Scores", 20, None, "people", None, "at least")]),
     ("No one was hurt, and one of the drones was shot down.", []),

@@ -132,6 +132,8 @@ _UNIT_NAMES = frozenset(
     "Brigade Brigades Corps Division Regiment Battalion Infantry Mechanized Mechanised Airborne Guards Commando "
     "Squadron Motorized Motorised Rifle Jaeger".split()
 )
+# A street address: a number before a street's name ("10 Downing Street", "1600 Pennsylvania Avenue").
+_STREETS = frozenset("Street St Avenue Ave Road Rd Lane Boulevard Blvd Square Place Drive Way Terrace Row".split())
 _MILITARY_UNITS = frozenset(
     "Brigade Brigades Army Corps Division Regiment Battalion Fleet Infantry Mechanized Mechanised Separate Assault "
     "Airborne Air Guards Motorized Motorised Tank Artillery Combined Special Marine Naval Territorial Rifle "
@@ -696,8 +698,9 @@ def _digits(text: str, ns: int, ne: int) -> _Atom:
         atom.reject = True  # "21st-century", "the 93rd Mechanized Brigade", "2nd Stryker Brigade"
     bare = not (atom.currency or atom.percent or atom.scale != 1 or atom.unit)
     dotted = _DOTTED_AFTER.match(text, ne) or ("." in num and _DOT_DIGIT.match(text, ne))
-    if bare and (_is_marker(text, ns, ne) or dotted or _names_unit(text, ne, _UNIT_NAMES, 1)):
-        atom.reject = True  # "[3]", "25.01.23", "1-21 Infantry"
+    if bare and (_is_marker(text, ns, ne) or dotted or _names_unit(text, ne, _UNIT_NAMES, 1)
+                 or _is_address(text, ne)):  # fmt: skip
+        atom.reject = True  # "[3]", "25.01.23", "1-21 Infantry", "10 Downing Street"
         return atom
     prev = _prev_word(text, start)
     year_like = bare and plain and len(num) == 4 and 1900 <= int(num) <= 2099
@@ -714,6 +717,15 @@ def _digits(text: str, ns: int, ne: int) -> _Atom:
         if hyph and hyph.group().lower() not in UNIT_WORDS:
             atom.no_noun = True  # "a 27-member bloc"
     return atom
+
+
+def _is_address(text: str, e: int) -> bool:
+    """A street's name follows: a capitalised word, then a street type within two more ("10 Downing Street",
+    "1600 Pennsylvania Avenue"); "500 Street Vendors" in a headline is no address."""
+    first = _NEXT_WORD.match(text, e, e + 40)
+    if not first or not first.group("w")[:1].isupper() or first.group("w") in _STREETS:
+        return False
+    return _names_unit(text, first.end(), _STREETS, 2)
 
 
 def _is_marker(text: str, s: int, e: int) -> bool:
