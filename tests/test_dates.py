@@ -823,3 +823,10 @@ def test_ordinal_days_weeks_of_a_day_and_weekends(text, want):
 )
 def test_days_counted_from_the_day_the_paragraph_names(text, want):
     assert [(d.surface, d.value) for d in find_dates(text, dt.date(2023, 2, 3))] == want
+
+
+def test_a_decimal_point_does_not_end_the_sentence_whose_tense_dates() -> None:
+    """ "reached 7.6 million in September" is past: the point of 7.6 is no sentence end cutting the date off from
+    its verb (in April, September is last year's, as with a whole number)."""
+    for text in ["Waiting lists reached 7.6 million in September.", "Waiting lists reached 7 million in September."]:
+        assert [(d.surface, d.value) for d in find_dates(text, dt.date(2024, 4, 18))] == [("September", "2023-09")]

@@ -128,10 +128,12 @@ class _Line:
         return self.raw[i - 1][:1].isdigit() and self.raw[i + 1][:1].isdigit()
 
     def _ends_sentence(self, i: int) -> bool:
-        """A '.', '!' or '?' token that ends a sentence (not "Feb. 24", "U.S.", "Gen. X")."""
+        """A '.', '!' or '?' token that ends a sentence (not "Feb. 24", "U.S.", "Gen. X", nor the point of "7.6")."""
         nxt = self.raw[i + 1] if i + 1 < len(self.raw) else ""
         if self.raw[i] != ".":
             return True
+        if nxt[:1].isalnum() and self.starts[i + 1] == self.ends[i]:
+            return False  # a word or digit right after it: "7.6 million", "bbc.co.uk"
         word = self.raw[i - 1] if i > 0 and self.ends[i - 1] == self.starts[i] else ""
         return period_ends_sentence(word, nxt[:1])
 
