@@ -830,3 +830,16 @@ def test_a_decimal_point_does_not_end_the_sentence_whose_tense_dates() -> None:
     its verb (in April, September is last year's, as with a whole number)."""
     for text in ["Waiting lists reached 7.6 million in September.", "Waiting lists reached 7 million in September."]:
         assert [(d.surface, d.value) for d in find_dates(text, dt.date(2024, 4, 18))] == [("September", "2023-09")]
+
+
+def test_a_past_intention_dates_its_own_verb_before_it_and_its_aim_after_it() -> None:
+    """ "In December, the EU agreed to open talks": December is when it agreed (last one, in April); "agreed to
+    open talks in June" keeps June as the aim, ahead; "are expected to" is no past."""
+    p = dt.date(2024, 4, 18)
+    cases = {
+        "In December, the EU agreed to open accession talks.": [("December", "2023-12")],
+        "The EU agreed to open talks in June.": [("June", "2024-06")],
+        "In June, talks are expected to resume.": [("June", "2024-06")],
+    }
+    for text, want in cases.items():
+        assert [(d.surface, d.value) for d in find_dates(text, p)] == want, text

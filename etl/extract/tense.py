@@ -31,6 +31,9 @@ __all__ = ["AIMED", "FUTURE", "PARTICIPLES", "PAST", "PERFECT", "PRESENT", "Tens
 # Tense cues. PAST is a completed event ("occupied", "was"); AIMED a past that still points ahead
 # or only reports ("was pushing", "urged", "said"), which a target preposition overrides.
 PAST, AIMED, FUTURE, PERFECT, PRESENT = "past", "aimed", "future", "perfect", "present"
+# A past intention ("agreed to", "planned to"): FUTURE for a date after it ("agreed to open talks in June"), PAST
+# for one before it, which dates the agreeing ("In December, the EU agreed to open talks"). Tenses resolves it.
+_INTENDED = "intended"
 
 _DETERMINERS_ALL = DETERMINERS | QUANTIFIERS
 _BOUNDARY_TOKENS = frozenset([*',;:()[]"“”«»—–', "-", "--"])
@@ -160,7 +163,7 @@ def _cue(raw: list[str], low: list[str], i: int) -> str | None:
         after = low[i + 2] if i + 2 < len(low) else ""
         return None if nxt == "to" and (after in _DETERMINERS_ALL or not after.isalpha()) else FUTURE
     if nxt == "to" and w in _TO_FUTURE:
-        return FUTURE
+        return _INTENDED if w.endswith("ed") and prv not in AUXILIARIES else FUTURE
     if w in _FUTURE_PARTICIPLES and prv not in ("than", "as"):
         return FUTURE  # "a decision expected by Saturday", "talks scheduled for March"
     if w in _HAD:
@@ -255,9 +258,9 @@ class Tenses:
             before = _cue_before(line, left - 1, max(lo, left - cap), stops_left)
             after = _cue_after(line, right, min(hi, right + cap) - 1, stops_right)
             if before and (not after or before[0] <= after[0]):
-                return before[1], governs
+                return (FUTURE if before[1] == _INTENDED else before[1]), governs
             if after:
-                return after[1], governs
+                return (PAST if after[1] == _INTENDED else after[1]), governs
         return None, False
 
 
