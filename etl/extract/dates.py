@@ -83,9 +83,14 @@ _SEASONS = SEASONS
 _WEEKDAYS = WEEKDAYS
 
 
+_SP = r"[^\S\n]+"  # whitespace inside one paragraph (blanked chrome is spaces, lines stay apart)
+
+
 def _words_alt(names: Iterable[str]) -> str:
-    """A regex alternation of words, longest first (so "Sept" is tried before "Sep")."""
-    return "|".join(sorted(names, key=lambda w: (-len(w), w)))
+    """A regex alternation of words and phrases, longest first (so "Sept" is tried before "Sep"): a phrase's spaces
+    stretch over a paragraph's whitespace, its apostrophe is either kind ("New Year's Eve")."""
+    ordered = sorted(names, key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w).replace(r"\ ", _SP).replace("'", "['’]") for w in ordered)
 
 
 _FULL_MONTH = rf"(?:{'|'.join(MONTH_NAMES)})"
@@ -96,17 +101,12 @@ _QUARTERS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "final": 4}
 _RELATIVE_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0, "this morning": 0, "this afternoon": 0}
 _RELATIVE_DAYS |= {"this evening": 0, "last night": -1}  # "last night": the evening before the day written
 _RELATIVE_DETS = {"this": 0, "last": -1, "next": 1}
-_SP = r"[^\S\n]+"  # whitespace inside one paragraph (blanked chrome is spaces, lines stay apart)
 _YEAR_SEP = rf"(?:,[^\S\n]*|{_SP})"
 _DAY = r"[0-3]?[0-9](?:st|nd|rd|th)?(?![0-9A-Za-z])"
-_NUM = "|".join(sorted(COUNT_WORDS, key=len, reverse=True))
-_ORDINAL_DAY = "|".join(w.replace(" ", _SP) for w in sorted(DAY_ORDINALS, key=len, reverse=True))
-
-_HOLIDAY = "|".join(
-    re.escape(h).replace(r"\ ", _SP).replace("'", "['’]") for h in sorted(HOLIDAYS, key=len, reverse=True)
-)
-
-_RELATIVE_DAY = "|".join(w.replace(" ", _SP) for w in sorted(_RELATIVE_DAYS, key=len, reverse=True))
+_NUM = _words_alt(COUNT_WORDS)
+_ORDINAL_DAY = _words_alt(DAY_ORDINALS)
+_HOLIDAY = _words_alt(HOLIDAYS)
+_RELATIVE_DAY = _words_alt(_RELATIVE_DAYS)
 
 # One alternative per date form, longest forms first. Every alternative starts with a literal
 # (word or digit) and has no nested quantifiers, so matching stays linear in the input.
@@ -1000,8 +1000,11 @@ _SENTENCE_END = re.compile(r"[.!?][\s\"”’]+[A-Z]")
 _ANNIVERSARY = re.compile(r"\banniversar(?:y|ies)\b", re.IGNORECASE)
 
 
+_RELATIVE_FIRST = frozenset(_RELATIVE_DETS) | {w.split()[0] for w in _RELATIVE_DAYS}  # "this", "today", "last" ...
+
+
 def _is_relative_surface(surface: str) -> bool:
-    return surface.split(None, 1)[0].lower() in ("this", "last", "next", "today", "tomorrow", "yesterday", "tonight")
+    return surface.split(None, 1)[0].lower() in _RELATIVE_FIRST
 
 
 def _tied_days(text: str, mentions: list[DateMention], p: dt.date) -> list[DateMention]:
@@ -1064,6 +1067,13 @@ _DAY_AFTER = re.compile(
 )
 _RANGE_JOIN = re.compile(r"[^\S\n]+(?:to|until|till|through|and)[^\S\n]+|[^\S\n]*[-–][^\S\n]*", re.IGNORECASE)
 _RANGE_OPEN = re.compile(r"\b(?:from|between)[^\S\n]+$", re.IGNORECASE)
+
+
+def _range_opened(text: str, d: DateMention) -> re.Match[str] | None:
+    """The "from" or "between" that opens a range at ``d``, if one does."""
+    return _RANGE_OPEN.search(text, max(0, d.start - 12), d.start)
+
+
 # "on 3 and 4 March", "on 3 or 4 March": a bare day listed before a day-first date.
 _LISTED_DAY = re.compile(
     r"\bon[^\S\n]+(?P<d>[0-3]?[0-9])(?:st|nd|rd|th)?(?:[^\S\n]+(?:and|or)[^\S\n]+|,[^\S\n]*)\Z", re.IGNORECASE
@@ -1088,7 +1098,7 @@ def _ranges(text: str, mentions: list[DateMention], p: dt.date) -> list[DateMent
             if nxt is not None and nxt.precision == "day" and nxt.modifier is None:
                 gap = _RANGE_JOIN.fullmatch(text, d.end, nxt.start)
                 ends = _range_ends(d, nxt, p)
-                if gap and ends and _RANGE_OPEN.search(text, max(0, d.start - 12), d.start):
+                if gap and ends and _range_opened(text, d):
                     joined, i = [_interval(text, d.start, nxt.end, *ends)], i + 1
             if not joined and (m := _BARE_FIRST_DAY.search(text, max(0, d.start - 24), d.start)):
                 joined = _from_bare_day(text, d, m)
@@ -1139,7 +1149,7 @@ def _spans(text: str, d: DateMention, nxt: DateMention) -> bool:
     gap = _RANGE_JOIN.fullmatch(text, d.end, nxt.start)
     if gap is None:
         return False
-    return gap.group().strip().lower() != "and" or bool(_RANGE_OPEN.search(text, max(0, d.start - 12), d.start))
+    return gap.group().strip().lower() != "and" or _range_opened(text, d) is not None
 
 
 def _in_year(d: DateMention, year: int) -> DateMention | None:
@@ -1163,7 +1173,7 @@ def _day_after(text: str, d: DateMention, m: re.Match[str]) -> list[DateMention]
     if first is None or not first.day < int(m["d"]) <= calendar.monthrange(first.year, first.month)[1]:
         return []
     last = first.replace(day=int(m["d"])).isoformat()
-    opened = _RANGE_OPEN.search(text, max(0, d.start - 12), d.start)
+    opened = _range_opened(text, d)
     opener = opened.group().split()[0].lower() if opened else None
     word = (m["w"] or "").lower()
     if word == "" or (opener and word not in ("and", "or")) or (opener == "between" and word == "and"):

@@ -228,7 +228,6 @@ _CALIBRE = re.compile(
 # Degrees of temperature right after the figure: "40°C", "-5 °C", "104ºF" ("40°" alone: degrees).
 _DEGREE_SIGN = re.compile(r"[ \t]?[°º](?:[ \t]?(?P<scale>[CF])(?![A-Za-z]))?")
 _PER = PER_AFTER
-_PER_WORDS = {w.lower(): unit for w, unit in PER_WORDS.items()}  # _PER matches in any case ("per kwh")
 _AGO = re.compile(rf"{_S}{{1,2}}ago\b")
 _MONTH_AFTER = re.compile(rf"(?:{_S}{{1,2}}|-)(?:of{_S}{{1,2}})?(?:{alt(_MONTHS)})\b")
 _DOTTED_AFTER = re.compile(r"[./][0-9]{1,4}[./][0-9]{2,4}(?![0-9])|\.[0-9]+\.[0-9]")  # "03.02.2023", "1.2.3"
@@ -529,8 +528,10 @@ def _fraction_share(text: str, s: int, e: int, denominator: int) -> _Atom | None
 
 
 def _unit_named(m: re.Match[str]) -> str:
-    """The unit of a fraction's "of a ..." or "half a ..." (``_FRACTION_UNITS``)."""
-    return UNIT_WORDS[" ".join(m.group("u").split())][1]
+    """The unit of a fraction's "of a ..." or "half a ..." (``_FRACTION_UNITS``, all unit words)."""
+    found = _unit_word(m.group("u"), 1)
+    assert found is not None, m.group("u")
+    return found[1]
 
 
 def _number_words(text: str, start: int, end: int) -> list[_Atom]:
@@ -1066,7 +1067,7 @@ def _resolve(text: str, a: _Atom, b: _Atom | None, value: Decimal, value_max: De
         return None  # "two years ago" is a date
     per = None if per_unit else _PER.match(text, tail, tail + 30)
     if per:
-        per_unit = _PER_WORDS[(per.group("a") or per.group("b") or per.group("c")).lower()]
+        per_unit = PER_WORDS[(per.group("a") or per.group("b") or per.group("c")).lower()]
     qualifier = _qualifier(text, start) or ("at least" if a.vague or last.vague else None)
     if qualifier is None and text.startswith("+", end) and not text[end + 1 : end + 2].isalnum():
         qualifier = "more than"  # a headline's "100,000+"

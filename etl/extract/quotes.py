@@ -712,28 +712,22 @@ def _opening_subject(reader: _Reader, toks: Sequence[_Tok]) -> str | None:
         comma = next((m for m in range(1, min(len(toks), 7)) if toks[m].text == ","), None)
         if comma is None or any(t.kind != "w" for t in toks[1:comma]):
             return None
-        name = toks[comma + 1 :]  # the name after the title, then its own comma before the verb
-        k = _name_run(name, 6)
-        if (
-            k < 2
-            or k + 1 >= len(name)
-            or name[k].text != ","
-            or not _verb_like(name[k + 1])
-            or not _name_like(name[:k])
-        ):
+        toks = toks[comma + 1 :]  # the name after the title, then its own comma before the verb
+        k = _name_run(toks, 6)
+        if k < 2 or k >= len(toks) or toks[k].text != ",":
             return None
-        who = reader.speaker_of(name[:k])
-        return who if isinstance(who, str) and len(who.split()) >= 2 else None
-    k = _name_run(toks, 8)
-    if k == 0 or not _name_like(toks[:k]) or toks[0].low in _BREAKERS:
+        j = k + 1
+    else:
+        k = _name_run(toks, 8)
+        if k == 0 or toks[0].low in _BREAKERS:
+            return None
+        j = k
+        if j < len(toks) and toks[j].text == ",":  # an apposition between the name and its verb
+            j = next((m + 1 for m in range(j + 1, min(len(toks), j + 16)) if toks[m].text == ","), len(toks))
+    if not _name_like(toks[:k]) or j >= len(toks) or not _verb_like(toks[j]):
         return None
-    j = k
-    if j < len(toks) and toks[j].text == ",":  # an apposition between the name and its verb
-        j = next((m + 1 for m in range(j + 1, min(len(toks), j + 16)) if toks[m].text == ","), len(toks))
-    if j < len(toks) and _verb_like(toks[j]):
-        who = reader.speaker_of(toks[:k])
-        return who if isinstance(who, str) and len(who.split()) >= 2 else None
-    return None
+    who = reader.speaker_of(toks[:k])
+    return who if isinstance(who, str) and len(who.split()) >= 2 else None
 
 
 _BE_HAVE = BE | _words("has have had")

@@ -254,8 +254,8 @@ PER_WORDS = {
     "kilo": "kg",
     "kg": "kg",
     "night": "night",
-    "kWh": "kWh",
-    "MWh": "MWh",
+    "kwh": "kWh",  # keys lower-case: per-phrases are matched in any case ("per kWh") and looked up lowered
+    "mwh": "MWh",
 }
 # Hundredths of a currency, written after the number: "50 cents" is USD 0.50, "20 pence" GBP 0.20.
 SUBUNITS = {
