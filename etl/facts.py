@@ -14,7 +14,7 @@ import difflib
 import functools
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -215,7 +215,8 @@ class _FactItems:
     def __call__(self, i: int, f: object, lines: Lines) -> Fact | None:
         at = ("facts", i)
         if self.schema_error is None:
-            errors = sorted(_validators()[2].iter_errors(f), key=lambda e: lines.of((*at, *e.absolute_path)) or 0)
+            errors = [] if _fact_gate()(f) else _validators()[2].iter_errors(f)
+            errors = sorted(errors, key=lambda e: lines.of((*at, *e.absolute_path)) or 0)
             if errors:
                 self.schema_error = _describe(errors[0], (*at, *errors[0].absolute_path), lines)
         if self.schema_error is not None:
@@ -342,6 +343,53 @@ def _validators() -> tuple[jsonschema.Draft202012Validator, ...]:
     document = copy.deepcopy(whole)
     fact = document["properties"]["facts"].pop("items")
     return tuple(map(jsonschema.Draft202012Validator, (whole, document, fact)))
+
+
+# The keywords that mean the same in JSON Schema draft 7, which fastjsonschema speaks, and in 2020-12, ours.
+_SHARED_KEYWORDS = frozenset(
+    "type enum const properties additionalProperties required items minLength maxLength pattern minimum maximum "
+    "exclusiveMinimum exclusiveMaximum multipleOf minItems maxItems uniqueItems anyOf oneOf allOf not title "
+    "description".split()
+)
+
+
+@functools.cache
+def _fact_gate() -> Callable[[object], bool]:
+    """Whether one fact is one the schema allows, 13 times faster than jsonschema (1.4 s of the 3.3 s that reading
+    a 10,000-article facts.yml took): fastjsonschema compiles the schema to Python. A gate only: what it refuses
+    jsonschema checks again and describes in its own words, so a disagreement could only cost speed, never let a
+    wrong fact in, as long as it never allows what jsonschema refuses (tests/test_errors.py). It speaks draft
+    7, so it answers only while the fact schema uses keywords the two drafts read alike; else it refuses all."""
+    import fastjsonschema  # as jsonschema: not imported by a build that reads facts.yml from the cache
+
+    schema = _validators()[2].schema
+    if not set(_keywords(schema)) <= _SHARED_KEYWORDS:
+        return lambda _fact: False
+    check = fastjsonschema.compile(schema)
+
+    def gate(fact: object) -> bool:
+        try:
+            check(fact)
+        except fastjsonschema.JsonSchemaException:
+            return False
+        return True
+
+    return gate
+
+
+def _keywords(schema: dict) -> Iterator[str]:
+    """Every keyword a schema uses, in its subschemas too."""
+    yield from schema
+    for key, sub in schema.items():
+        if key == "properties":
+            subs = list(sub.values())
+        elif key in ("anyOf", "oneOf", "allOf"):
+            subs = sub
+        else:
+            subs = [sub] if key in ("items", "additionalProperties", "not") else []
+        for each in subs:
+            if isinstance(each, dict):
+                yield from _keywords(each)
 
 
 def _inline_refs(node: object, defs: dict) -> object:

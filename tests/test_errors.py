@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from etl.cli import main
 from tests.conftest import METADATA, run_make
@@ -563,3 +565,55 @@ def test_too_broad_reads_an_alias_as_the_matcher_does(alias, reason):
     from etl.extract.entities import too_broad
 
     assert too_broad(alias) == reason
+
+
+# The schema's fast gate (etl.facts._fact_gate) may refuse what the schema allows (jsonschema then checks it), never
+# allow what it refuses: facts of the real facts.yml, mutated anywhere into any JSON value or with a key dropped.
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+def _paths(node: object, at: tuple = ()) -> list[tuple]:
+    keys = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    return [at] + [p for k, v in keys for p in _paths(v, (*at, k))]
+
+
+def _mutated(fact: object, path: tuple, value: object, drop: bool) -> object:
+    if not path:
+        return value
+    copy = dict(fact) if isinstance(fact, dict) else list(fact)  # type: ignore[arg-type]
+    if drop and len(path) == 1 and isinstance(copy, dict):
+        del copy[path[0]]
+    else:
+        copy[path[0]] = _mutated(copy[path[0]], path[1:], value, drop)
+    return copy
+
+
+@pytest.fixture(scope="module")
+def real_facts() -> list:
+    from etl.yamlfile import read_yaml
+
+    return read_yaml(Path(__file__).resolve().parent.parent / "facts.yml")[0]["facts"]
+
+
+def test_the_fast_gate_allows_every_real_fact(real_facts: list) -> None:
+    from etl.facts import _fact_gate, _validators
+
+    assert len(real_facts) >= 60
+    assert all(_fact_gate()(f) for f in real_facts)  # else it gains nothing: jsonschema checks every fact again
+    assert not any(list(_validators()[2].iter_errors(f)) for f in real_facts)
+
+
+@settings(max_examples=400, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_the_fast_gate_never_allows_what_the_schema_refuses(real_facts: list, data: st.DataObject) -> None:
+    from etl.facts import _fact_gate, _validators
+
+    fact = data.draw(st.sampled_from(real_facts))
+    path = data.draw(st.sampled_from(_paths(fact)))
+    mutated = _mutated(fact, path, data.draw(_JSON), data.draw(st.booleans()))
+    refused = list(_validators()[2].iter_errors(mutated))
+    assert not (refused and _fact_gate()(mutated)), (mutated, refused[0].message)
