@@ -14,6 +14,9 @@ class InputError(Exception):
         self.message = message
         super().__init__(str(self))
 
+    def __reduce__(self):  # raised in a process beside the build (etl.beside) and again in the build itself
+        return InputError, (self.path, self.line, self.message)
+
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.message}"

@@ -241,8 +241,9 @@ class _FactItems:
             return None
 
 
-def load_facts(path: Path, sources: Sequence[Source]) -> Curated:
-    """Read and check facts.yml against the schema and the sources."""
+def load_facts(path: Path, sources: Sequence[Source] | Callable[[], Sequence[Source]]) -> Curated:
+    """Read and check facts.yml against the schema and the sources (or what ``sources()`` gives, asked for them
+    only once the file is read and checked on its own: the build verifies them meanwhile)."""
     items = _FactItems(path)
     data, lines = read_yaml(path, each={("facts",): items})
     _validate_schema(path, data, lines, items)
@@ -270,9 +271,15 @@ def load_facts(path: Path, sources: Sequence[Source]) -> Curated:
         path, units, topics, entities, facts, ignores, statements,
         {k: frozenset(v) for k, v in stand_ins.items()}, demonyms, refs,
     )  # fmt: skip
+    sources = given(sources)
     _check_references(curated, data, lines, {s.id for s in sources})
     _check_said_on(curated, lines, {s.id: s.published for s in sources})
     return curated
+
+
+def given(sources: Sequence[Source] | Callable[[], Sequence[Source]]) -> Sequence[Source]:
+    """The sources, or what the function that has them gives."""
+    return sources() if callable(sources) else sources
 
 
 def _check_said_on(c: Curated, lines: Lines, published: dict[str, dt.date]) -> None:

@@ -18,13 +18,13 @@ import hashlib
 import json
 import pickle
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import etl
 from etl.article import fields_of
-from etl.facts import Curated, load_facts
+from etl.facts import Curated, given, load_facts
 from etl.sources import Source, Verified
 
 
@@ -132,17 +132,16 @@ class Checked:
     sha256: str
 
 
-def curated(facts_path: Path, sources: Sequence[Source], cache: Path | None) -> Checked:
+def curated(
+    facts_path: Path, sources: Sequence[Source] | Callable[[], Sequence[Source]], cache: Path | None
+) -> Checked:
     """facts.yml read and checked against the sources, or its checked contents from ``cache`` when neither the
     file, the code nor the sources' ids and dates changed since. The cache is put in place only by a build that
-    succeeded (``save_curated``)."""
+    succeeded (``save_curated``). ``sources``: or how to have them, asked once facts.yml is read (without a cache)."""
     with facts_path.open("rb") as f:  # hashed in pieces: the file is not held whole (the parser reads it so too)
         sha256 = hashlib.file_digest(f, "sha256").hexdigest()
-    key = hashlib.sha256(f"{code_fingerprint()}:{sha256}".encode())
-    key.update(json.dumps([(s.id, s.published.isoformat()) for s in sources]).encode())
-    key.update(str(facts_path).encode())  # error messages and Curated.path name the file
-    digest = key.hexdigest()
     if cache is not None:
+        digest = _curated_key(facts_path, sha256, sources := given(sources))
         try:
             with cache.open("rb") as f:
                 stored_key, value = _unpickle(f)  # our own file, written below
@@ -150,7 +149,16 @@ def curated(facts_path: Path, sources: Sequence[Source], cache: Path | None) -> 
                 return Checked(value, digest, True, sha256)
         except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
             pass
-    return Checked(load_facts(facts_path, sources), digest, False, sha256)
+    once = functools.cache(lambda: given(sources))
+    checked = load_facts(facts_path, once)
+    return Checked(checked, _curated_key(facts_path, sha256, once()), False, sha256)
+
+
+def _curated_key(facts_path: Path, sha256: str, sources: Sequence[Source]) -> str:
+    key = hashlib.sha256(f"{code_fingerprint()}:{sha256}".encode())
+    key.update(json.dumps([(s.id, s.published.isoformat()) for s in sources]).encode())
+    key.update(str(facts_path).encode())  # error messages and Curated.path name the file
+    return key.hexdigest()
 
 
 def _unpickle(f):

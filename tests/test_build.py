@@ -249,3 +249,34 @@ def test_a_build_freezes_what_it_holds_and_leaves_nothing_frozen(tmp_path: Path)
     assert gc.get_freeze_count() == 0
     build(SEEDS, FACTS, tmp_path / "facts.db", jobs=2)
     assert gc.get_freeze_count() == 0 and (tmp_path / "facts.db").exists()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_full_text_indexes_are_those_sqlite_builds_from_the_finished_tables(tmp_path: Path, jobs: int):
+    """The staged tables' full-text indexes are built from the staging parts in side files (in a process of their
+    own with jobs) and copied in (load.Side): each equals what FTS5 builds from the table in the database, shadow
+    table by shadow table, row for row, and searching it finds the rows."""
+    import shutil
+
+    path = tmp_path / "facts.db"
+    build(SEEDS, FACTS, path, jobs=jobs)
+    shutil.copy(path, tmp_path / "rebuilt.db")
+    rebuilt = sqlite_utils.Database(tmp_path / "rebuilt.db")
+    for table, cols in load.FTS.items():
+        rebuilt.execute(f"drop table [{table}_fts]")
+        rebuilt[table].enable_fts(cols, tokenize="porter")
+    built = sqlite3.connect(path)
+    for table in load.FTS:
+        shadows = [r[0] for r in built.execute(
+            "select name from sqlite_master where type = 'table' and name like ? escape '!'", [f"{table}!_fts!_%"]
+        )]  # fmt: skip
+        assert sorted(shadows) == [f"{table}_fts_{s}" for s in ("config", "data", "docsize", "idx")]
+        for shadow in shadows:
+            rows = built.execute(f"select * from [{shadow}] order by 1, 2").fetchall()
+            assert rows and rows == rebuilt.execute(f"select * from [{shadow}] order by 1, 2").fetchall(), shadow
+    hits = built.execute(
+        "select s.id from segments_fts join segments s on s.rowid = segments_fts.rowid where segments_fts match ?",
+        ["Bakhmut"],
+    ).fetchall()
+    texts = [r[0] for r in built.execute("select id from segments where text like '%Bakhmut%' order by rowid")]
+    assert [h[0] for h in hits] == texts and len(texts) >= 5

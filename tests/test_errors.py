@@ -435,6 +435,18 @@ def test_bad_input_is_one_clear_line_and_keeps_the_database(case, workdir, db_pa
     assert sorted(p.name for p in workdir.iterdir()) == ["facts.db", "facts.yml", "seeds"]  # no temp file left
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("facts_case", ["_yaml_syntax", "_unknown_source", "_said_on_after_publication"])
+def test_a_bad_seed_is_reported_before_a_bad_facts_file(workdir, capsys, jobs: str, facts_case: str):
+    """With jobs the sources are verified in a process beside the one reading facts.yml (etl.build): when both are
+    wrong, the sources' problem is the one reported, as when they were verified first."""
+    file, line, message = _seed_changed(workdir)
+    globals()[facts_case](workdir)
+    args = ["build", "--seeds", str(workdir / "seeds"), "--facts", str(workdir / "facts.yml")]
+    err = _one_line_error(capsys, [*args, "--db", str(workdir / "facts.db"), "--clean", "--jobs", jobs])
+    assert f"{file}:{line}: {message}" in err, err
+
+
 def test_error_from_the_command_line_has_no_traceback(workdir):
     _quote_not_found(workdir)
     args = ["check", "--seeds", str(workdir / "seeds"), "--facts", str(workdir / "facts.yml")]
