@@ -280,3 +280,31 @@ def test_the_full_text_indexes_are_those_sqlite_builds_from_the_finished_tables(
     ).fetchall()
     texts = [r[0] for r in built.execute("select id from segments where text like '%Bakhmut%' order by rowid")]
     assert [h[0] for h in hits] == texts and len(texts) >= 5
+
+
+def _pid_or_raise(fail: bool) -> int:
+    if fail:
+        from etl.errors import InputError
+
+        raise InputError("facts.yml", 3, "a problem beside")
+    import os
+
+    return os.getpid()
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_work_beside_runs_in_a_process_of_its_own_only_with_jobs(parallel: bool):
+    """etl.beside: with jobs, in one forked process (the same for every task); without, here and at once. An error
+    comes back as it was raised (the one-line InputError the CLI reports)."""
+    import os
+
+    from etl.beside import Beside
+    from etl.errors import InputError
+
+    with Beside(parallel) as beside:
+        pids = {beside.run(_pid_or_raise, False).result() for _ in range(3)}
+        failed = beside.run(_pid_or_raise, True)
+        with pytest.raises(InputError) as raised:
+            failed.result()
+    assert len(pids) == 1 and (os.getpid() not in pids) == parallel
+    assert str(raised.value) == "facts.yml:3: a problem beside"
