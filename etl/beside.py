@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, TypeVar
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 T = TypeVar("T")
 
@@ -14,13 +17,16 @@ T = TypeVar("T")
 class Beside:
     """One process, forked on the first ``run`` when ``parallel`` (and the platform forks), that runs what it is
     given in order; else each ``run`` is done at once. A process, not a thread: SQLite lets go of the GIL, but two
-    threads' SQLite work contends for its global allocator mutex (the side tables of load.Side took 1.5 times as
-    long beside the database being written). Use it as a context manager: the process is ended on leaving, before
-    the build forks its worker pool."""
+    threads' SQLite work contends for its global allocator mutex (a table and its indexes built in a thread beside
+    the database being written took 1.5 times as long, and so did the writer). Use it as a context manager: the
+    process is ended on leaving, and no thread of its executor lives on into a later fork."""
 
     def __init__(self, parallel: bool):
-        fork = parallel and "fork" in multiprocessing.get_all_start_methods()
-        self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) if fork else None
+        self._pool: ProcessPoolExecutor | None = None
+        if parallel and "fork" in multiprocessing.get_all_start_methods():
+            from concurrent.futures import ProcessPoolExecutor  # only then: an incremental build never needs it
+
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
 
     def run(self, work: Callable[..., T], *args: Any) -> Future[T]:
         """``work(*args)``, beside or now; its result (or exception) from the future."""
