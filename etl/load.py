@@ -568,37 +568,47 @@ def write(path: Path, rows: dict[str, Iterable[dict]], staged: Staging | None = 
     parts in key order (the same file as from the rows themselves), and add indexes, FTS and the derived tables.
     ``parallel``: the staged tables' full-text indexes (``Side``) are built on another core meanwhile; the file is
     the same either way."""
-    db = _open(path)
     parts = staged.parts() if staged is not None else []
+    # forked before the database is opened: a child must not inherit an open SQLite connection (it would close it)
     side = Side(staged.folder, parts, staged.tables, parallel) if staged is not None else None
     try:
-        _attach_paths(db.conn, parts)
-        for name, (columns, pk, fks) in TABLES.items():
-            db[name].create(columns, pk=pk, foreign_keys=fks, not_null=_pk_columns(pk))
-            if side is not None and name in side.fts:
-                db[name].enable_fts(FTS[name], tokenize="porter")  # empty: its index is the side's, copied later
-            with db.conn:
-                if staged is not None and name in staged.tables:
-                    _insert_staged(db.conn, name, len(parts))
-                else:
-                    _insert(db.conn, name, rows.get(name, ()))
-        _detach(db.conn, len(parts))
-        db.index_foreign_keys()
-        for table, cols in INDEXES.items():
-            if table in TABLES:
-                for col in cols:
-                    db[table].create_index([col])
-        for table, cols in FTS.items():
-            if side is None or table not in side.fts:
-                db[table].enable_fts(cols, tokenize="porter")
-        _derive(db)
-        if side is not None:
-            side.copy_fts(db.conn)
-        db.execute("analyze")
+        db = _open(path)
+        try:
+            _fill(db, rows, staged, parts, side)
+        finally:
+            db.close()
     finally:
         if side is not None:
             side.close()
-        db.close()
+
+
+def _fill(
+    db: sqlite_utils.Database, rows: dict[str, Iterable[dict]], staged: Staging | None, parts: list[Path],
+    side: Side | None,
+) -> None:  # fmt: skip
+    _attach_paths(db.conn, parts)
+    for name, (columns, pk, fks) in TABLES.items():
+        db[name].create(columns, pk=pk, foreign_keys=fks, not_null=_pk_columns(pk))
+        if side is not None and name in side.fts:
+            db[name].enable_fts(FTS[name], tokenize="porter")  # empty: its index is the side's, copied later
+        with db.conn:
+            if staged is not None and name in staged.tables:
+                _insert_staged(db.conn, name, len(parts))
+            else:
+                _insert(db.conn, name, rows.get(name, ()))
+    _detach(db.conn, len(parts))
+    db.index_foreign_keys()
+    for table, cols in INDEXES.items():
+        if table in TABLES:
+            for col in cols:
+                db[table].create_index([col])
+    for table, cols in FTS.items():
+        if side is None or table not in side.fts:
+            db[table].enable_fts(cols, tokenize="porter")
+    _derive(db)
+    if side is not None:
+        side.copy_fts(db.conn)
+    db.execute("analyze")
 
 
 # The full-text indexes of the staged tables are built in files of their own beside the database, from the staging
