@@ -669,7 +669,7 @@ class _SideWork:
             db[name].create(columns, pk=pk, not_null=_pk_columns(pk))
             db[name].enable_fts(FTS[name], tokenize="porter")
             cols = ", ".join(f"[{c}]" for c in FTS[name])
-            rows = f"{_union(parts, name)} order by {', '.join(f'[{c}]' for c in _pk_tuple(pk))}"  # merged, no sort
+            rows = _in_key_order(parts, name)
             db.execute("begin")
             db.execute(f"insert into [{name}_fts] (rowid, {cols}) select row_number() over (), {cols} from ({rows})")
             db.execute("commit")
@@ -850,8 +850,13 @@ def _insert_staged(db: sqlite3.Connection, name: str, parts: int) -> int:
     """A staged table's rows in primary-key order, as ``_insert`` would insert them from memory; how many. Each part
     reads in key order by its own primary key, and SQLite merges them."""
     cols = ", ".join(f"[{c}]" for c in TABLES[name][0])
-    order = ", ".join(f"[{c}]" for c in _pk_tuple(TABLES[name][1]))
-    return db.execute(f"insert into main.[{name}] ({cols}) {_union(parts, name, cols)} order by {order}").rowcount
+    return db.execute(f"insert into main.[{name}] ({cols}) {_in_key_order(parts, name, cols)}").rowcount
+
+
+def _in_key_order(parts: int, name: str, cols: str = "*") -> str:
+    """A staged table's rows from every part in primary-key order: merged from the parts' own key order, not
+    sorted."""
+    return f"{_union(parts, name, cols)} order by {', '.join(f'[{c}]' for c in _pk_tuple(TABLES[name][1]))}"
 
 
 def position(source_id: str, start: int) -> str:

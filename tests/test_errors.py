@@ -436,12 +436,14 @@ def test_bad_input_is_one_clear_line_and_keeps_the_database(case, workdir, db_pa
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-@pytest.mark.parametrize("facts_case", ["_yaml_syntax", "_unknown_source", "_said_on_after_publication"])
-def test_a_bad_seed_is_reported_before_a_bad_facts_file(workdir, capsys, jobs: str, facts_case: str):
+@pytest.mark.parametrize(
+    "break_facts", [_yaml_syntax, _unknown_source, _said_on_after_publication], ids=lambda f: f.__name__
+)
+def test_a_bad_seed_is_reported_before_a_bad_facts_file(workdir, capsys, jobs: str, break_facts: Callable):
     """With jobs the sources are verified in a process beside the one reading facts.yml (etl.build): when both are
     wrong, the sources' problem is the one reported, as when they were verified first."""
     file, line, message = _seed_changed(workdir)
-    globals()[facts_case](workdir)
+    break_facts(workdir)
     args = ["build", "--seeds", str(workdir / "seeds"), "--facts", str(workdir / "facts.yml")]
     err = _one_line_error(capsys, [*args, "--db", str(workdir / "facts.db"), "--clean", "--jobs", jobs])
     assert f"{file}:{line}: {message}" in err, err
